@@ -1,0 +1,251 @@
+package io.oauthmail.sandbox;
+
+import com.icegreen.greenmail.user.GreenMailUser;
+import com.icegreen.greenmail.user.UserImpl;
+import com.icegreen.greenmail.util.GreenMail;
+import com.icegreen.greenmail.util.ServerSetup;
+import jakarta.mail.internet.MimeMessage;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.MalformedURLException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import javax.net.ssl.SSLContext;
+
+/**
+ * Everything oauthmail talks to, in this process, on free loopback ports, with no Google account and no
+ * network: an OAuth 2.0 / OpenID Connect server and a mail server (SMTP submission with STARTTLS, SMTPS,
+ * IMAPS, POP3S) whose TLS certificates come from a CA made for this sandbox and which accept a login only
+ * with a token the OAuth server issued, unexpired, with the mail scope, for the same user.
+ *
+ * <pre>{@code
+ * try (Sandbox sandbox = Sandbox.start()) {
+ *     URI authorize = sandbox.authorizationEndpoint();
+ *     Sandbox.Endpoint imaps = sandbox.imaps();
+ * }
+ * }</pre>
+ */
+public final class Sandbox implements AutoCloseable {
+
+    /** The scope the sandbox's mail servers require, the same as Gmail's. */
+    public static final String MAIL_SCOPE = "https://mail.google.com/";
+    /** The public client registered in the sandbox (any client ID is accepted; this one is conventional). */
+    public static final String CLIENT_ID = "oauthmail-sandbox";
+    public static final List<String> DEFAULT_USERS = List.of("alice@sandbox.test", "bob@sandbox.test");
+
+    /** A mail server address. */
+    public record Endpoint(String host, int port) {
+        @Override
+        public String toString() {
+            return host + ":" + port;
+        }
+    }
+
+    private final TestCertificateAuthority ca;
+    private final Path caFile;
+    private final SandboxOAuthServer oauth;
+    private final GreenMail greenMail;
+    private final List<String> users;
+    private final List<AutoCloseable> fronts;
+    private final TlsFront smtps;
+    private final TlsFront imaps;
+    private final TlsFront pop3s;
+    private final SubmissionServer submission;
+
+    private Sandbox(Builder builder) throws IOException {
+        List<AutoCloseable> started = new ArrayList<>();
+        try {
+            this.ca = TestCertificateAuthority.create("oauthmail sandbox");
+            this.caFile = ca.writeCaCertificate(Files.createTempFile("oauthmail-sandbox-ca-", ".pem"));
+            this.oauth = SandboxOAuthServer.start(builder.accessTokenLifetime);
+            started.add(oauth);
+            AccessTokenVerifier verifier = new AccessTokenVerifier(oauth.issuer().toString(),
+                    oauth.jwksUri().toURL(), MAIL_SCOPE);
+
+            this.greenMail = new GreenMail(new ServerSetup[] {
+                new ServerSetup(0, "127.0.0.1", ServerSetup.PROTOCOL_SMTP),
+                new ServerSetup(0, "127.0.0.1", ServerSetup.PROTOCOL_IMAP),
+                new ServerSetup(0, "127.0.0.1", ServerSetup.PROTOCOL_POP3)});
+            greenMail.start();
+            started.add(greenMail::stop);
+            for (String user : builder.users) {
+                // The password is random and never used: the token validator decides every login.
+                GreenMailUser mailbox = greenMail.setUser(user, user, randomPassword());
+                // Without a validator GreenMail would compare the token with the password: not good enough.
+                ((UserImpl) mailbox).setTokenValidator(token -> verifier.verify(token, user).accepted());
+            }
+
+            SSLContext tls = ca.serverContext();
+            this.users = builder.users;
+            this.smtps = TlsFront.start(tls, greenMail.getSmtp().getPort(), "sandbox-smtps");
+            started.add(smtps);
+            this.imaps = TlsFront.start(tls, greenMail.getImap().getPort(), "sandbox-imaps");
+            started.add(imaps);
+            this.pop3s = TlsFront.start(tls, greenMail.getPop3().getPort(), "sandbox-pop3s");
+            started.add(pop3s);
+            this.submission = SubmissionServer.start(tls, verifier, greenMail.getUserManager(), MAIL_SCOPE);
+            started.add(submission);
+            this.fronts = List.copyOf(started);
+        } catch (IOException | RuntimeException e) {
+            closeAll(started);
+            throw e;
+        }
+    }
+
+    /** Starts a sandbox with the default users ({@code alice@sandbox.test}, {@code bob@sandbox.test}). */
+    public static Sandbox start() {
+        return builder().start();
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    public URI issuer() {
+        return oauth.issuer();
+    }
+
+    public URI discoveryUri() {
+        return oauth.discoveryUri();
+    }
+
+    public URI authorizationEndpoint() {
+        return oauth.authorizationEndpoint();
+    }
+
+    public URI tokenEndpoint() {
+        return oauth.tokenEndpoint();
+    }
+
+    public URI revocationEndpoint() {
+        return oauth.revocationEndpoint();
+    }
+
+    public URI userInfoEndpoint() {
+        return oauth.userInfoEndpoint();
+    }
+
+    public URI jwksUri() {
+        return oauth.jwksUri();
+    }
+
+    /** SMTP submission with STARTTLS required, like smtp.gmail.com:587. */
+    public Endpoint submission() {
+        return new Endpoint("127.0.0.1", submission.port());
+    }
+
+    /** SMTP over implicit TLS, like smtp.gmail.com:465. */
+    public Endpoint smtps() {
+        return new Endpoint("127.0.0.1", smtps.port());
+    }
+
+    public Endpoint imaps() {
+        return new Endpoint("127.0.0.1", imaps.port());
+    }
+
+    public Endpoint pop3s() {
+        return new Endpoint("127.0.0.1", pop3s.port());
+    }
+
+    /** The sandbox CA's certificate in PEM: what a client passes as {@code --ca-file}. */
+    public Path caFile() {
+        return caFile;
+    }
+
+    /** A TLS context trusting only the sandbox CA, for tests that talk to the servers without oauthmail. */
+    public SSLContext clientTlsContext() {
+        return ca.clientContext();
+    }
+
+    public List<String> users() {
+        return users;
+    }
+
+    /** The automated person at the browser who approves authorization requests. */
+    public SandboxBrowser browser() {
+        return new SandboxBrowser();
+    }
+
+    /** How many token-endpoint requests used this grant type (e.g. {@code refresh_token}) so far. */
+    public int tokenRequests(String grantType) {
+        return oauth.tokenRequests(grantType);
+    }
+
+    /**
+     * Signs an access token directly, with no flow: for tests of what the servers refuse (an expired token,
+     * another user's, one without the mail scope). A negative lifetime gives a token that has already expired.
+     */
+    public String issueAccessToken(String user, String scope, Duration lifetime) {
+        return oauth.issueToken(user, scope, lifetime);
+    }
+
+    /** Every message the mail server holds, in every mailbox. */
+    public List<MimeMessage> receivedMessages() {
+        return List.of(greenMail.getReceivedMessages());
+    }
+
+    @Override
+    public void close() {
+        closeAll(new ArrayList<>(fronts));
+        try {
+            Files.deleteIfExists(caFile);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static void closeAll(List<AutoCloseable> started) {
+        for (int i = started.size() - 1; i >= 0; i--) {
+            try {
+                started.get(i).close();
+            } catch (Exception ignored) {
+                // keep closing the rest
+            }
+        }
+    }
+
+    private static String randomPassword() {
+        byte[] bytes = new byte[12];
+        new SecureRandom().nextBytes(bytes);
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+    }
+
+    /** Options: users and access-token lifetime. */
+    public static final class Builder {
+        private List<String> users = DEFAULT_USERS;
+        private Duration accessTokenLifetime = Duration.ofHours(1);
+
+        private Builder() {
+        }
+
+        public Builder users(List<String> users) {
+            if (users.isEmpty()) {
+                throw new IllegalArgumentException("the sandbox needs at least one user");
+            }
+            this.users = List.copyOf(users);
+            return this;
+        }
+
+        /** How long issued access tokens live (default one hour, as at Google). */
+        public Builder accessTokenLifetime(Duration lifetime) {
+            this.accessTokenLifetime = lifetime;
+            return this;
+        }
+
+        public Sandbox start() {
+            try {
+                return new Sandbox(this);
+            } catch (MalformedURLException e) {
+                throw new IllegalStateException(e);
+            } catch (IOException e) {
+                throw new UncheckedIOException("the sandbox could not start: " + e.getMessage(), e);
+            }
+        }
+    }
+}

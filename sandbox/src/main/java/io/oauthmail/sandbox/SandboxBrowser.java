@@ -1,0 +1,102 @@
+package io.oauthmail.sandbox;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.URLDecoder;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * The person at the browser, automated: it opens the authorization URL, sees the sandbox's login page, logs
+ * in as the given user approving the requested scopes, and follows the redirect back to the application
+ * (oauthmail's loopback listener), exactly as a browser would. Everything goes over real HTTP.
+ */
+public final class SandboxBrowser {
+
+    /** What the browser saw at the end: the redirect it followed and the page the application answered. */
+    public record Visit(URI redirectedTo, int finalStatus, String finalPage) {
+    }
+
+    private final HttpClient http = HttpClient.newBuilder()
+            .followRedirects(HttpClient.Redirect.NEVER)
+            .connectTimeout(Duration.ofSeconds(5))
+            .build();
+
+    /** Logs {@code user} in at {@code authorizationUrl}, approves, and follows the redirect to the application. */
+    public Visit approve(URI authorizationUrl, String user) {
+        return open(login(authorizationUrl, user));
+    }
+
+    /**
+     * Logs {@code user} in at {@code authorizationUrl} and approves the requested scopes, but does not follow
+     * the redirect: returns where the browser would go next (the application's redirect URI with code and state).
+     */
+    public URI login(URI authorizationUrl, String user) {
+        try {
+            HttpResponse<String> loginPage = send(HttpRequest.newBuilder(authorizationUrl).GET());
+            if (loginPage.statusCode() != 200 || !loginPage.body().contains("<form")) {
+                throw new IllegalStateException("expected the sandbox login page at the authorization URL, got HTTP "
+                        + loginPage.statusCode());
+            }
+            String scope = queryParameters(authorizationUrl).getOrDefault("scope", "");
+            String claims = "{\"email\":\"" + json(user) + "\",\"scope\":\"" + json(scope) + "\"}";
+            String form = "username=" + encode(user) + "&claims=" + encode(claims);
+            HttpResponse<String> approved = send(HttpRequest.newBuilder(authorizationUrl)
+                    .header("Content-Type", "application/x-www-form-urlencoded")
+                    .POST(HttpRequest.BodyPublishers.ofString(form)));
+            return URI.create(approved.headers().firstValue("Location").orElseThrow(() -> new IllegalStateException(
+                    "the sandbox login did not redirect back to the application (HTTP " + approved.statusCode() + ")")));
+        } catch (IOException e) {
+            throw new IllegalStateException("the sandbox browser could not complete the login: " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted during the sandbox login", e);
+        }
+    }
+
+    /** Opens {@code url} as-is (e.g. a forged or replayed redirect) and returns what the application answered. */
+    public Visit open(URI url) {
+        try {
+            HttpResponse<String> page = send(HttpRequest.newBuilder(url).GET());
+            return new Visit(url, page.statusCode(), page.body());
+        } catch (IOException e) {
+            throw new IllegalStateException("the sandbox browser could not open " + url.getHost() + ": " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        }
+    }
+
+    private HttpResponse<String> send(HttpRequest.Builder request) throws IOException, InterruptedException {
+        return http.send(request.timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    static Map<String, String> queryParameters(URI uri) {
+        Map<String, String> parameters = new LinkedHashMap<>();
+        String query = uri.getRawQuery();
+        if (query != null) {
+            for (String pair : query.split("&")) {
+                int eq = pair.indexOf('=');
+                if (eq > 0) {
+                    parameters.put(URLDecoder.decode(pair.substring(0, eq), StandardCharsets.UTF_8),
+                            URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8));
+                }
+            }
+        }
+        return parameters;
+    }
+
+    private static String encode(String value) {
+        return URLEncoder.encode(value, StandardCharsets.UTF_8);
+    }
+
+    private static String json(String value) {
+        return value.replace("\\", "\\\\").replace("\"", "\\\"");
+    }
+}

@@ -1,0 +1,105 @@
+package io.oauthmail.sandbox;
+
+import com.icegreen.greenmail.user.GreenMailUser;
+import com.icegreen.greenmail.user.UserManager;
+import jakarta.mail.MessagingException;
+import jakarta.mail.Session;
+import jakarta.mail.internet.MimeMessage;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.InetAddress;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Properties;
+import javax.net.ssl.SSLContext;
+import org.subethamail.smtp.MessageHandler;
+import org.subethamail.smtp.RejectException;
+import org.subethamail.smtp.server.SMTPServer;
+
+/**
+ * A Gmail-like submission port (what smtp.gmail.com:587 is): STARTTLS required before anything else,
+ * AUTH XOAUTH2 or OAUTHBEARER required before MAIL, bad tokens answered with Gmail's challenge. Accepted
+ * mail is delivered into the sandbox's GreenMail mailboxes, where IMAP and POP3 read it.
+ *
+ * <p>GreenMail cannot do this itself: it has no STARTTLS (its issue #135).
+ */
+final class SubmissionServer implements AutoCloseable {
+
+    static final int MAX_MESSAGE_BYTES = 35 * 1024 * 1024;
+
+    private final SMTPServer server;
+
+    private SubmissionServer(SMTPServer server) {
+        this.server = server;
+    }
+
+    static SubmissionServer start(SSLContext tls, AccessTokenVerifier verifier, UserManager users, String mailScope) {
+        SMTPServer server = SMTPServer.port(0)
+                .bindAddress(InetAddress.getLoopbackAddress())
+                .hostName("localhost")
+                .softwareName("oauthmail sandbox submission")
+                .startTlsSocketFactory(tls)
+                .enableTLS()
+                .requireTLS()
+                .requireAuth()
+                .authenticationHandlerFactory(
+                        OAuthSaslHandler.factory(verifier, user -> users.getUserByEmail(user) != null, mailScope))
+                .messageHandlerFactory(context -> new Delivery(users))
+                .maxMessageSize(MAX_MESSAGE_BYTES)
+                .connectionTimeoutMs(60_000)
+                .build();
+        server.start();
+        return new SubmissionServer(server);
+    }
+
+    int port() {
+        return server.getPortAllocated();
+    }
+
+    @Override
+    public void close() {
+        server.stop();
+    }
+
+    /** One message: recipients must be sandbox users; the message is stored in each one's INBOX. */
+    private static final class Delivery implements MessageHandler {
+        private final UserManager users;
+        private final List<GreenMailUser> recipients = new ArrayList<>();
+
+        Delivery(UserManager users) {
+            this.users = users;
+        }
+
+        @Override
+        public void from(String from) {
+            // Any sender: Gmail rewrites From to the authenticated account; the sandbox keeps what it is given.
+        }
+
+        @Override
+        public void recipient(String recipient) throws RejectException {
+            GreenMailUser user = users.getUserByEmail(recipient);
+            if (user == null) {
+                throw new RejectException(550, "5.1.1 " + recipient + ": no such user in the oauthmail sandbox");
+            }
+            recipients.add(user);
+        }
+
+        @Override
+        public String data(InputStream data) throws RejectException, IOException {
+            try {
+                MimeMessage message = new MimeMessage(Session.getInstance(new Properties()), data);
+                for (GreenMailUser user : recipients) {
+                    user.deliver(message);
+                }
+                return null;
+            } catch (MessagingException e) {
+                throw new RejectException(554, "5.6.0 The message could not be parsed: " + e.getMessage());
+            }
+        }
+
+        @Override
+        public void done() {
+            recipients.clear();
+        }
+    }
+}

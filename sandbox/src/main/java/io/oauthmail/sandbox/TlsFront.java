@@ -1,0 +1,120 @@
+package io.oauthmail.sandbox;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLServerSocket;
+
+/**
+ * An implicit-TLS port in front of one of GreenMail's plain loopback ports: it accepts TLS with the sandbox's
+ * own certificate and relays the decrypted bytes both ways.
+ *
+ * <p>Why not GreenMail's own SMTPS/IMAPS/POP3S? GreenMail builds its TLS server sockets from one JVM-wide
+ * singleton that reads its keystore from system properties once, so two sandboxes in one JVM (every test
+ * suite) could never each present a certificate from their own CA. This front keeps the CA per sandbox and
+ * leaves GreenMail's protocol code (XOAUTH2 included) untouched.
+ */
+final class TlsFront implements AutoCloseable {
+
+    private final SSLServerSocket listener;
+    private final int upstreamPort;
+    private final ExecutorService pumps;
+    private final Set<Socket> open = ConcurrentHashMap.newKeySet();
+
+    private TlsFront(SSLServerSocket listener, int upstreamPort, String name) {
+        this.listener = listener;
+        this.upstreamPort = upstreamPort;
+        AtomicInteger count = new AtomicInteger();
+        this.pumps = Executors.newCachedThreadPool(task -> {
+            Thread thread = new Thread(task, name + "-" + count.incrementAndGet());
+            thread.setDaemon(true);
+            return thread;
+        });
+    }
+
+    /** Listens on a free loopback port and relays to {@code 127.0.0.1:upstreamPort}. */
+    static TlsFront start(SSLContext serverContext, int upstreamPort, String name) throws IOException {
+        ServerSocket socket = serverContext.getServerSocketFactory().createServerSocket();
+        socket.setReuseAddress(true);
+        socket.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+        TlsFront front = new TlsFront((SSLServerSocket) socket, upstreamPort, name);
+        front.pumps.execute(front::acceptLoop);
+        return front;
+    }
+
+    int port() {
+        return listener.getLocalPort();
+    }
+
+    private void acceptLoop() {
+        while (!listener.isClosed()) {
+            try {
+                Socket client = listener.accept();
+                pumps.execute(() -> connect(client));
+            } catch (IOException e) {
+                // the listener was closed, or one accept failed: the loop condition decides
+            }
+        }
+    }
+
+    private void connect(Socket client) {
+        try {
+            Socket upstream = new Socket(InetAddress.getLoopbackAddress(), upstreamPort);
+            // Small protocol lines must not wait for Nagle's algorithm in either direction.
+            client.setTcpNoDelay(true);
+            upstream.setTcpNoDelay(true);
+            open.add(client);
+            open.add(upstream);
+            pumps.execute(() -> pump(client, upstream));
+            pump(upstream, client);
+        } catch (IOException e) {
+            closeQuietly(client);
+        }
+    }
+
+    private void pump(Socket from, Socket to) {
+        byte[] buffer = new byte[16 * 1024];
+        try (InputStream in = from.getInputStream(); OutputStream out = to.getOutputStream()) {
+            int n;
+            while ((n = in.read(buffer)) >= 0) {
+                out.write(buffer, 0, n);
+                out.flush();
+            }
+        } catch (IOException e) {
+            // one side went away: close both below
+        } finally {
+            closeQuietly(from);
+            closeQuietly(to);
+        }
+    }
+
+    private void closeQuietly(Socket socket) {
+        open.remove(socket);
+        try {
+            socket.close();
+        } catch (IOException ignored) {
+            // nothing left to do with a socket that will not close
+        }
+    }
+
+    @Override
+    public void close() {
+        try {
+            listener.close();
+        } catch (IOException ignored) {
+            // closing anyway
+        }
+        open.forEach(this::closeQuietly);
+        pumps.shutdownNow();
+    }
+}
