@@ -1,0 +1,29 @@
+package io.oauthmail;
+
+import java.util.Optional;
+
+/**
+ * The root of every failure oauthmail reports. Each carries a message for a person (which account, what
+ * failed) and, where one exists, a hint: the exact command or step that fixes it. Messages never contain
+ * tokens, secrets or passwords.
+ */
+public class OAuthMailException extends RuntimeException {
+
+    private static final long serialVersionUID = 1L;
+
+    private final String hint;
+
+    public OAuthMailException(String message, String hint) {
+        this(message, hint, null);
+    }
+
+    public OAuthMailException(String message, String hint, Throwable cause) {
+        super(message, cause);
+        this.hint = hint;
+    }
+
+    /** What to do about it, e.g. {@code run: oauthmail login work@corp.com}. */
+    public Optional<String> hint() {
+        return Optional.ofNullable(hint);
+    }
+}

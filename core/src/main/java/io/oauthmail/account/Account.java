@@ -1,0 +1,58 @@
+package io.oauthmail.account;
+
+import io.oauthmail.provider.Provider;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * One mailbox oauthmail can act for: its name (how the user refers to it), its e-mail address, its provider,
+ * and the OAuth client it logs in with.
+ *
+ * @param name         the account's name, usually the e-mail address
+ * @param email        the address used as the SASL user, or {@code null} until learned at login
+ * @param provider     endpoints, scopes and mail servers
+ * @param clientId     the OAuth client ID
+ * @param clientSecret the client secret, or {@code null} for a public client (PKCE only)
+ * @param scopes       the scopes requested at login; the provider's when empty
+ * @param caFile       an extra CA certificate (PEM) to trust for this account's mail servers, or {@code null}
+ */
+public record Account(String name, String email, Provider provider, String clientId, String clientSecret,
+        List<String> scopes, Path caFile) {
+
+    public Account {
+        Objects.requireNonNull(name, "name");
+        Objects.requireNonNull(provider, "provider");
+        Objects.requireNonNull(clientId, "clientId");
+        scopes = scopes == null || scopes.isEmpty() ? provider.scopes() : List.copyOf(scopes);
+    }
+
+    /** The SASL user name: the e-mail address, or the account name where no address is known. */
+    public String mailUser() {
+        return email != null ? email : name;
+    }
+
+    public Optional<String> secret() {
+        return Optional.ofNullable(clientSecret);
+    }
+
+    public Optional<Path> ca() {
+        return Optional.ofNullable(caFile);
+    }
+
+    public Account withProvider(Provider other) {
+        return new Account(name, email, other, clientId, clientSecret, scopes, caFile);
+    }
+
+    /** The command that authorizes this account again: what every re-authorization message tells the user. */
+    public String loginCommand() {
+        return "oauthmail login " + name;
+    }
+
+    @Override
+    public String toString() {
+        return "Account[" + name + ", provider=" + provider.name() + ", client=" + clientId
+                + (clientSecret != null ? ", secret=<redacted>" : "") + "]";
+    }
+}

@@ -1,0 +1,45 @@
+package io.oauthmail.mail;
+
+import jakarta.mail.MessagingException;
+import java.security.cert.CertPathBuilderException;
+import java.security.cert.CertificateException;
+import javax.net.ssl.SSLException;
+
+/** Turns the exceptions of Jakarta Mail into a short cause and a hint. */
+final class MailErrors {
+
+    private MailErrors() {
+    }
+
+    static String describe(Throwable e) {
+        Throwable root = e;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        if (isCertificateProblem(e)) {
+            return "the server's TLS certificate does not verify (" + root.getMessage() + ")";
+        }
+        String message = root.getMessage() != null ? root.getMessage() : root.getClass().getSimpleName();
+        return root == e ? message : e.getMessage() + " (" + message + ")";
+    }
+
+    static String hint(Throwable e) {
+        if (isCertificateProblem(e)) {
+            return "if the server uses a private CA, give its certificate with --ca-file CA.pem";
+        }
+        return null;
+    }
+
+    private static boolean isCertificateProblem(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof CertPathBuilderException || t instanceof CertificateException
+                    || (t instanceof SSLException && String.valueOf(t.getMessage()).contains("certificat"))) {
+                return true;
+            }
+            if (t.getCause() == t) {
+                break;
+            }
+        }
+        return false;
+    }
+}

@@ -1,0 +1,131 @@
+package io.oauthmail.mail;
+
+import io.oauthmail.MailFailure;
+import io.oauthmail.OAuthMailException;
+import io.oauthmail.account.Account;
+import io.oauthmail.provider.MailServer;
+import io.oauthmail.provider.TlsMode;
+import io.oauthmail.sasl.SaslFailure;
+import io.oauthmail.token.TokenManager;
+import jakarta.mail.AuthenticationFailedException;
+import jakarta.mail.MessagingException;
+import jakarta.mail.Service;
+import jakarta.mail.Session;
+import jakarta.mail.Store;
+import jakarta.mail.Transport;
+import java.time.Duration;
+import java.util.Properties;
+
+/**
+ * Jakarta Mail (Angus) connections for an account, authenticated with SASL XOAUTH2 and a token that
+ * {@link TokenManager} keeps fresh. When a server refuses the token, one refresh is forced and the login
+ * tried once more; a second refusal is reported, never looped on. Certificates are always verified
+ * (JDK CAs plus the account's CA file), and STARTTLS is required where the server uses it.
+ */
+public final class MailSessions {
+
+    private final TokenManager tokens;
+    private final Duration timeout;
+
+    public MailSessions(TokenManager tokens, Duration timeout) {
+        this.tokens = tokens;
+        this.timeout = timeout;
+    }
+
+    /** An authenticated SMTP transport for {@code account}'s submission server. Close it when done. */
+    public Transport smtp(Account account) {
+        return connect(account, MailProtocol.SMTP, (session, protocol) -> session.getTransport(protocol));
+    }
+
+    /** An authenticated IMAP store for {@code account}. Close it when done. */
+    public Store imap(Account account) {
+        return connect(account, MailProtocol.IMAP, (session, protocol) -> session.getStore(protocol));
+    }
+
+    /** The Jakarta Mail session for {@code account} and {@code protocol}: for composing messages too. */
+    public Session session(Account account, MailProtocol protocol) {
+        return Session.getInstance(properties(account, protocol, server(account, protocol)));
+    }
+
+    private interface ServiceFactory<S extends Service> {
+        S create(Session session, String protocol) throws MessagingException;
+    }
+
+    private <S extends Service> S connect(Account account, MailProtocol protocol, ServiceFactory<S> factory) {
+        MailServer server = server(account, protocol);
+        Session session = Session.getInstance(properties(account, protocol, server));
+        String token = tokens.accessToken(account);
+        try {
+            return connectOnce(factory, session, protocol, server, account, token);
+        } catch (AuthenticationFailedException refused) {
+            String fresh = tokens.tokenAfterRejection(account, token);
+            try {
+                return connectOnce(factory, session, protocol, server, account, fresh);
+            } catch (AuthenticationFailedException again) {
+                throw refused(account, protocol, server, again);
+            } catch (MessagingException e) {
+                throw failed(account, protocol, server, e);
+            }
+        } catch (MessagingException e) {
+            throw failed(account, protocol, server, e);
+        }
+    }
+
+    private <S extends Service> S connectOnce(ServiceFactory<S> factory, Session session, MailProtocol protocol,
+            MailServer server, Account account, String token) throws MessagingException {
+        S service = factory.create(session, protocol.jakartaName(server.tls()));
+        service.connect(server.host(), server.port(), account.mailUser(), token);
+        return service;
+    }
+
+    Properties properties(Account account, MailProtocol protocol, MailServer server) {
+        String p = protocol.jakartaName(server.tls());
+        Properties props = new Properties();
+        props.put("mail." + p + ".host", server.host());
+        props.put("mail." + p + ".port", String.valueOf(server.port()));
+        props.put("mail." + p + ".auth.mechanisms", "XOAUTH2");
+        props.put("mail." + p + ".auth.login.disable", "true");
+        props.put("mail." + p + ".auth.plain.disable", "true");
+        props.put("mail." + p + ".auth.ntlm.disable", "true");
+        props.put("mail." + p + ".connectiontimeout", String.valueOf(timeout.toMillis()));
+        props.put("mail." + p + ".timeout", String.valueOf(timeout.toMillis()));
+        props.put("mail." + p + ".writetimeout", String.valueOf(timeout.toMillis()));
+        if (server.tls() != TlsMode.PLAIN) {
+            props.put("mail." + p + ".ssl.socketFactory", TlsTrust.socketFactory(account.caFile()));
+            props.put("mail." + p + ".ssl.checkserveridentity", "true");
+        }
+        if (server.tls() == TlsMode.STARTTLS) {
+            props.put("mail." + p + ".starttls.enable", "true");
+            props.put("mail." + p + ".starttls.required", "true");
+        }
+        if (protocol == MailProtocol.SMTP) {
+            props.put("mail." + p + ".auth", "true");
+            props.put("mail.transport.protocol", p);
+        }
+        if (protocol == MailProtocol.IMAP) {
+            props.put("mail." + p + ".class", GuardedImapStore.class.getName());
+        }
+        return props;
+    }
+
+    private static MailServer server(Account account, MailProtocol protocol) {
+        return protocol.serverOf(account).orElseThrow(() -> new OAuthMailException(
+                "account " + account.name() + " has no " + protocol + " server configured",
+                "set one with: oauthmail accounts add " + account.name() + " --" + protocol.name().toLowerCase(java.util.Locale.ROOT)
+                        + " HOST:PORT"));
+    }
+
+    private static MailFailure refused(Account account, MailProtocol protocol, MailServer server,
+            AuthenticationFailedException e) {
+        String reply = e.getMessage() == null ? "" : e.getMessage().trim();
+        String why = SaslFailure.decode(reply).map(SaslFailure::diagnosis).orElse("the server answered: " + reply);
+        return new MailFailure("account " + account.name() + ": " + protocol + " server " + server.host() + ":"
+                + server.port() + " refused the token even after a refresh: " + why,
+                "if this persists, run: " + account.loginCommand(), null);
+    }
+
+    private static MailFailure failed(Account account, MailProtocol protocol, MailServer server, MessagingException e) {
+        return new MailFailure("account " + account.name() + ": cannot connect to the " + protocol + " server "
+                + server.host() + ":" + server.port() + ": " + MailErrors.describe(e), MailErrors.hint(e), e);
+    }
+}

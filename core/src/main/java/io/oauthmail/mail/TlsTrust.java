@@ -1,0 +1,76 @@
+package io.oauthmail.mail;
+
+import io.oauthmail.OAuthMailException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
+import java.security.cert.Certificate;
+import java.security.cert.CertificateFactory;
+import java.security.cert.X509Certificate;
+import java.util.Collection;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLSocketFactory;
+import javax.net.ssl.TrustManager;
+import javax.net.ssl.TrustManagerFactory;
+import javax.net.ssl.X509TrustManager;
+
+/**
+ * The certificates mail connections trust: the JDK's CAs, plus the CAs of a PEM file where the user gave one
+ * ({@code --ca-file}, for a company CA or the sandbox). Verification is never switched off: there is no
+ * trust-everything option in production code.
+ */
+public final class TlsTrust {
+
+    private TlsTrust() {
+    }
+
+    /** A socket factory trusting the JDK's CAs and those in {@code extraCaPem} (may be {@code null}). */
+    public static SSLSocketFactory socketFactory(Path extraCaPem) {
+        if (extraCaPem == null) {
+            return (SSLSocketFactory) SSLSocketFactory.getDefault();
+        }
+        try {
+            KeyStore anchors = KeyStore.getInstance("PKCS12");
+            anchors.load(null, null);
+            int n = 0;
+            for (X509Certificate ca : jdkDefaultCas()) {
+                anchors.setCertificateEntry("jdk-" + n++, ca);
+            }
+            for (Certificate ca : readPem(extraCaPem)) {
+                anchors.setCertificateEntry("extra-" + n++, ca);
+            }
+            TrustManagerFactory trust = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+            trust.init(anchors);
+            SSLContext context = SSLContext.getInstance("TLS");
+            context.init(null, trust.getTrustManagers(), null);
+            return context.getSocketFactory();
+        } catch (GeneralSecurityException | IOException e) {
+            throw new OAuthMailException("cannot use the CA file " + extraCaPem + ": " + e.getMessage(),
+                    "pass a PEM file with one or more CA certificates (-----BEGIN CERTIFICATE-----)", e);
+        }
+    }
+
+    private static Collection<? extends Certificate> readPem(Path file) throws IOException, GeneralSecurityException {
+        try (InputStream in = Files.newInputStream(file)) {
+            Collection<? extends Certificate> certificates = CertificateFactory.getInstance("X.509").generateCertificates(in);
+            if (certificates.isEmpty()) {
+                throw new IOException("it holds no certificate");
+            }
+            return certificates;
+        }
+    }
+
+    private static X509Certificate[] jdkDefaultCas() throws GeneralSecurityException {
+        TrustManagerFactory trust = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+        trust.init((KeyStore) null);
+        for (TrustManager manager : trust.getTrustManagers()) {
+            if (manager instanceof X509TrustManager x509) {
+                return x509.getAcceptedIssuers();
+            }
+        }
+        return new X509Certificate[0];
+    }
+}
