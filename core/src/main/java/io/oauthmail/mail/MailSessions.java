@@ -9,6 +9,7 @@ import io.oauthmail.sasl.SaslFailure;
 import io.oauthmail.token.TokenManager;
 import jakarta.mail.AuthenticationFailedException;
 import jakarta.mail.MessagingException;
+import jakarta.mail.Provider;
 import jakarta.mail.Service;
 import jakarta.mail.Session;
 import jakarta.mail.Store;
@@ -39,7 +40,9 @@ public final class MailSessions {
 
     /** An authenticated IMAP store for {@code account}. Close it when done. */
     public Store imap(Account account) {
-        return connect(account, MailProtocol.IMAP, (session, protocol) -> session.getStore(protocol));
+        // Jakarta Mail only instantiates store classes it has a Provider for: register the guarded one.
+        return connect(account, MailProtocol.IMAP, (session, protocol) -> session.getStore(new Provider(
+                Provider.Type.STORE, protocol, GuardedImapStore.class.getName(), "oauthmail", "1")));
     }
 
     /** The Jakarta Mail session for {@code account} and {@code protocol}: for composing messages too. */
@@ -101,9 +104,6 @@ public final class MailSessions {
         if (protocol == MailProtocol.SMTP) {
             props.put("mail." + p + ".auth", "true");
             props.put("mail.transport.protocol", p);
-        }
-        if (protocol == MailProtocol.IMAP) {
-            props.put("mail." + p + ".class", GuardedImapStore.class.getName());
         }
         return props;
     }

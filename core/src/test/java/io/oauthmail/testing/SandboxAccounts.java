@@ -1,0 +1,34 @@
+package io.oauthmail.testing;
+
+import io.oauthmail.account.Account;
+import io.oauthmail.provider.MailServer;
+import io.oauthmail.provider.Provider;
+import io.oauthmail.provider.TlsMode;
+import io.oauthmail.sandbox.Sandbox;
+import java.util.List;
+
+/** Accounts pointing at a running sandbox, as a user would configure them for a real provider. */
+public final class SandboxAccounts {
+
+    private SandboxAccounts() {
+    }
+
+    /** The sandbox as a provider: its OAuth endpoints, IMAPS, POP3S and the STARTTLS submission port. */
+    public static Provider provider(Sandbox sandbox) {
+        return new Provider("sandbox", sandbox.authorizationEndpoint(), sandbox.tokenEndpoint(),
+                sandbox.revocationEndpoint(), List.of("openid", "email", Sandbox.MAIL_SCOPE),
+                new MailServer(sandbox.imaps().host(), sandbox.imaps().port(), TlsMode.IMPLICIT),
+                new MailServer(sandbox.pop3s().host(), sandbox.pop3s().port(), TlsMode.IMPLICIT),
+                new MailServer(sandbox.submission().host(), sandbox.submission().port(), TlsMode.STARTTLS));
+    }
+
+    public static Account account(Sandbox sandbox, String user) {
+        return new Account(user, user, provider(sandbox), Sandbox.CLIENT_ID, null, List.of(), sandbox.caFile());
+    }
+
+    /** The same account sending over SMTPS (implicit TLS) instead of the submission port. */
+    public static Account overSmtps(Sandbox sandbox, Account account) {
+        return account.withProvider(account.provider().withSmtp(
+                new MailServer(sandbox.smtps().host(), sandbox.smtps().port(), TlsMode.IMPLICIT)));
+    }
+}
