@@ -2,6 +2,7 @@ package io.oauthmail.token;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -17,6 +18,9 @@ public record TokenSet(String accessToken, Instant expiresAt, String refreshToke
     public TokenSet {
         Objects.requireNonNull(accessToken, "accessToken");
         Objects.requireNonNull(expiresAt, "expiresAt");
+        // Whole seconds: what providers state (expires_in) and what stores keep, so a reload compares equal.
+        expiresAt = expiresAt.truncatedTo(ChronoUnit.SECONDS);
+        refreshTokenIssuedAt = refreshTokenIssuedAt == null ? null : refreshTokenIssuedAt.truncatedTo(ChronoUnit.SECONDS);
         scopes = scopes == null ? List.of() : List.copyOf(scopes);
     }
 

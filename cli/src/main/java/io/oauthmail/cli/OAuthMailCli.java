@@ -1,0 +1,77 @@
+package io.oauthmail.cli;
+
+import io.oauthmail.AuthorizationFailed;
+import io.oauthmail.OAuthMailException;
+import io.oauthmail.ReauthorizationRequired;
+import io.oauthmail.TemporaryFailure;
+import io.oauthmail.cli.demo.DemoCommand;
+import java.io.PrintWriter;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** The {@code oauthmail} command. */
+@Command(name = "oauthmail", mixinStandardHelpOptions = true, versionProvider = Version.class,
+        description = "Send and read mail through Gmail, Microsoft 365 and any OAuth 2.0 provider, without passwords.",
+        subcommands = {DemoCommand.class, CommandLine.HelpCommand.class},
+        exitCodeListHeading = "%nExit codes:%n",
+        exitCodeList = {
+            "0:it worked",
+            "1:it failed (the message says why)",
+            "2:wrong usage",
+            "3:the account must be authorized again (run: oauthmail login ACCOUNT)",
+            "4:temporary failure (network, provider busy): try again later",
+            "5:a login did not complete (declined, timed out, state mismatch)"})
+public final class OAuthMailCli implements Runnable {
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    public static void main(String[] args) {
+        System.exit(run(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
+    }
+
+    /** Runs one command line; returns the exit code. Used by {@link #main} and by tests. */
+    public static int run(String[] args, PrintWriter out, PrintWriter err) {
+        CommandLine cli = new CommandLine(new OAuthMailCli());
+        cli.setOut(out);
+        cli.setErr(err);
+        cli.setExecutionExceptionHandler(OAuthMailCli::report);
+        return cli.execute(args);
+    }
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(spec.commandLine().getOut());
+    }
+
+    /** User errors become one message and a hint on stderr, never a stack trace. */
+    private static int report(Exception e, CommandLine cli, CommandLine.ParseResult parsed) {
+        PrintWriter err = cli.getErr();
+        if (e instanceof OAuthMailException failure) {
+            err.println("oauthmail: " + failure.getMessage());
+            failure.hint().ifPresent(hint -> err.println("  " + hint));
+            return exitCodeOf(failure);
+        }
+        err.println("oauthmail: unexpected error: " + e.getClass().getSimpleName()
+                + (e.getMessage() != null ? ": " + e.getMessage() : ""));
+        if (System.getenv("OAUTHMAIL_DEBUG") != null) {
+            e.printStackTrace(err);
+        } else {
+            err.println("  this is a bug: please report it with the command you ran (OAUTHMAIL_DEBUG=1 shows the stack trace)");
+        }
+        return ExitCodes.FAILED;
+    }
+
+    static int exitCodeOf(OAuthMailException e) {
+        if (e instanceof ReauthorizationRequired) {
+            return ExitCodes.REAUTHORIZE;
+        }
+        if (e instanceof TemporaryFailure) {
+            return ExitCodes.TEMPORARY;
+        }
+        if (e instanceof AuthorizationFailed) {
+            return ExitCodes.AUTHORIZATION_FAILED;
+        }
+        return ExitCodes.FAILED;
+    }
+}

@@ -1,0 +1,32 @@
+package io.oauthmail.cli.demo;
+
+import io.oauthmail.account.Account;
+import io.oauthmail.provider.MailServer;
+import io.oauthmail.provider.Provider;
+import io.oauthmail.provider.TlsMode;
+import io.oauthmail.sandbox.Sandbox;
+import java.util.List;
+
+/** The sandbox as a provider, and its users as accounts: configured the way a real provider is. */
+final class DemoAccounts {
+
+    private DemoAccounts() {
+    }
+
+    static Provider provider(Sandbox sandbox) {
+        return new Provider("sandbox", sandbox.authorizationEndpoint(), sandbox.tokenEndpoint(),
+                sandbox.revocationEndpoint(), List.of("openid", "email", Sandbox.MAIL_SCOPE),
+                new MailServer(sandbox.imaps().host(), sandbox.imaps().port(), TlsMode.IMPLICIT),
+                new MailServer(sandbox.pop3s().host(), sandbox.pop3s().port(), TlsMode.IMPLICIT),
+                new MailServer(sandbox.submission().host(), sandbox.submission().port(), TlsMode.STARTTLS));
+    }
+
+    static Account of(Sandbox sandbox, String user) {
+        return new Account(user, user, provider(sandbox), Sandbox.CLIENT_ID, null, List.of(), sandbox.caFile());
+    }
+
+    static Account overSmtps(Sandbox sandbox, Account account) {
+        return account.withProvider(account.provider().withSmtp(
+                new MailServer(sandbox.smtps().host(), sandbox.smtps().port(), TlsMode.IMPLICIT)));
+    }
+}
