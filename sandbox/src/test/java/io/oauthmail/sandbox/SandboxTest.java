@@ -86,6 +86,16 @@ class SandboxTest {
     }
 
     @Test
+    void smtpsRefusesBadTokensAtOnce() {
+        String expired = sandbox.issueAccessToken("alice@sandbox.test", Sandbox.MAIL_SCOPE, Duration.ofSeconds(-60));
+        for (String bad : new String[] {"random-string", expired}) {
+            assertThatThrownBy(() -> send(smtpSession("smtps", sandbox.smtps(), false), "alice@sandbox.test", bad, "x"))
+                    .isInstanceOf(AuthenticationFailedException.class)
+                    .hasMessageStartingWith("535"); // GreenMail answers at once, like Microsoft, with no challenge
+        }
+    }
+
+    @Test
     void imapsAndPop3sRefuseBadTokens() {
         String expired = sandbox.issueAccessToken("bob@sandbox.test", Sandbox.MAIL_SCOPE, Duration.ofSeconds(-60));
         String alices = sandbox.issueAccessToken("alice@sandbox.test", Sandbox.MAIL_SCOPE, Duration.ofMinutes(5));
