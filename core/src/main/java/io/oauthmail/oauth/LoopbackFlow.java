@@ -69,7 +69,7 @@ public final class LoopbackFlow {
             this.listener = listener;
             AuthorizationRequest.Builder request = new AuthorizationRequest.Builder(ResponseType.CODE,
                     new ClientID(account.clientId()))
-                    .endpointURI(account.provider().authorizationEndpoint())
+                    .endpointURI(account.provider().endpoints().authorization())
                     .redirectionURI(listener.redirectUri())
                     .scope(new Scope(account.scopes().toArray(String[]::new)))
                     .state(state)

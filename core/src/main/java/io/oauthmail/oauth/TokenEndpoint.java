@@ -21,6 +21,7 @@ import com.nimbusds.openid.connect.sdk.token.OIDCTokens;
 import io.oauthmail.ReauthorizationRequired;
 import io.oauthmail.TemporaryFailure;
 import io.oauthmail.account.Account;
+import io.oauthmail.provider.Quirk;
 import io.oauthmail.token.TokenSet;
 import java.io.IOException;
 import java.time.Clock;
@@ -58,24 +59,25 @@ public final class TokenEndpoint {
     }
 
     /**
-     * Exchanges {@code current}'s refresh token for a new access token. The scopes are sent again, because
-     * Microsoft refuses a refresh without them (AADSTS900144); the result keeps the old refresh token unless
-     * the provider rotated it.
+     * Exchanges {@code current}'s refresh token for a new access token. The scopes are sent again where the
+     * provider needs them (Microsoft refuses a refresh without them: AADSTS900144); the result keeps the old
+     * refresh token unless the provider rotated it.
      */
     public TokenSet refresh(TokenSet current) {
         String refreshToken = current.refresh().orElseThrow(() -> new ReauthorizationRequired(account.name(),
                 "no refresh token is stored for it", "run: " + account.loginCommand()));
-        TokenSet response = request(new RefreshTokenGrant(new RefreshToken(refreshToken)), new Scope(
-                account.scopes().toArray(String[]::new)));
+        Scope scope = account.provider().has(Quirk.REFRESH_NEEDS_SCOPE)
+                ? new Scope(account.scopes().toArray(String[]::new)) : null;
+        TokenSet response = request(new RefreshTokenGrant(new RefreshToken(refreshToken)), scope);
         return current.refreshedWith(response, clock.instant());
     }
 
     private TokenSet request(AuthorizationGrant grant, Scope scope) {
         ClientID clientId = new ClientID(account.clientId());
         TokenRequest request = account.secret()
-                .map(secret -> new TokenRequest(account.provider().tokenEndpoint(),
+                .map(secret -> new TokenRequest(account.provider().endpoints().token(),
                         new ClientSecretPost(clientId, new Secret(secret)), grant, scope))
-                .orElseGet(() -> new TokenRequest(account.provider().tokenEndpoint(), clientId, grant, scope));
+                .orElseGet(() -> new TokenRequest(account.provider().endpoints().token(), clientId, grant, scope));
         HTTPRequest http = request.toHTTPRequest();
         http.setConnectTimeout((int) timeout.toMillis());
         http.setReadTimeout((int) timeout.toMillis());
@@ -127,7 +129,7 @@ public final class TokenEndpoint {
     }
 
     private String host() {
-        return account.provider().tokenEndpoint().getHost();
+        return account.provider().endpoints().token().getHost();
     }
 
     private static String retryAfter(HTTPResponse response) {

@@ -20,13 +20,16 @@ public final class Providers {
     /** Gmail and Google Workspace: IMAPS 993, POP3S 995, SMTP 587 with STARTTLS. */
     public static Provider google() {
         return new Provider("google",
-                URI.create("https://accounts.google.com/o/oauth2/v2/auth"),
-                URI.create("https://oauth2.googleapis.com/token"),
-                URI.create("https://oauth2.googleapis.com/revoke"),
+                new OAuthEndpoints(URI.create("https://accounts.google.com/o/oauth2/v2/auth"),
+                        URI.create("https://oauth2.googleapis.com/token"),
+                        URI.create("https://oauth2.googleapis.com/device/code"),
+                        URI.create("https://oauth2.googleapis.com/revoke"),
+                        URI.create("https://openidconnect.googleapis.com/v1/userinfo")),
                 List.of("openid", "email", GOOGLE_MAIL_SCOPE),
                 new MailServer("imap.gmail.com", 993, TlsMode.IMPLICIT),
                 new MailServer("pop.gmail.com", 995, TlsMode.IMPLICIT),
-                new MailServer("smtp.gmail.com", 587, TlsMode.STARTTLS));
+                new MailServer("smtp.gmail.com", 587, TlsMode.STARTTLS),
+                Set.of(Quirk.DEVICE_FLOW_REFUSES_MAIL_SCOPES, Quirk.TESTING_APPS_EXPIRE_AFTER_7_DAYS));
     }
 
     /**
@@ -42,15 +45,15 @@ public final class Providers {
         String base = "https://login.microsoftonline.com/" + t + "/oauth2/v2.0/";
         boolean consumers = Set.of("consumers", "9188040d-6c67-4c5b-b112-36a304b66dad").contains(t.toLowerCase(Locale.ROOT));
         return new Provider("microsoft",
-                URI.create(base + "authorize"),
-                URI.create(base + "token"),
-                null,
+                new OAuthEndpoints(URI.create(base + "authorize"), URI.create(base + "token"),
+                        URI.create(base + "devicecode"), null, URI.create("https://graph.microsoft.com/oidc/userinfo")),
                 List.of("offline_access", "openid", "email",
                         "https://outlook.office.com/IMAP.AccessAsUser.All",
                         "https://outlook.office.com/POP.AccessAsUser.All",
                         "https://outlook.office.com/SMTP.Send"),
                 new MailServer("outlook.office365.com", 993, TlsMode.IMPLICIT),
                 new MailServer("outlook.office365.com", 995, TlsMode.IMPLICIT),
-                new MailServer(consumers ? "smtp-mail.outlook.com" : "smtp.office365.com", 587, TlsMode.STARTTLS));
+                new MailServer(consumers ? "smtp-mail.outlook.com" : "smtp.office365.com", 587, TlsMode.STARTTLS),
+                Set.of(Quirk.REFRESH_NEEDS_SCOPE, Quirk.ROTATES_REFRESH_TOKENS, Quirk.REFRESH_TOKEN_DIES_AFTER_90_DAYS_UNUSED));
     }
 }

@@ -13,14 +13,8 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.security.GeneralSecurityException;
-import java.security.SecureRandom;
-import java.util.Arrays;
 import java.util.Base64;
 import java.util.Optional;
-import javax.crypto.Cipher;
-import javax.crypto.SecretKey;
-import javax.crypto.spec.GCMParameterSpec;
-import javax.crypto.spec.SecretKeySpec;
 
 /**
  * Tokens encrypted at rest with AES-256-GCM, one file per account in one owner-only folder.
@@ -34,20 +28,13 @@ import javax.crypto.spec.SecretKeySpec;
  */
 public final class EncryptedFileStore implements TokenStore {
 
-    private static final byte[] MAGIC = "OMT1".getBytes(StandardCharsets.US_ASCII);
-    private static final int IV_BYTES = 12;
-    private static final int TAG_BITS = 128;
-
     private final Path dir;
-    private final SecretKey key;
-    private final SecureRandom random = new SecureRandom();
+    private final TokenSealing sealing;
+    private final FileLocks locks = new FileLocks();
 
     public EncryptedFileStore(Path dir, byte[] key) {
-        if (key.length != 32) {
-            throw new IllegalArgumentException("an AES-256 key has 32 bytes, not " + key.length);
-        }
         this.dir = dir;
-        this.key = new SecretKeySpec(key, "AES");
+        this.sealing = new TokenSealing(key);
     }
 
     /**
@@ -72,7 +59,7 @@ public final class EncryptedFileStore implements TokenStore {
         try {
             FilePermissions.requireOwnerOnly(file);
             byte[] data = Files.readAllBytes(file);
-            return Optional.of(TokenJson.read(decrypt(account, data)));
+            return Optional.of(TokenJson.read(sealing.open(account, data)));
         } catch (NoSuchFileException e) {
             return Optional.empty();
         } catch (GeneralSecurityException e) {
@@ -87,7 +74,7 @@ public final class EncryptedFileStore implements TokenStore {
         Path file = fileOf(account);
         try {
             FilePermissions.createOwnerOnlyDirectories(dir);
-            byte[] data = encrypt(account, TokenJson.write(tokens));
+            byte[] data = sealing.seal(account, TokenJson.write(tokens));
             Path temp = Files.createTempFile(dir, ".tmp-", ".token", FilePermissions.ownerOnlyFile());
             try {
                 try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.WRITE)) {
@@ -114,6 +101,16 @@ public final class EncryptedFileStore implements TokenStore {
         }
     }
 
+    /**
+     * Holds an exclusive lock on {@code account} across threads and processes (the CLI and the daemon):
+     * an OS file lock on {@code ACCOUNT.lock} beside the token file, plus an in-process lock because the JVM
+     * refuses a second lock on the same file from one process.
+     */
+    @Override
+    public AccountLock lock(String account) {
+        return locks.acquire(account, dir.resolve(fileName(account) + ".lock"));
+    }
+
     Path fileOf(String account) {
         return dir.resolve(fileName(account));
     }
@@ -125,32 +122,6 @@ public final class EncryptedFileStore implements TokenStore {
         }
         return "b64-" + Base64.getUrlEncoder().withoutPadding()
                 .encodeToString(account.getBytes(StandardCharsets.UTF_8)) + ".token";
-    }
-
-    private byte[] encrypt(String account, byte[] plaintext) throws GeneralSecurityException {
-        byte[] iv = new byte[IV_BYTES];
-        random.nextBytes(iv);
-        Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
-        cipher.init(Cipher.ENCRYPT_MODE, key, new GCMParameterSpec(TAG_BITS, iv));
-        cipher.updateAAD(associatedData(account));
-        byte[] sealed = cipher.doFinal(plaintext);
-        ByteBuffer out = ByteBuffer.allocate(MAGIC.length + IV_BYTES + sealed.length);
-        return out.put(MAGIC).put(iv).put(sealed).array();
-    }
-
-    private byte[] decrypt(String account, byte[] data) throws GeneralSecurityException, IOException {
-        if (data.length < MAGIC.length + IV_BYTES + TAG_BITS / 8
-                || !Arrays.equals(Arrays.copyOf(data, MAGIC.length), MAGIC)) {
-            throw new IOException("it is truncated or not an oauthmail token file");
-        }
-        Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
-        cipher.init(Cipher.DECRYPT_MODE, key, new GCMParameterSpec(TAG_BITS, data, MAGIC.length, IV_BYTES));
-        cipher.updateAAD(associatedData(account));
-        return cipher.doFinal(data, MAGIC.length + IV_BYTES, data.length - MAGIC.length - IV_BYTES);
-    }
-
-    private static byte[] associatedData(String account) {
-        return ("oauthmail-token-v1:" + account).getBytes(StandardCharsets.UTF_8);
     }
 
     private static void moveIntoPlace(Path temp, Path file) throws IOException {

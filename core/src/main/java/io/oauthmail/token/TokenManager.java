@@ -6,14 +6,12 @@ import io.oauthmail.oauth.TokenEndpoint;
 import io.oauthmail.store.TokenStore;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * Hands out access tokens that are valid for at least a margin (five minutes by default), refreshing ahead
  * of expiry. One refresh at a time per account, however many threads ask: the others wait and get its
- * result. A rotated refresh token is saved to the store before the new access token is handed out, so a
+ * result, and other processes sharing the store wait on its lock and then read the refreshed tokens. A
+ * rotated refresh token is saved to the store before the new access token is handed out, so a
  * crash can never leave the store holding a refresh token the provider has already retired.
  */
 public final class TokenManager {
@@ -24,7 +22,6 @@ public final class TokenManager {
     private final Clock clock;
     private final Duration margin;
     private final Duration httpTimeout;
-    private final Map<String, ReentrantLock> locks = new ConcurrentHashMap<>();
 
     public TokenManager(TokenStore store, Clock clock, Duration margin, Duration httpTimeout) {
         this.store = store;
@@ -43,17 +40,13 @@ public final class TokenManager {
         if (!current.expiresWithin(margin, clock.instant())) {
             return current.accessToken();
         }
-        ReentrantLock lock = lockOf(account);
-        lock.lock();
-        try {
-            // Another thread may have refreshed while we waited for the lock.
+        try (TokenStore.AccountLock lock = store.lock(account.name())) {
+            // Another thread or process may have refreshed while we waited for the lock.
             current = stored(account);
             if (!current.expiresWithin(margin, clock.instant())) {
                 return current.accessToken();
             }
             return refreshLocked(account, current).accessToken();
-        } finally {
-            lock.unlock();
         }
     }
 
@@ -62,27 +55,19 @@ public final class TokenManager {
      * that token, and returns the token to retry with. Never loops: the caller retries once with the result.
      */
     public String tokenAfterRejection(Account account, String rejected) {
-        ReentrantLock lock = lockOf(account);
-        lock.lock();
-        try {
+        try (TokenStore.AccountLock lock = store.lock(account.name())) {
             TokenSet current = stored(account);
             if (!current.accessToken().equals(rejected)) {
                 return current.accessToken();
             }
             return refreshLocked(account, current).accessToken();
-        } finally {
-            lock.unlock();
         }
     }
 
     /** Refreshes now, whatever the expiry: what {@code oauthmail refresh} does. */
     public TokenSet refresh(Account account) {
-        ReentrantLock lock = lockOf(account);
-        lock.lock();
-        try {
+        try (TokenStore.AccountLock lock = store.lock(account.name())) {
             return refreshLocked(account, stored(account));
-        } finally {
-            lock.unlock();
         }
     }
 
@@ -95,9 +80,5 @@ public final class TokenManager {
     private TokenSet stored(Account account) {
         return store.load(account.name()).orElseThrow(() -> new ReauthorizationRequired(account.name(),
                 "it has no stored tokens (never logged in, or logged out)", "run: " + account.loginCommand()));
-    }
-
-    private ReentrantLock lockOf(Account account) {
-        return locks.computeIfAbsent(account.name(), name -> new ReentrantLock());
     }
 }

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.oauthmail.MailFailure;
 import io.oauthmail.account.Account;
 import io.oauthmail.provider.MailServer;
+import io.oauthmail.provider.OAuthEndpoints;
 import io.oauthmail.provider.Provider;
 import io.oauthmail.provider.TlsMode;
 import io.oauthmail.store.EncryptedFileStore;
@@ -45,8 +46,9 @@ class ImapLoginFallbackTest {
             imap.setDaemon(true);
             imap.start();
 
-            Provider provider = new Provider("legacy", URI.create("http://127.0.0.1:1/a"), URI.create("http://127.0.0.1:1/t"),
-                    null, List.of("mail"), new MailServer("127.0.0.1", server.getLocalPort(), TlsMode.PLAIN), null, null);
+            Provider provider = new Provider("legacy", new OAuthEndpoints(URI.create("http://127.0.0.1:1/a"),
+                    URI.create("http://127.0.0.1:1/t"), null, null, null), List.of("mail"),
+                    new MailServer("127.0.0.1", server.getLocalPort(), TlsMode.PLAIN), null, null, null);
             Account account = new Account("legacy", "me@legacy.test", provider, "client", null, null, null);
             EncryptedFileStore store = EncryptedFileStore.openWithKeyFile(dir);
             store.save(account.name(), new TokenSet("TOKEN-MUST-NOT-LEAK", Instant.now().plusSeconds(3600), null, null, List.of(), null));

@@ -2,10 +2,12 @@ package io.oauthmail.testing;
 
 import io.oauthmail.account.Account;
 import io.oauthmail.provider.MailServer;
+import io.oauthmail.provider.OAuthEndpoints;
 import io.oauthmail.provider.Provider;
 import io.oauthmail.provider.TlsMode;
 import io.oauthmail.sandbox.Sandbox;
 import java.util.List;
+import java.util.Set;
 
 /** Accounts pointing at a running sandbox, as a user would configure them for a real provider. */
 public final class SandboxAccounts {
@@ -15,11 +17,11 @@ public final class SandboxAccounts {
 
     /** The sandbox as a provider: its OAuth endpoints, IMAPS, POP3S and the STARTTLS submission port. */
     public static Provider provider(Sandbox sandbox) {
-        return new Provider("sandbox", sandbox.authorizationEndpoint(), sandbox.tokenEndpoint(),
-                sandbox.revocationEndpoint(), List.of("openid", "email", Sandbox.MAIL_SCOPE),
+        return new Provider("sandbox", new OAuthEndpoints(sandbox.authorizationEndpoint(), sandbox.tokenEndpoint(), null,
+                sandbox.revocationEndpoint(), sandbox.userInfoEndpoint()), List.of("openid", "email", Sandbox.MAIL_SCOPE),
                 new MailServer(sandbox.imaps().host(), sandbox.imaps().port(), TlsMode.IMPLICIT),
                 new MailServer(sandbox.pop3s().host(), sandbox.pop3s().port(), TlsMode.IMPLICIT),
-                new MailServer(sandbox.submission().host(), sandbox.submission().port(), TlsMode.STARTTLS));
+                new MailServer(sandbox.submission().host(), sandbox.submission().port(), TlsMode.STARTTLS), Set.of());
     }
 
     public static Account account(Sandbox sandbox, String user) {

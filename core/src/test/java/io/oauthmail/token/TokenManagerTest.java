@@ -8,6 +8,7 @@ import io.oauthmail.TemporaryFailure;
 import io.oauthmail.account.Account;
 import io.oauthmail.oauth.Authorization;
 import io.oauthmail.oauth.LoopbackFlow;
+import io.oauthmail.provider.OAuthEndpoints;
 import io.oauthmail.provider.Provider;
 import io.oauthmail.sandbox.Sandbox;
 import io.oauthmail.store.EncryptedFileStore;
@@ -135,8 +136,8 @@ class TokenManagerTest {
             closedPort = socket.getLocalPort();
         }
         Provider p = alice.provider();
-        Account unreachable = alice.withProvider(new Provider(p.name(), p.authorizationEndpoint(),
-                URI.create("http://127.0.0.1:" + closedPort + "/token"), null, p.scopes(), p.imap(), p.pop3(), p.smtp()));
+        Account unreachable = alice.withProvider(p.withEndpoints(new OAuthEndpoints(p.endpoints().authorization(),
+                URI.create("http://127.0.0.1:" + closedPort + "/token"), null, null, null)));
         TokenSet original = store.load(alice.name()).orElseThrow().withExpiresAt(Instant.now().minusSeconds(1));
         store.save(alice.name(), original);
         assertThatThrownBy(() -> tokens.accessToken(unreachable)).isInstanceOf(TemporaryFailure.class)

@@ -1,0 +1,15 @@
+package io.oauthmail.provider;
+
+/** What a provider does differently from the plain RFCs, and oauthmail must know to get right. */
+public enum Quirk {
+    /** Google: the device flow refuses Gmail scopes ({@code invalid_scope: Invalid device flow scope}). */
+    DEVICE_FLOW_REFUSES_MAIL_SCOPES,
+    /** Google: an External app in "Testing" gets refresh tokens that die 7 days after issue. */
+    TESTING_APPS_EXPIRE_AFTER_7_DAYS,
+    /** Microsoft: a refresh without {@code scope} fails (AADSTS900144). */
+    REFRESH_NEEDS_SCOPE,
+    /** Microsoft: every refresh returns a new refresh token, which must replace the old one. */
+    ROTATES_REFRESH_TOKENS,
+    /** Microsoft: a refresh token unused for 90 days dies (AADSTS700082). */
+    REFRESH_TOKEN_DIES_AFTER_90_DAYS_UNUSED
+}
