@@ -1,0 +1,23 @@
+package io.oauthmail.config;
+
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The config file, read: the accounts by name (in file order) and where tokens are kept.
+ *
+ * @param file     where it was read from (it may not exist yet: then there are no accounts)
+ * @param tokenDir the token store folder ({@code [store] dir}, or the default from {@link OAuthMailPaths})
+ * @param accounts the accounts, by name
+ */
+public record Config(Path file, Path tokenDir, Map<String, AccountSettings> accounts) {
+
+    public Config {
+        accounts = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(accounts));
+    }
+
+    public Optional<AccountSettings> account(String name) {
+        return Optional.ofNullable(accounts.get(name));
+    }
+}

@@ -1,0 +1,213 @@
+package io.oauthmail.config;
+
+import com.fasterxml.jackson.core.JacksonException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.dataformat.toml.TomlMapper;
+import io.oauthmail.provider.MailServer;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Reads {@code config.toml} and checks it whole, so that a mistake is reported once, at its line, with the
+ * key and the fix, instead of surfacing later as a confusing failure:
+ *
+ * <pre>
+ * [store]
+ * dir = "/var/lib/oauthmail/tokens"        # optional
+ *
+ * [accounts."me@gmail.com"]
+ * provider = "google"                      # google | microsoft | generic | custom
+ * client_id = "1234.apps.googleusercontent.com"
+ * client_secret_cmd = "pass show oauthmail/google"
+ * </pre>
+ */
+public final class ConfigReader {
+
+    static final Set<String> PROVIDERS = Set.of("google", "microsoft", "generic", "custom");
+    private static final Set<String> FLOWS = Set.of("browser", "paste", "device", "client-credentials", "service-account");
+
+    private ConfigReader() {
+    }
+
+    /** Reads the config at {@code paths.configFile()}; a missing file is an empty config. */
+    public static Config read(OAuthMailPaths paths) {
+        Path file = paths.configFile();
+        String text;
+        try {
+            text = Files.readString(file);
+        } catch (NoSuchFileException e) {
+            return new Config(file, paths.tokenDir(), Map.of());
+        } catch (IOException e) {
+            throw new ConfigException(file, 0, null, "cannot read it: " + e.getMessage(), null);
+        }
+        return parse(file, text, paths.tokenDir());
+    }
+
+    static Config parse(Path file, String text, Path defaultTokenDir) {
+        JsonNode root;
+        try {
+            root = new TomlMapper().readTree(text);
+        } catch (JacksonException e) {
+            int line = e.getLocation() != null ? e.getLocation().getLineNr() : 0;
+            throw new ConfigException(file, line, null, "not valid TOML: " + e.getOriginalMessage(),
+                    "fix the line, or recreate the account with: oauthmail accounts add NAME ...");
+        }
+        TomlLines lines = new TomlLines(text);
+        Checker check = new Checker(file, lines);
+        check.onlyKeys(root, List.of(), Set.of("store", "accounts"));
+        Path tokenDir = defaultTokenDir;
+        JsonNode store = root.get("store");
+        if (store != null) {
+            check.table(store, List.of("store"));
+            check.onlyKeys(store, List.of("store"), Set.of("dir"));
+            String dir = check.string(store, List.of("store"), "dir");
+            if (dir != null) {
+                tokenDir = Path.of(dir);
+            }
+        }
+        Map<String, AccountSettings> accounts = new LinkedHashMap<>();
+        JsonNode accountsNode = root.get("accounts");
+        if (accountsNode != null) {
+            check.table(accountsNode, List.of("accounts"));
+            for (Iterator<Map.Entry<String, JsonNode>> it = accountsNode.fields(); it.hasNext(); ) {
+                Map.Entry<String, JsonNode> entry = it.next();
+                accounts.put(entry.getKey(), account(check, entry.getKey(), entry.getValue()));
+            }
+        }
+        return new Config(file, tokenDir, accounts);
+    }
+
+    private static AccountSettings account(Checker check, String name, JsonNode node) {
+        List<String> table = List.of("accounts", name);
+        check.table(node, table);
+        check.onlyKeys(node, table, Set.copyOf(AccountSettings.KEYS));
+        String provider = check.string(node, table, "provider");
+        if (provider == null) {
+            throw check.error(table, null, "the account has no provider",
+                    "add: provider = \"google\" (or microsoft, generic, custom)");
+        }
+        if (!PROVIDERS.contains(provider)) {
+            throw check.error(table, "provider", "unknown provider '" + provider + "'",
+                    "use one of: google, microsoft, generic, custom");
+        }
+        String clientId = check.string(node, table, "client_id");
+        if (clientId == null) {
+            throw check.error(table, null, "the account has no client_id",
+                    "add the OAuth client ID you registered: client_id = \"...\" (see the README)");
+        }
+        for (String server : List.of("imap", "pop", "smtp")) {
+            String spec = check.string(node, table, server);
+            if (spec != null) {
+                try {
+                    MailServer.parse(spec);
+                } catch (IllegalArgumentException e) {
+                    throw check.error(table, server, e.getMessage(), "write it as HOST:PORT or HOST:PORT:tls|starttls|plain");
+                }
+            }
+        }
+        String flow = check.string(node, table, "flow");
+        if (flow != null && !FLOWS.contains(flow)) {
+            throw check.error(table, "flow", "unknown flow '" + flow + "'", "use one of: " + String.join(", ", FLOWS));
+        }
+        if (provider.equals("generic") || provider.equals("custom")) {
+            for (String required : List.of("authorization_endpoint", "token_endpoint")) {
+                if (check.string(node, table, required) == null && !"client-credentials".equals(flow)
+                        && !"service-account".equals(flow)) {
+                    throw check.error(table, null, "a " + provider + " provider needs " + required,
+                            "add it, or let oauthmail discover it: oauthmail accounts add " + name + " --provider generic --issuer URL");
+                }
+            }
+        }
+        Integer port = check.integer(node, table, "redirect_port");
+        if (port != null && (port < 0 || port > 65535)) {
+            throw check.error(table, "redirect_port", "not a port: " + port, "use 0 (any free port) or 1-65535");
+        }
+        return new AccountSettings(name, provider, check.string(node, table, "tenant"), check.string(node, table, "issuer"),
+                clientId, check.string(node, table, "client_secret"), check.string(node, table, "client_secret_cmd"),
+                check.string(node, table, "email"), check.strings(node, table, "scopes"), check.string(node, table, "imap"),
+                check.string(node, table, "pop"), check.string(node, table, "smtp"), check.string(node, table, "ca_file"),
+                flow, port, check.string(node, table, "authorization_endpoint"), check.string(node, table, "token_endpoint"),
+                check.string(node, table, "device_endpoint"), check.string(node, table, "revocation_endpoint"),
+                check.string(node, table, "userinfo_endpoint"));
+    }
+
+    /** Type checks that report the line and key of the first problem. */
+    private record Checker(Path file, TomlLines lines) {
+
+        ConfigException error(List<String> table, String key, String problem, String hint) {
+            String where = key == null ? String.join(".", table) : String.join(".", table) + "." + key;
+            return new ConfigException(file, lines.lineOf(table, key), where.isEmpty() ? null : where, problem, hint);
+        }
+
+        void table(JsonNode node, List<String> table) {
+            if (!node.isObject()) {
+                throw error(table.subList(0, table.size() - 1), table.get(table.size() - 1), "expected a table", null);
+            }
+        }
+
+        void onlyKeys(JsonNode node, List<String> table, Set<String> allowed) {
+            for (Iterator<String> names = node.fieldNames(); names.hasNext(); ) {
+                String key = names.next();
+                if (!allowed.contains(key)) {
+                    List<String> sorted = new ArrayList<>(allowed);
+                    java.util.Collections.sort(sorted);
+                    throw error(table, key, "unknown key", "known keys here: " + String.join(", ", sorted));
+                }
+            }
+        }
+
+        String string(JsonNode node, List<String> table, String key) {
+            JsonNode value = node.get(key);
+            if (value == null || value.isNull()) {
+                return null;
+            }
+            if (!value.isTextual()) {
+                throw error(table, key, "expected a string in double quotes", null);
+            }
+            return value.asText();
+        }
+
+        Integer integer(JsonNode node, List<String> table, String key) {
+            JsonNode value = node.get(key);
+            if (value == null || value.isNull()) {
+                return null;
+            }
+            if (!value.isIntegralNumber()) {
+                throw error(table, key, "expected a whole number", null);
+            }
+            return value.asInt();
+        }
+
+        List<String> strings(JsonNode node, List<String> table, String key) {
+            JsonNode value = node.get(key);
+            if (value == null || value.isNull()) {
+                return List.of();
+            }
+            List<String> out = new ArrayList<>();
+            if (value.isTextual()) {
+                for (String s : value.asText().trim().split("\\s+")) {
+                    out.add(s);
+                }
+                return out;
+            }
+            if (!value.isArray()) {
+                throw error(table, key, "expected a list of strings, e.g. [\"a\", \"b\"]", null);
+            }
+            for (JsonNode item : value) {
+                if (!item.isTextual()) {
+                    throw error(table, key, "expected a list of strings, e.g. [\"a\", \"b\"]", null);
+                }
+                out.add(item.asText());
+            }
+            return out;
+        }
+    }
+}
