@@ -4,15 +4,26 @@ import io.oauthmail.AuthorizationFailed;
 import io.oauthmail.OAuthMailException;
 import io.oauthmail.ReauthorizationRequired;
 import io.oauthmail.TemporaryFailure;
+import io.oauthmail.cli.accounts.AccountsCommand;
 import io.oauthmail.cli.demo.DemoCommand;
+import io.oauthmail.cli.login.LoginCommand;
+import io.oauthmail.cli.login.LogoutCommand;
+import io.oauthmail.cli.token.RefreshCommand;
+import io.oauthmail.cli.token.TokenCommand;
+import java.io.InputStream;
 import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.Map;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ScopeType;
 
 /** The {@code oauthmail} command. */
 @Command(name = "oauthmail", mixinStandardHelpOptions = true, versionProvider = Version.class,
         description = "Send and read mail through Gmail, Microsoft 365 and any OAuth 2.0 provider, without passwords.",
-        subcommands = {DemoCommand.class, CommandLine.HelpCommand.class},
+        subcommands = {LoginCommand.class, AccountsCommand.class, TokenCommand.class, RefreshCommand.class,
+            LogoutCommand.class, DemoCommand.class, CommandLine.HelpCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
             "0:it worked",
@@ -26,17 +37,43 @@ public final class OAuthMailCli implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
+    @Option(names = "--config", paramLabel = "FILE", scope = ScopeType.INHERIT,
+            description = "The config file (default: $OAUTHMAIL_HOME/config.toml or $XDG_CONFIG_HOME/oauthmail/config.toml).")
+    Path configFile;
+
+    private final Map<String, String> env;
+    private final InputStream in;
+    private CliContext context;
+
+    private OAuthMailCli(Map<String, String> env, InputStream in) {
+        this.env = env;
+        this.in = in;
+    }
+
     public static void main(String[] args) {
-        System.exit(run(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
+        System.exit(run(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true), System.in, System.getenv()));
+    }
+
+    /** Runs one command line with this process's stdin and environment; returns the exit code. */
+    public static int run(String[] args, PrintWriter out, PrintWriter err) {
+        return run(args, out, err, System.in, System.getenv());
     }
 
     /** Runs one command line; returns the exit code. Used by {@link #main} and by tests. */
-    public static int run(String[] args, PrintWriter out, PrintWriter err) {
-        CommandLine cli = new CommandLine(new OAuthMailCli());
+    public static int run(String[] args, PrintWriter out, PrintWriter err, InputStream in, Map<String, String> env) {
+        CommandLine cli = new CommandLine(new OAuthMailCli(env, in));
         cli.setOut(out);
         cli.setErr(err);
         cli.setExecutionExceptionHandler(OAuthMailCli::report);
         return cli.execute(args);
+    }
+
+    /** The context of this command line, for the subcommands. */
+    public CliContext context() {
+        if (context == null) {
+            context = new CliContext(env, in, spec.commandLine().getOut(), spec.commandLine().getErr(), configFile);
+        }
+        return context;
     }
 
     @Override

@@ -1,22 +1,9 @@
 package io.oauthmail.oauth;
 
-import com.nimbusds.jwt.JWTParser;
-import com.nimbusds.oauth2.sdk.AuthorizationCode;
-import com.nimbusds.oauth2.sdk.AuthorizationCodeGrant;
-import com.nimbusds.oauth2.sdk.AuthorizationRequest;
-import com.nimbusds.oauth2.sdk.ResponseType;
-import com.nimbusds.oauth2.sdk.Scope;
-import com.nimbusds.oauth2.sdk.id.ClientID;
-import com.nimbusds.oauth2.sdk.id.State;
-import com.nimbusds.oauth2.sdk.pkce.CodeChallengeMethod;
-import com.nimbusds.oauth2.sdk.pkce.CodeVerifier;
 import io.oauthmail.AuthorizationFailed;
 import io.oauthmail.account.Account;
-import io.oauthmail.token.TokenSet;
 import java.io.IOException;
 import java.net.URI;
-import java.security.MessageDigest;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
@@ -61,27 +48,15 @@ public final class LoopbackFlow {
     /** A login in progress: open {@link #authorizationUrl()}, then {@link #await()} the result. */
     public final class Pending implements AutoCloseable {
         private final CallbackListener listener;
-        private final State state = new State();
-        private final CodeVerifier verifier = new CodeVerifier();
-        private final URI authorizationUrl;
+        private final AuthorizationCodeLogin login;
 
         private Pending(CallbackListener listener) {
             this.listener = listener;
-            AuthorizationRequest.Builder request = new AuthorizationRequest.Builder(ResponseType.CODE,
-                    new ClientID(account.clientId()))
-                    .endpointURI(account.provider().endpoints().authorization())
-                    .redirectionURI(listener.redirectUri())
-                    .scope(new Scope(account.scopes().toArray(String[]::new)))
-                    .state(state)
-                    .codeChallenge(verifier, CodeChallengeMethod.S256);
-            if (account.email() != null) {
-                request.customParameter("login_hint", account.email());
-            }
-            this.authorizationUrl = request.build().toURI();
+            this.login = new AuthorizationCodeLogin(account, clock, listener.redirectUri());
         }
 
         public URI authorizationUrl() {
-            return authorizationUrl;
+            return login.authorizationUrl();
         }
 
         public URI redirectUri() {
@@ -103,57 +78,12 @@ public final class LoopbackFlow {
             } catch (ExecutionException e) {
                 throw new AuthorizationFailed("account " + account.name() + ": login failed", null, e.getCause());
             }
-            return complete(response);
-        }
-
-        private Authorization complete(Map<String, String> response) {
-            if (!constantTimeEquals(state.getValue(), response.get("state"))) {
-                throw new AuthorizationFailed("account " + account.name()
-                        + ": the login redirect did not carry this login's state (a forged or stale redirect); nothing was stored",
-                        "run it again: " + account.loginCommand());
-            }
-            String error = response.get("error");
-            if (error != null) {
-                String description = response.get("error_description");
-                throw new AuthorizationFailed("account " + account.name() + ": the provider answered " + error
-                        + (description != null ? " (" + description + ")" : ""),
-                        "access_denied".equals(error)
-                                ? "the consent was declined; run " + account.loginCommand() + " and approve access"
-                                : "run it again: " + account.loginCommand());
-            }
-            String code = response.get("code");
-            if (code == null || code.isEmpty()) {
-                throw new AuthorizationFailed("account " + account.name() + ": the login redirect carried no code", null);
-            }
-            TokenSet tokens = new TokenEndpoint(account, clock, Duration.ofSeconds(30)).exchange(
-                    new AuthorizationCodeGrant(new AuthorizationCode(code), listener.redirectUri(), verifier));
-            return new Authorization(tokens, emailFrom(tokens.idToken()));
+            return login.complete(response);
         }
 
         @Override
         public void close() {
             listener.close();
         }
-    }
-
-    /**
-     * The {@code email} claim of an ID token received directly from the token endpoint over TLS, which
-     * OpenID Connect Core (3.1.3.7) lets a client trust without checking the signature.
-     */
-    static String emailFrom(String idToken) {
-        if (idToken == null) {
-            return null;
-        }
-        try {
-            Object email = JWTParser.parse(idToken).getJWTClaimsSet().getClaim("email");
-            return email instanceof String s && s.contains("@") ? s : null;
-        } catch (java.text.ParseException e) {
-            return null;
-        }
-    }
-
-    private static boolean constantTimeEquals(String expected, String actual) {
-        return actual != null && MessageDigest.isEqual(expected.getBytes(StandardCharsets.UTF_8),
-                actual.getBytes(StandardCharsets.UTF_8));
     }
 }

@@ -1,0 +1,96 @@
+package io.oauthmail.cli;
+
+import io.oauthmail.OAuthMailException;
+import io.oauthmail.config.AccountSettings;
+import io.oauthmail.config.Config;
+import io.oauthmail.config.ConfigReader;
+import io.oauthmail.config.OAuthMailPaths;
+import io.oauthmail.store.EncryptedFileStore;
+import io.oauthmail.store.TokenStore;
+import io.oauthmail.token.TokenManager;
+import java.io.InputStream;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.Map;
+
+/**
+ * What every command works with, made on first use so a command pays only for what it touches: the paths,
+ * the config file, the token store and the token manager. Output for machines goes to {@link #out()},
+ * everything meant for the person to {@link #err()}.
+ */
+public final class CliContext {
+
+    private final Map<String, String> env;
+    private final InputStream in;
+    private final PrintWriter out;
+    private final PrintWriter err;
+    private final Path configOverride;
+    private final Clock clock = Clock.systemUTC();
+    private Config config;
+    private TokenStore store;
+
+    CliContext(Map<String, String> env, InputStream in, PrintWriter out, PrintWriter err, Path configOverride) {
+        this.env = env;
+        this.in = in;
+        this.out = out;
+        this.err = err;
+        this.configOverride = configOverride;
+    }
+
+    public PrintWriter out() {
+        return out;
+    }
+
+    public PrintWriter err() {
+        return err;
+    }
+
+    public InputStream in() {
+        return in;
+    }
+
+    public Map<String, String> env() {
+        return env;
+    }
+
+    public Clock clock() {
+        return clock;
+    }
+
+    public OAuthMailPaths paths() {
+        return OAuthMailPaths.fromEnvironment(env, configOverride);
+    }
+
+    public Config config() {
+        if (config == null) {
+            config = ConfigReader.read(paths());
+        }
+        return config;
+    }
+
+    /** Forgets the config read so far: after a command changed the file. */
+    public void configChanged() {
+        config = null;
+    }
+
+    /** The settings of account {@code name}, or an error that says how to add it. */
+    public AccountSettings account(String name) {
+        return config().account(name).orElseThrow(() -> new OAuthMailException(
+                "no account named " + name + " in " + config().file()
+                        + (config().accounts().isEmpty() ? " (it has no accounts yet)" : " (it has: "
+                                + String.join(", ", config().accounts().keySet()) + ")"),
+                "add it with: oauthmail accounts add " + name + " --provider google|microsoft|generic --client-id ID"));
+    }
+
+    public TokenStore store() {
+        if (store == null) {
+            store = EncryptedFileStore.openWithKeyFile(config().tokenDir());
+        }
+        return store;
+    }
+
+    public TokenManager tokens() {
+        return new TokenManager(store(), clock);
+    }
+}

@@ -1,0 +1,158 @@
+package io.oauthmail.cli.accounts;
+
+import io.oauthmail.OAuthMailException;
+import io.oauthmail.cli.CliContext;
+import io.oauthmail.cli.ExitCodes;
+import io.oauthmail.config.AccountSettings;
+import io.oauthmail.config.ConfigWriter;
+import io.oauthmail.config.Discovery;
+import io.oauthmail.provider.MailServer;
+import io.oauthmail.provider.OAuthEndpoints;
+import io.oauthmail.provider.Providers;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
+
+/** {@code oauthmail accounts add NAME --provider ...}: writes the account into the config file. */
+@Command(name = "add", mixinStandardHelpOptions = true,
+        description = {"Add an account (or replace it) in the config file.",
+            "generic discovers the endpoints from --issuer; mail servers default from the google/microsoft presets."})
+final class AccountsAddCommand implements Callable<Integer> {
+
+    @ParentCommand
+    AccountsCommand parent;
+
+    @Parameters(paramLabel = "ACCOUNT", description = "The account's name, usually its e-mail address.")
+    String name;
+
+    @Option(names = "--provider", required = true, paramLabel = "google|microsoft|generic|custom")
+    String provider;
+
+    @Option(names = "--issuer", paramLabel = "URL", description = "OpenID issuer to discover endpoints from (generic).")
+    URI issuer;
+
+    @Option(names = "--client-id", required = true, paramLabel = "ID")
+    String clientId;
+
+    @Option(names = "--client-secret", paramLabel = "SECRET",
+            description = "The client secret (prefer --client-secret-cmd: a secret on the command line stays in your shell history).")
+    String clientSecret;
+
+    @Option(names = "--client-secret-cmd", paramLabel = "CMD", description = "A command that prints the client secret, e.g. \"pass show oauthmail/google\".")
+    String clientSecretCmd;
+
+    @Option(names = "--email", paramLabel = "ADDR", description = "The address (learned at login from the ID token if not given).")
+    String email;
+
+    @Option(names = "--scopes", paramLabel = "\"A B\"", description = "Scopes to request instead of the provider's.")
+    String scopes;
+
+    @Option(names = "--tenant", paramLabel = "T", description = "Microsoft tenant: common, organizations, consumers or an ID.")
+    String tenant;
+
+    @Option(names = "--imap", paramLabel = "HOST:PORT[:tls|starttls|plain]")
+    String imap;
+
+    @Option(names = "--pop", paramLabel = "HOST:PORT[:tls|starttls|plain]")
+    String pop;
+
+    @Option(names = "--smtp", paramLabel = "HOST:PORT[:tls|starttls|plain]")
+    String smtp;
+
+    @Option(names = "--ca-file", paramLabel = "PEM", description = "An extra CA certificate to trust for this account's mail servers.")
+    Path caFile;
+
+    @Option(names = "--flow", paramLabel = "browser|paste|device", description = "The login flow to use by default.")
+    String flow;
+
+    @Option(names = "--port", paramLabel = "N", description = "A fixed port for the loopback redirect (default: any free port).")
+    Integer port;
+
+    @Option(names = "--authorization-endpoint", paramLabel = "URL")
+    URI authorizationEndpoint;
+
+    @Option(names = "--token-endpoint", paramLabel = "URL")
+    URI tokenEndpoint;
+
+    @Option(names = "--device-endpoint", paramLabel = "URL")
+    URI deviceEndpoint;
+
+    @Option(names = "--revocation-endpoint", paramLabel = "URL")
+    URI revocationEndpoint;
+
+    @Override
+    public Integer call() {
+        CliContext context = parent.context();
+        if (!Set.of("google", "microsoft", "generic", "custom").contains(provider)) {
+            throw new OAuthMailException("unknown provider '" + provider + "'", "use google, microsoft, generic or custom");
+        }
+        if (clientSecret != null && clientSecretCmd != null) {
+            throw new OAuthMailException("give either --client-secret or --client-secret-cmd, not both", null);
+        }
+        for (String spec : new String[] {imap, pop, smtp}) {
+            if (spec != null) {
+                try {
+                    MailServer.parse(spec);
+                } catch (IllegalArgumentException e) {
+                    throw new OAuthMailException(e.getMessage(), "write it as HOST:PORT or HOST:PORT:tls|starttls|plain");
+                }
+            }
+        }
+        if (provider.equals("microsoft")) {
+            Providers.microsoft(tenant); // rejects a malformed tenant now, not at login
+        }
+        if (caFile != null && !Files.isReadable(caFile)) {
+            throw new OAuthMailException("cannot read the CA file " + caFile, "give the path of a PEM certificate");
+        }
+        if ((provider.equals("generic") || provider.equals("custom")) && (scopes == null || scopes.isBlank())) {
+            throw new OAuthMailException("a " + provider + " provider needs --scopes: oauthmail cannot guess its mail scope",
+                    "e.g. --scopes \"openid email offline_access YOUR-MAIL-SCOPE\"");
+        }
+        OAuthEndpoints endpoints = endpoints();
+        if ((provider.equals("generic") || provider.equals("custom")) && (imap == null && smtp == null && pop == null)) {
+            context.err().println("note: no --imap, --pop or --smtp given; a " + provider + " provider has no default mail servers");
+        }
+        AccountSettings settings = new AccountSettings(name, provider, tenant, issuer == null ? null : issuer.toString(),
+                clientId, clientSecret, clientSecretCmd, email, scopes == null ? List.of() : List.of(scopes.trim().split("\\s+")),
+                imap, pop, smtp, caFile == null ? null : caFile.toAbsolutePath().toString(), flow, port,
+                string(endpoints == null ? null : endpoints.authorization()), string(endpoints == null ? null : endpoints.token()),
+                string(endpoints == null ? null : endpoints.deviceAuthorization()),
+                string(endpoints == null ? null : endpoints.revocation()), string(endpoints == null ? null : endpoints.userInfo()));
+        boolean existed = context.config().account(name).isPresent();
+        ConfigWriter.putAccount(context.config().file(), settings);
+        context.configChanged();
+        context.err().println((existed ? "updated" : "added") + " account " + name + " (" + provider + ") in "
+                + context.config().file());
+        context.err().println("next: oauthmail login " + name);
+        return ExitCodes.OK;
+    }
+
+    /** Endpoints written into the config: given, or discovered from the issuer; none for the presets. */
+    private OAuthEndpoints endpoints() {
+        if (provider.equals("google") || provider.equals("microsoft")) {
+            return null;
+        }
+        if (authorizationEndpoint != null && tokenEndpoint != null) {
+            return new OAuthEndpoints(authorizationEndpoint, tokenEndpoint, deviceEndpoint, revocationEndpoint, null);
+        }
+        if (issuer == null) {
+            throw new OAuthMailException("a " + provider + " provider needs --issuer URL (to discover its endpoints) "
+                    + "or --authorization-endpoint and --token-endpoint", null);
+        }
+        OAuthEndpoints found = Discovery.discover(issuer);
+        return new OAuthEndpoints(found.authorization(), found.token(),
+                deviceEndpoint != null ? deviceEndpoint : found.deviceAuthorization(),
+                revocationEndpoint != null ? revocationEndpoint : found.revocation(), found.userInfo());
+    }
+
+    private static String string(URI uri) {
+        return uri == null ? null : uri.toString();
+    }
+}

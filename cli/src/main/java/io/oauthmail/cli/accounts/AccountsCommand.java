@@ -1,0 +1,27 @@
+package io.oauthmail.cli.accounts;
+
+import io.oauthmail.cli.CliContext;
+import io.oauthmail.cli.OAuthMailCli;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.ParentCommand;
+
+/** {@code oauthmail accounts [list|show|add|remove]}: list by default. */
+@Command(name = "accounts", mixinStandardHelpOptions = true,
+        description = "List, show, add and remove accounts (the config file is edited for you).",
+        subcommands = {AccountsListCommand.class, AccountsShowCommand.class, AccountsAddCommand.class,
+            AccountsRemoveCommand.class})
+public final class AccountsCommand implements Callable<Integer> {
+
+    @ParentCommand
+    OAuthMailCli root;
+
+    CliContext context() {
+        return root.context();
+    }
+
+    @Override
+    public Integer call() {
+        return new AccountsListCommand().list(context(), false);
+    }
+}
