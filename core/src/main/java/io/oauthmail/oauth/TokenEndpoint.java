@@ -90,8 +90,10 @@ public final class TokenEndpoint {
         }
         int status = response.getStatusCode();
         if (status == 429 || status >= 500) {
-            throw temporary("the token endpoint " + host() + " answered HTTP " + status
-                    + retryAfter(response), null);
+            Duration retryAfter = retryAfter(response);
+            throw new TemporaryFailure("account " + account.name() + ": the token endpoint " + host() + " answered HTTP "
+                    + status + (retryAfter != null ? " (retry after " + retryAfter.toSeconds() + " s)" : ""),
+                    "this is usually temporary: try again in a minute; the stored refresh token was kept", null, retryAfter);
         }
         TokenResponse parsed;
         try {
@@ -132,9 +134,18 @@ public final class TokenEndpoint {
         return account.provider().endpoints().token().getHost();
     }
 
-    private static String retryAfter(HTTPResponse response) {
+    /** {@code Retry-After} in seconds (the HTTP-date form is rare at token endpoints and treated as absent). */
+    private static Duration retryAfter(HTTPResponse response) {
         String value = response.getHeaderValue("Retry-After");
-        return value == null ? "" : " (retry after " + value + " s)";
+        if (value == null) {
+            return null;
+        }
+        try {
+            long seconds = Long.parseLong(value.trim());
+            return seconds >= 0 ? Duration.ofSeconds(seconds) : null;
+        } catch (NumberFormatException e) {
+            return null;
+        }
     }
 
     private static String contentType(HTTPResponse response) {

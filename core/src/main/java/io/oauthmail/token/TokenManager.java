@@ -1,6 +1,7 @@
 package io.oauthmail.token;
 
 import io.oauthmail.ReauthorizationRequired;
+import io.oauthmail.TemporaryFailure;
 import io.oauthmail.account.Account;
 import io.oauthmail.oauth.TokenEndpoint;
 import io.oauthmail.store.TokenStore;
@@ -10,9 +11,17 @@ import java.time.Duration;
 /**
  * Hands out access tokens that are valid for at least a margin (five minutes by default), refreshing ahead
  * of expiry. One refresh at a time per account, however many threads ask: the others wait and get its
- * result, and other processes sharing the store wait on its lock and then read the refreshed tokens. A
- * rotated refresh token is saved to the store before the new access token is handed out, so a
- * crash can never leave the store holding a refresh token the provider has already retired.
+ * result, and other processes sharing the store wait on its lock and then read the refreshed tokens.
+ * A temporary failure (network, 5xx, 429) is retried a few times with capped backoff, keeping the refresh
+ * token; a lost grant becomes {@link ReauthorizationRequired} with the likely cause and the command that
+ * fixes it.
+ *
+ * <p>Crash safety: a rotated refresh token is saved (atomically, forced to disk) before the new access token
+ * is handed out, so nothing ever uses a token the store does not have. A crash between the provider's answer
+ * and that save leaves the previous tokens intact in the store; Microsoft keeps a previous refresh token
+ * valid after rotating (rotation does not revoke it), so the next refresh simply works; a provider that
+ * retires it at once answers {@code invalid_grant}, and the user is told to log in again. No state is ever
+ * half-written.
  */
 public final class TokenManager {
 
@@ -22,16 +31,21 @@ public final class TokenManager {
     private final Clock clock;
     private final Duration margin;
     private final Duration httpTimeout;
+    private final RetryPolicy retry;
+    private final Sleeper sleeper;
 
-    public TokenManager(TokenStore store, Clock clock, Duration margin, Duration httpTimeout) {
+    public TokenManager(TokenStore store, Clock clock, Duration margin, Duration httpTimeout, RetryPolicy retry,
+            Sleeper sleeper) {
         this.store = store;
         this.clock = clock;
         this.margin = margin;
         this.httpTimeout = httpTimeout;
+        this.retry = retry;
+        this.sleeper = sleeper;
     }
 
     public TokenManager(TokenStore store, Clock clock) {
-        this(store, clock, DEFAULT_MARGIN, Duration.ofSeconds(30));
+        this(store, clock, DEFAULT_MARGIN, Duration.ofSeconds(30), RetryPolicy.DEFAULT, Sleeper.SYSTEM);
     }
 
     /** A valid access token for {@code account}, refreshed first if it expires within the margin. */
@@ -71,10 +85,36 @@ public final class TokenManager {
         }
     }
 
+    /**
+     * Refreshes with the lock held: temporary failures are retried with capped exponential backoff (the old
+     * refresh token is kept throughout); a lost grant is explained. The result is saved before it is returned.
+     */
     private TokenSet refreshLocked(Account account, TokenSet current) {
-        TokenSet refreshed = new TokenEndpoint(account, clock, httpTimeout).refresh(current);
-        store.save(account.name(), refreshed);
-        return refreshed;
+        TokenEndpoint endpoint = new TokenEndpoint(account, clock, httpTimeout);
+        for (int attempt = 1; ; attempt++) {
+            try {
+                TokenSet refreshed = endpoint.refresh(current);
+                store.save(account.name(), refreshed);
+                return refreshed;
+            } catch (ReauthorizationRequired e) {
+                throw ReauthorizationHints.explain(e, account, current, clock.instant());
+            } catch (TemporaryFailure e) {
+                Duration wait = e.retryAfter().orElse(retry.delayBefore(attempt + 1));
+                if (attempt >= retry.attempts() || wait.compareTo(retry.maxDelay()) > 0) {
+                    throw e;
+                }
+                pause(wait, e);
+            }
+        }
+    }
+
+    private void pause(Duration wait, TemporaryFailure cause) {
+        try {
+            sleeper.sleep(wait);
+        } catch (InterruptedException interrupted) {
+            Thread.currentThread().interrupt();
+            throw cause;
+        }
     }
 
     private TokenSet stored(Account account) {

@@ -1,0 +1,39 @@
+package io.oauthmail.token;
+
+import io.oauthmail.ReauthorizationRequired;
+import io.oauthmail.account.Account;
+import io.oauthmail.provider.Quirk;
+import java.time.Duration;
+import java.time.Instant;
+
+/**
+ * Why a grant most likely died, from what is known of the providers, so the user is told the cause and not
+ * only "invalid_grant": Google kills the refresh tokens of "Testing" apps 7 days after issue; Microsoft
+ * drops refresh tokens unused for 90 days (AADSTS700082); everywhere a password change or a revocation
+ * ends the grant.
+ */
+final class ReauthorizationHints {
+
+    private ReauthorizationHints() {
+    }
+
+    static ReauthorizationRequired explain(ReauthorizationRequired e, Account account, TokenSet tokens, Instant now) {
+        Duration age = tokens.refreshTokenIssuedAt() == null ? null : Duration.between(tokens.refreshTokenIssuedAt(), now);
+        String cause;
+        if (account.provider().has(Quirk.TESTING_APPS_EXPIRE_AFTER_7_DAYS) && age != null
+                && age.compareTo(Duration.ofDays(7).minusHours(1)) >= 0 && age.compareTo(Duration.ofDays(8)) < 0) {
+            cause = "the refresh token was issued " + age.toDays() + " days ago, and Google expires the refresh tokens of apps in "
+                    + "\"Testing\" publishing status after 7 days: publish the app (Google Cloud console, OAuth consent "
+                    + "screen, Publish app) so the next login lasts";
+        } else if (e.reason().contains("AADSTS700082") || (account.provider().has(Quirk.REFRESH_TOKEN_DIES_AFTER_90_DAYS_UNUSED)
+                && age != null && age.compareTo(Duration.ofDays(90)) >= 0)) {
+            cause = "the refresh token was not used for 90 days, after which Microsoft drops it; run oauthmail serve, or use "
+                    + "the account more often than that";
+        } else if (e.reason().contains("invalid_grant")) {
+            cause = "the grant was revoked or expired (a password change, removed app access, or an admin policy end it)";
+        } else {
+            return e;
+        }
+        return new ReauthorizationRequired(account.name(), e.reason() + "; most likely " + cause, "run: " + account.loginCommand());
+    }
+}

@@ -1,0 +1,182 @@
+package io.oauthmail.token;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import io.oauthmail.ReauthorizationRequired;
+import io.oauthmail.TemporaryFailure;
+import io.oauthmail.account.Account;
+import io.oauthmail.provider.OAuthEndpoints;
+import io.oauthmail.provider.Provider;
+import io.oauthmail.provider.Providers;
+import io.oauthmail.store.EncryptedFileStore;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.List;
+import java.util.concurrent.ConcurrentLinkedDeque;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** A token endpoint that misbehaves in every way the issue lists, over real HTTP. */
+class TokenEndpointFaultsTest {
+
+    /** One scripted answer of the fake endpoint. */
+    private record Answer(int status, String contentType, String body, String retryAfter, long delayMillis) {
+        static Answer json(int status, String body) {
+            return new Answer(status, "application/json", body, null, 0);
+        }
+    }
+
+    private static final String GOOD = "{\"access_token\":\"new-access\",\"token_type\":\"Bearer\",\"expires_in\":3599,"
+            + "\"refresh_token\":\"rotated-refresh\"}";
+
+    @TempDir
+    Path dir;
+    private HttpServer server;
+    private final Deque<Answer> script = new ConcurrentLinkedDeque<>();
+    private final List<String> bodies = new CopyOnWriteArrayList<>();
+    private final List<Duration> waits = new ArrayList<>();
+    private EncryptedFileStore store;
+    private Account account;
+
+    @BeforeEach
+    void start() throws IOException {
+        server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 16);
+        server.createContext("/token", this::answer);
+        server.start();
+        URI token = URI.create("http://127.0.0.1:" + server.getAddress().getPort() + "/token");
+        Provider google = Providers.google();
+        account = new Account("me@example.com", "me@example.com", google.withEndpoints(new OAuthEndpoints(
+                google.endpoints().authorization(), token, null, null, null)), "client", null, null, null);
+        store = EncryptedFileStore.openWithKeyFile(dir);
+        store.save(account.name(), new TokenSet("old-access", Instant.now().minusSeconds(5), "old-refresh",
+                Instant.now().minus(Duration.ofDays(1)), List.of(), null));
+    }
+
+    @AfterEach
+    void stop() {
+        server.stop(0);
+    }
+
+    private void answer(HttpExchange exchange) throws IOException {
+        bodies.add(new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
+        Answer a = script.isEmpty() ? Answer.json(200, GOOD) : script.poll();
+        try {
+            Thread.sleep(a.delayMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        byte[] body = a.body().getBytes(StandardCharsets.UTF_8);
+        exchange.getResponseHeaders().set("Content-Type", a.contentType());
+        if (a.retryAfter() != null) {
+            exchange.getResponseHeaders().set("Retry-After", a.retryAfter());
+        }
+        try {
+            exchange.sendResponseHeaders(a.status(), body.length);
+            try (OutputStream out = exchange.getResponseBody()) {
+                out.write(body);
+            }
+        } catch (IOException clientGone) {
+            // the client timed out first: that is the point of the hang test
+        }
+    }
+
+    private TokenManager manager(RetryPolicy retry, Duration httpTimeout) {
+        return new TokenManager(store, Clock.systemUTC(), TokenManager.DEFAULT_MARGIN, httpTimeout, retry, waits::add);
+    }
+
+    @Test
+    void temporaryFailuresAreRetriedWithBackoffAndTheRotatedTokenIsSaved() {
+        script.add(Answer.json(500, "{}"));
+        script.add(new Answer(429, "application/json", "{}", "2", 0));
+        String token = manager(new RetryPolicy(3, Duration.ofSeconds(1), Duration.ofSeconds(10)), Duration.ofSeconds(5))
+                .accessToken(account);
+        assertThat(token).isEqualTo("new-access");
+        assertThat(waits).containsExactly(Duration.ofSeconds(1), Duration.ofSeconds(2)); // backoff, then Retry-After
+        assertThat(bodies).hasSize(3).allMatch(b -> b.contains("refresh_token=old-refresh"));
+        assertThat(store.load(account.name()).orElseThrow().refreshToken()).isEqualTo("rotated-refresh");
+    }
+
+    @Test
+    void anHtmlPageMalformedJsonAnd500AreTemporaryAndKeepTheRefreshToken() {
+        for (Answer bad : List.of(new Answer(200, "text/html", "<html><body>Sign in</body></html>", null, 0),
+                Answer.json(200, "{\"access_token\": "), Answer.json(500, "oops"))) {
+            script.clear();
+            script.add(bad);
+            assertThatThrownBy(() -> manager(RetryPolicy.NONE, Duration.ofSeconds(5)).accessToken(account))
+                    .isInstanceOf(TemporaryFailure.class).hasMessageContaining("me@example.com")
+                    .hasMessageNotContaining("old-refresh");
+            assertThat(store.load(account.name()).orElseThrow().refreshToken()).isEqualTo("old-refresh");
+        }
+    }
+
+    @Test
+    void aLongRetryAfterEndsTheRetriesAndSaysHowLong() {
+        script.add(new Answer(429, "application/json", "{}", "120", 0));
+        assertThatThrownBy(() -> manager(RetryPolicy.DEFAULT, Duration.ofSeconds(5)).accessToken(account))
+                .isInstanceOf(TemporaryFailure.class).hasMessageContaining("retry after 120 s")
+                .satisfies(e -> assertThat(((TemporaryFailure) e).retryAfter()).hasValue(Duration.ofSeconds(120)));
+        assertThat(waits).isEmpty();
+        assertThat(bodies).hasSize(1);
+    }
+
+    @Test
+    void aHangingEndpointTimesOut() {
+        script.add(new Answer(200, "application/json", GOOD, null, 3_000));
+        long start = System.nanoTime();
+        assertThatThrownBy(() -> manager(RetryPolicy.NONE, Duration.ofMillis(300)).accessToken(account))
+                .isInstanceOf(TemporaryFailure.class).hasMessageContaining("could not be reached");
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(2));
+    }
+
+    @Test
+    void invalidGrantIsPermanentNotRetriedAndExplained() {
+        script.add(Answer.json(400, "{\"error\":\"invalid_grant\",\"error_description\":\"Token has been expired or revoked.\"}"));
+        assertThatThrownBy(() -> manager(RetryPolicy.DEFAULT, Duration.ofSeconds(5)).accessToken(account))
+                .isInstanceOf(ReauthorizationRequired.class)
+                .hasMessageContaining("invalid_grant").hasMessageContaining("revoked or expired")
+                .satisfies(e -> assertThat(((ReauthorizationRequired) e).hint()).hasValue("run: oauthmail login me@example.com"));
+        assertThat(bodies).hasSize(1);
+        assertThat(waits).isEmpty();
+    }
+
+    @Test
+    void aGoogleRefreshTokenDyingAtSevenDaysPointsAtTheTestingStatus() {
+        store.save(account.name(), new TokenSet("old-access", Instant.now().minusSeconds(5), "old-refresh",
+                Instant.now().minus(Duration.ofDays(7).plusMinutes(3)), List.of(), null));
+        script.add(Answer.json(400, "{\"error\":\"invalid_grant\",\"error_description\":\"Token has been expired or revoked.\"}"));
+        assertThatThrownBy(() -> manager(RetryPolicy.DEFAULT, Duration.ofSeconds(5)).accessToken(account))
+                .isInstanceOf(ReauthorizationRequired.class)
+                .hasMessageContaining("\"Testing\"").hasMessageContaining("Publish app");
+    }
+
+    @Test
+    void microsoftsNinetyDayInactivityIsNamed() {
+        Provider microsoft = Providers.microsoft("common");
+        Account work = new Account("work", "me@corp.example", microsoft.withEndpoints(new OAuthEndpoints(
+                microsoft.endpoints().authorization(), account.provider().endpoints().token(), null, null, null)),
+                "client", null, null, null);
+        store.save(work.name(), new TokenSet("a", Instant.now().minusSeconds(5), "r", Instant.now().minus(Duration.ofDays(91)),
+                List.of(), null));
+        script.add(Answer.json(400, "{\"error\":\"invalid_grant\",\"error_description\":\"AADSTS700082: The refresh token has "
+                + "expired due to inactivity. The token was issued on 2026-08-01 and was inactive for 90.00:00:00.\"}"));
+        assertThatThrownBy(() -> manager(RetryPolicy.DEFAULT, Duration.ofSeconds(5)).accessToken(work))
+                .isInstanceOf(ReauthorizationRequired.class).hasMessageContaining("not used for 90 days");
+        assertThat(bodies.get(0)).as("Microsoft wants the scope on refresh").contains("scope=");
+    }
+}
