@@ -5,6 +5,7 @@ import io.oauthmail.config.AccountSettings;
 import io.oauthmail.config.Config;
 import io.oauthmail.config.ConfigReader;
 import io.oauthmail.config.OAuthMailPaths;
+import io.oauthmail.config.SecretCommand;
 import io.oauthmail.store.EncryptedFileStore;
 import io.oauthmail.store.TokenStore;
 import io.oauthmail.token.TokenManager;
@@ -83,9 +84,15 @@ public final class CliContext {
                 "add it with: oauthmail accounts add " + name + " --provider google|microsoft|generic --client-id ID"));
     }
 
+    /** The token store; keyed by OAUTHMAIL_PASSPHRASE, else [store] passphrase_cmd, else its key file. */
     public TokenStore store() {
         if (store == null) {
-            store = EncryptedFileStore.openWithKeyFile(config().tokenDir());
+            String passphrase = env.get("OAUTHMAIL_PASSPHRASE");
+            if ((passphrase == null || passphrase.isEmpty()) && config().passphraseCmd() != null) {
+                passphrase = SecretCommand.run("the token store", "passphrase_cmd", config().passphraseCmd());
+            }
+            store = EncryptedFileStore.open(config().tokenDir(),
+                    passphrase == null || passphrase.isEmpty() ? null : passphrase.toCharArray());
         }
         return store;
     }

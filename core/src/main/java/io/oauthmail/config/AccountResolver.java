@@ -30,7 +30,7 @@ public final class AccountResolver {
     public static Account withSecret(AccountSettings settings) {
         String secret = settings.clientSecret() != null ? settings.clientSecret()
                 : settings.clientSecretCmd() != null
-                        ? SecretCommand.run(settings.name(), "client_secret_cmd", settings.clientSecretCmd())
+                        ? SecretCommand.run("account " + settings.name(), "client_secret_cmd", settings.clientSecretCmd())
                         : null;
         return resolve(settings, secret);
     }

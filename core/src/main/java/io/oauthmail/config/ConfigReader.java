@@ -44,7 +44,7 @@ public final class ConfigReader {
         try {
             text = Files.readString(file);
         } catch (NoSuchFileException e) {
-            return new Config(file, paths.tokenDir(), Map.of());
+            return new Config(file, paths.tokenDir(), null, Map.of());
         } catch (IOException e) {
             throw new ConfigException(file, 0, null, "cannot read it: " + e.getMessage(), null);
         }
@@ -64,10 +64,12 @@ public final class ConfigReader {
         Checker check = new Checker(file, lines);
         check.onlyKeys(root, List.of(), Set.of("store", "accounts"));
         Path tokenDir = defaultTokenDir;
+        String passphraseCmd = null;
         JsonNode store = root.get("store");
         if (store != null) {
             check.table(store, List.of("store"));
-            check.onlyKeys(store, List.of("store"), Set.of("dir"));
+            check.onlyKeys(store, List.of("store"), Set.of("dir", "passphrase_cmd"));
+            passphraseCmd = check.string(store, List.of("store"), "passphrase_cmd");
             String dir = check.string(store, List.of("store"), "dir");
             if (dir != null) {
                 tokenDir = Path.of(dir);
@@ -82,7 +84,7 @@ public final class ConfigReader {
                 accounts.put(entry.getKey(), account(check, entry.getKey(), entry.getValue()));
             }
         }
-        return new Config(file, tokenDir, accounts);
+        return new Config(file, tokenDir, passphraseCmd, accounts);
     }
 
     private static AccountSettings account(Checker check, String name, JsonNode node) {

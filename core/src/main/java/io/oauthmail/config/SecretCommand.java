@@ -11,14 +11,15 @@ import java.util.concurrent.TimeUnit;
  * line of its output. Its stderr goes to ours, so a gpg or pass prompt reaches the person; its output is never
  * repeated in an error message.
  */
-final class SecretCommand {
+public final class SecretCommand {
 
     private static final long TIMEOUT_SECONDS = 60;
 
     private SecretCommand() {
     }
 
-    static String run(String account, String key, String command) {
+    /** Runs {@code command} for {@code key} of {@code owner} (e.g. "account me@x", "client_secret_cmd"). */
+    public static String run(String owner, String key, String command) {
         ProcessBuilder builder = new ProcessBuilder("/bin/sh", "-c", command)
                 .redirectError(ProcessBuilder.Redirect.INHERIT)
                 .redirectInput(ProcessBuilder.Redirect.INHERIT);
@@ -30,26 +31,26 @@ final class SecretCommand {
             }
             if (!process.waitFor(TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
                 process.destroyForcibly();
-                throw failure(account, key, "did not finish within " + TIMEOUT_SECONDS + " s");
+                throw failure(owner, key, "did not finish within " + TIMEOUT_SECONDS + " s");
             }
             if (process.exitValue() != 0) {
-                throw failure(account, key, "exited with status " + process.exitValue());
+                throw failure(owner, key, "exited with status " + process.exitValue());
             }
             String first = new String(output, StandardCharsets.UTF_8).lines().findFirst().orElse("").strip();
             if (first.isEmpty()) {
-                throw failure(account, key, "printed nothing");
+                throw failure(owner, key, "printed nothing");
             }
             return first;
         } catch (IOException e) {
-            throw failure(account, key, "could not be started: " + e.getMessage());
+            throw failure(owner, key, "could not be started: " + e.getMessage());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw failure(account, key, "was interrupted");
+            throw failure(owner, key, "was interrupted");
         }
     }
 
-    private static OAuthMailException failure(String account, String key, String what) {
-        return new OAuthMailException("account " + account + ": " + key + " " + what,
+    private static OAuthMailException failure(String owner, String key, String what) {
+        return new OAuthMailException(owner + ": " + key + " " + what,
                 "run the command by hand to see why, or fix it in the config file");
     }
 }

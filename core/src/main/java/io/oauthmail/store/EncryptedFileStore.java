@@ -44,9 +44,17 @@ public final class EncryptedFileStore implements TokenStore {
      * read both as you. Use a passphrase for that.
      */
     public static EncryptedFileStore openWithKeyFile(Path dir) {
+        return open(dir, null);
+    }
+
+    /**
+     * Opens the store in {@code dir} with the key derived from {@code passphrase}, or with the key file when
+     * it is {@code null} (see {@link StoreKey}).
+     */
+    public static EncryptedFileStore open(Path dir, char[] passphrase) {
         try {
             FilePermissions.createOwnerOnlyDirectories(dir);
-            return new EncryptedFileStore(dir, KeyFile.loadOrCreate(dir.resolve("store.key")));
+            return new EncryptedFileStore(dir, StoreKey.resolve(dir, passphrase));
         } catch (IOException e) {
             throw new OAuthMailException("cannot open the token store in " + dir + ": " + e.getMessage(),
                     "check that the folder is yours and writable, or set OAUTHMAIL_HOME to another folder", e);
