@@ -1,0 +1,59 @@
+package io.oauthmail.store;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.List;
+
+/**
+ * The two tables of {@link JdbcTokenStore}, in SQL that H2 2.x and PostgreSQL both accept (H2 knows
+ * {@code BYTEA} as a synonym of {@code VARBINARY}).
+ */
+final class JdbcSchema {
+
+    static final String TOKENS = "oauthmail_tokens";
+    static final String LOCKS = "oauthmail_locks";
+
+    private static final List<String> TABLES = List.of(
+            "CREATE TABLE IF NOT EXISTS " + TOKENS + " (account VARCHAR(1000) PRIMARY KEY,"
+                    + " sealed BYTEA NOT NULL, updated_at TIMESTAMP WITH TIME ZONE NOT NULL)",
+            // One row per account ever locked, never deleted: deleting a row that another session holds
+            // FOR UPDATE would make that session wait, and the rows are tiny.
+            "CREATE TABLE IF NOT EXISTS " + LOCKS + " (account VARCHAR(1000) PRIMARY KEY)");
+
+    private JdbcSchema() {
+    }
+
+    /**
+     * Creates the tables that are missing. Two processes starting at once may both try: on PostgreSQL the
+     * loser's {@code CREATE TABLE IF NOT EXISTS} can still fail on a catalog key once the winner commits, so
+     * a failure is ignored when the tables are there afterwards.
+     */
+    static void create(Connection c) throws SQLException {
+        for (int attempt = 1; ; attempt++) {
+            try (Statement ddl = c.createStatement()) {
+                for (String table : TABLES) {
+                    ddl.execute(table);
+                }
+                return;
+            } catch (SQLException e) {
+                if (exist(c)) {
+                    return;
+                }
+                if (attempt == 3) {
+                    throw e;
+                }
+            }
+        }
+    }
+
+    private static boolean exist(Connection c) {
+        try (Statement probe = c.createStatement()) {
+            probe.executeQuery("SELECT COUNT(*) FROM " + TOKENS + " WHERE 1 = 0").close();
+            probe.executeQuery("SELECT COUNT(*) FROM " + LOCKS + " WHERE 1 = 0").close();
+            return true;
+        } catch (SQLException e) {
+            return false;
+        }
+    }
+}

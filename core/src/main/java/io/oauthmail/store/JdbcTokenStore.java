@@ -1,0 +1,175 @@
+package io.oauthmail.store;
+
+import io.oauthmail.OAuthMailException;
+import io.oauthmail.token.TokenSet;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.Optional;
+import javax.sql.DataSource;
+
+/**
+ * Tokens in a SQL database, for servers: an embedded H2 file database (see {@link #openH2}) or PostgreSQL
+ * when several hosts share the accounts.
+ *
+ * <p>Each account is one row of {@code oauthmail_tokens} holding the record sealed exactly as
+ * {@link EncryptedFileStore} seals a file (AES-256-GCM, the account name as associated data), so the
+ * database never sees a token in the clear and a row copied to another account does not open. The tables
+ * are created on first use. {@link #lock} holds a row lock in an open transaction on its own connection,
+ * so it holds across processes and hosts, and a process that dies (its connection dropped) releases it.
+ *
+ * <p>Needs the H2 or PostgreSQL JDBC driver on the class path: {@code oauthmail-core} declares both optional.
+ */
+public final class JdbcTokenStore implements TokenStore {
+
+    private final DataSource dataSource;
+    private final TokenSealing sealing;
+    private final JdbcLocks locks;
+    private volatile boolean schemaReady;
+
+    /**
+     * A store in the database behind {@code dataSource}, sealing records with the 32-byte {@code key}.
+     * Each call borrows a connection and returns it at once, except a held {@link #lock}, which keeps one:
+     * size a pool for one connection per account being refreshed at the same time, plus one.
+     */
+    public JdbcTokenStore(DataSource dataSource, byte[] key) {
+        this.dataSource = dataSource;
+        this.sealing = new TokenSealing(key);
+        this.locks = new JdbcLocks(this::connect);
+    }
+
+    /**
+     * A store in the embedded H2 file database {@code database} (H2 adds {@code .mv.db}), made on first use
+     * in an owner-only folder. Several processes may open it at once (the CLI and the daemon): the first
+     * serves it to the others over a local TCP port that needs a secret from the folder and a password
+     * derived from {@code key}, so opening it with another key fails.
+     */
+    public static JdbcTokenStore openH2(Path database, byte[] key) {
+        try {
+            FilePermissions.createOwnerOnlyDirectories(database.toAbsolutePath().getParent());
+        } catch (IOException e) {
+            throw new OAuthMailException("cannot make the folder of the token database " + database + ": "
+                    + e.getMessage(), "check that the folder is yours and writable", e);
+        }
+        return new JdbcTokenStore(EmbeddedH2.dataSource(database, key), key);
+    }
+
+    @Override
+    public Optional<TokenSet> load(String account) {
+        byte[] sealed;
+        try (Connection c = connect();
+                PreparedStatement select = c.prepareStatement(
+                        "SELECT sealed FROM " + JdbcSchema.TOKENS + " WHERE account = ?")) {
+            select.setString(1, account);
+            try (ResultSet row = select.executeQuery()) {
+                sealed = row.next() ? row.getBytes(1) : null;
+            }
+        } catch (SQLException e) {
+            throw SqlFailures.of("cannot load the tokens of account " + account, e);
+        }
+        if (sealed == null) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(TokenJson.read(sealing.open(account, sealed)));
+        } catch (GeneralSecurityException e) {
+            throw damaged(account, "it does not decrypt with this store's key (tampered with, or another key)");
+        } catch (IOException e) {
+            throw damaged(account, e.getMessage());
+        }
+    }
+
+    /**
+     * Updates the row, or inserts it if there is none. Portable SQL rather than MERGE or ON CONFLICT: when two
+     * savers race to insert the first row, the loser's insert fails on the key and its update then succeeds.
+     */
+    @Override
+    public void save(String account, TokenSet tokens) {
+        try (Connection c = connect()) {
+            byte[] sealed = sealing.seal(account, TokenJson.write(tokens));
+            for (int attempt = 1; ; attempt++) {
+                if (update(c, account, sealed) == 1) {
+                    return;
+                }
+                try {
+                    insert(c, account, sealed);
+                    return;
+                } catch (SQLException e) {
+                    if (!SqlFailures.isDuplicateKey(e) || attempt == 3) {
+                        throw e;
+                    }
+                }
+            }
+        } catch (SQLException e) {
+            throw SqlFailures.of("cannot save the tokens of account " + account, e);
+        } catch (GeneralSecurityException e) {
+            throw new OAuthMailException("cannot seal the tokens of account " + account + ": " + e.getMessage(),
+                    "check that this Java has AES-GCM", e);
+        }
+    }
+
+    @Override
+    public void delete(String account) {
+        try (Connection c = connect();
+                PreparedStatement delete = c.prepareStatement(
+                        "DELETE FROM " + JdbcSchema.TOKENS + " WHERE account = ?")) {
+            delete.setString(1, account);
+            delete.executeUpdate();
+        } catch (SQLException e) {
+            throw SqlFailures.of("cannot delete the tokens of account " + account, e);
+        }
+    }
+
+    /**
+     * Holds an exclusive lock on {@code account} across threads, processes and hosts sharing the database,
+     * until the returned lock is closed. Re-entrant within a thread. Waits as long as it takes.
+     */
+    @Override
+    public AccountLock lock(String account) {
+        return locks.acquire(account);
+    }
+
+    /** A connection in auto-commit mode (a pool may hand out others), on a database that has the tables. */
+    private Connection connect() throws SQLException {
+        Connection c = dataSource.getConnection();
+        try {
+            c.setAutoCommit(true);
+            if (!schemaReady) {
+                JdbcSchema.create(c);
+                schemaReady = true;
+            }
+            return c;
+        } catch (SQLException | RuntimeException e) {
+            c.close();
+            throw e;
+        }
+    }
+
+    private static int update(Connection c, String account, byte[] sealed) throws SQLException {
+        // The database's clock, not this host's: hosts sharing the database need not agree on the time.
+        try (PreparedStatement update = c.prepareStatement("UPDATE " + JdbcSchema.TOKENS
+                + " SET sealed = ?, updated_at = CURRENT_TIMESTAMP WHERE account = ?")) {
+            update.setBytes(1, sealed);
+            update.setString(2, account);
+            return update.executeUpdate();
+        }
+    }
+
+    private static void insert(Connection c, String account, byte[] sealed) throws SQLException {
+        try (PreparedStatement insert = c.prepareStatement("INSERT INTO " + JdbcSchema.TOKENS
+                + " (account, sealed, updated_at) VALUES (?, ?, CURRENT_TIMESTAMP)")) {
+            insert.setString(1, account);
+            insert.setBytes(2, sealed);
+            insert.executeUpdate();
+        }
+    }
+
+    private static OAuthMailException damaged(String account, String why) {
+        return new OAuthMailException("the stored tokens of account " + account + " cannot be used: " + why,
+                "run: oauthmail login " + account);
+    }
+}
