@@ -42,6 +42,11 @@ final class DeviceGrants {
         static Poll refused(ErrorObject error) {
             return new Poll(null, error);
         }
+
+        @Override
+        public String toString() {
+            return tokenResponse != null ? "Poll[tokens=<redacted>]" : "Poll[error=" + error.getCode() + "]";
+        }
     }
 
     /** What the person did on the verification page. */
