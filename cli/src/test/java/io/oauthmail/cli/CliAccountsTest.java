@@ -34,7 +34,7 @@ class CliAccountsTest {
 
     @BeforeAll
     static void start() {
-        sandbox = Sandbox.start();
+        sandbox = Sandbox.builder().deviceCodeInterval(java.time.Duration.ofSeconds(1)).start();
     }
 
     @AfterAll
@@ -185,6 +185,58 @@ class CliAccountsTest {
         assertThat(run("accounts", "remove", "alice").exit()).isEqualTo(ExitCodes.FAILED); // still broken
         Files.writeString(home.resolve("config.toml"), "");
         assertThat(run("accounts", "list").err()).contains("no accounts");
+    }
+
+    @Test
+    void deviceLoginPrintsTheAddressAndCodeAndWaitsForTheApproval() throws Exception {
+        Run added = run("accounts", "add", "alice", "--provider", "generic", "--issuer", sandbox.issuer().toString(),
+                "--client-id", Sandbox.CLIENT_ID, "--scopes", "openid email " + Sandbox.MAIL_SCOPE,
+                "--device-endpoint", sandbox.deviceAuthorizationEndpoint().toString(), "--imap", sandbox.imaps() + ":tls");
+        assertThat(added.exit()).as(added.err()).isZero();
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        CompletableFuture<Integer> exit = CompletableFuture.supplyAsync(() -> OAuthMailCli.run(
+                new String[] {"login", "alice", "--flow", "device"}, new PrintWriter(out, true), new PrintWriter(err, true),
+                InputStream.nullInputStream(), env));
+        String[] lines = {};
+        for (int i = 0; i < 200 && lines.length < 3; i++) {
+            lines = err.toString().lines().toArray(String[]::new);
+            Thread.sleep(25);
+        }
+        URI verification = URI.create(lines[1]);
+        String userCode = lines[2];
+        assertThat(userCode).matches("[A-Z]{4}-[A-Z]{4}");
+        sandbox.browser().approveDevice(verification, userCode, "alice@sandbox.test");
+        assertThat(exit.get(30, TimeUnit.SECONDS)).as(err.toString()).isZero();
+        assertThat(out.toString()).isEmpty();
+        assertThat(err.toString()).contains("logged in: alice as alice@sandbox.test");
+        assertThat(run("token", "alice").exit()).isZero();
+    }
+
+    @Test
+    void googleMailScopesAreRefusedForTheDeviceFlowBeforeAnyRequest() {
+        assertThat(run("accounts", "add", "me@gmail.com", "--provider", "google", "--client-id", "x.apps.googleusercontent.com")
+                .exit()).isZero();
+        Run login = run("login", "me@gmail.com", "--flow", "device");
+        assertThat(login.exit()).isEqualTo(ExitCodes.AUTHORIZATION_FAILED);
+        assertThat(login.err()).contains("paste");
+    }
+
+    @Test
+    void anAppOnlyAccountGetsItsTokenWithoutAPerson() throws Exception {
+        Run added = run("accounts", "add", "app", "--provider", "custom", "--client-id", "mail-daemon",
+                "--client-secret-cmd", "echo app-secret", "--flow", "client-credentials",
+                "--scopes", "https://outlook.office365.com/.default",
+                "--authorization-endpoint", sandbox.authorizationEndpoint().toString(),
+                "--token-endpoint", sandbox.tokenEndpoint().toString());
+        assertThat(added.exit()).as(added.err()).isZero();
+        int before = sandbox.tokenRequests("client_credentials");
+        Run token = run("token", "app");
+        assertThat(token.exit()).as(token.err()).isZero();
+        assertThat(JWTParser.parse(token.out().strip()).getJWTClaimsSet().getSubject()).isEqualTo("mail-daemon");
+        assertThat(run("token", "app").out()).isEqualTo(token.out()); // cached, not obtained again
+        assertThat(sandbox.tokenRequests("client_credentials") - before).isEqualTo(1);
+        assertThat(run("login", "app").err()).contains("app-only");
     }
 
     @Test

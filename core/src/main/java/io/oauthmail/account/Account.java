@@ -17,15 +17,26 @@ import java.util.Optional;
  * @param clientSecret the client secret, or {@code null} for a public client (PKCE only)
  * @param scopes       the scopes requested at login; the provider's when empty
  * @param caFile       an extra CA certificate (PEM) to trust for this account's mail servers, or {@code null}
+ * @param appGrant     for an app-only account, how it obtains tokens without a person; {@code null} for a user's
  */
 public record Account(String name, String email, Provider provider, String clientId, String clientSecret,
-        List<String> scopes, Path caFile) {
+        List<String> scopes, Path caFile, AppGrant appGrant) {
 
     public Account {
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(provider, "provider");
         Objects.requireNonNull(clientId, "clientId");
         scopes = scopes == null || scopes.isEmpty() ? provider.scopes() : List.copyOf(scopes);
+    }
+
+    /** A user's account, authorized by a person logging in. */
+    public Account(String name, String email, Provider provider, String clientId, String clientSecret,
+            List<String> scopes, Path caFile) {
+        this(name, email, provider, clientId, clientSecret, scopes, caFile, null);
+    }
+
+    public Optional<AppGrant> app() {
+        return Optional.ofNullable(appGrant);
     }
 
     /** The SASL user name: the e-mail address, or the account name where no address is known. */
@@ -42,7 +53,7 @@ public record Account(String name, String email, Provider provider, String clien
     }
 
     public Account withProvider(Provider other) {
-        return new Account(name, email, other, clientId, clientSecret, scopes, caFile);
+        return new Account(name, email, other, clientId, clientSecret, scopes, caFile, appGrant);
     }
 
     /** The command that authorizes this account again: what every re-authorization message tells the user. */

@@ -2,6 +2,7 @@ package io.oauthmail.config;
 
 import io.oauthmail.OAuthMailException;
 import io.oauthmail.account.Account;
+import io.oauthmail.account.AppGrant;
 import io.oauthmail.provider.MailServer;
 import io.oauthmail.provider.OAuthEndpoints;
 import io.oauthmail.provider.Provider;
@@ -45,8 +46,10 @@ public final class AccountResolver {
             provider = provider.withScopes(s.scopes());
         }
         provider = provider.withServers(server(s.imap()), server(s.pop()), server(s.smtp()));
+        AppGrant app = "client-credentials".equals(s.flow()) ? new AppGrant.ClientCredentials()
+                : "service-account".equals(s.flow()) ? new AppGrant.ServiceAccount(Path.of(s.serviceAccountKey())) : null;
         return new Account(s.name(), s.email(), provider, s.clientId(), secret, s.scopes(),
-                s.caFile() == null ? null : Path.of(s.caFile()));
+                s.caFile() == null ? null : Path.of(s.caFile()), app);
     }
 
     private static OAuthEndpoints endpoints(AccountSettings s) {

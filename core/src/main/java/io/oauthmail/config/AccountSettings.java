@@ -9,7 +9,8 @@ import java.util.List;
 public record AccountSettings(String name, String provider, String tenant, String issuer, String clientId,
         String clientSecret, String clientSecretCmd, String email, List<String> scopes, String imap, String pop,
         String smtp, String caFile, String flow, Integer redirectPort, String authorizationEndpoint,
-        String tokenEndpoint, String deviceEndpoint, String revocationEndpoint, String userinfoEndpoint) {
+        String tokenEndpoint, String deviceEndpoint, String revocationEndpoint, String userinfoEndpoint,
+        String serviceAccountKey) {
 
     public AccountSettings {
         scopes = scopes == null ? List.of() : List.copyOf(scopes);
@@ -18,7 +19,8 @@ public record AccountSettings(String name, String provider, String tenant, Strin
     /** The keys an account table may hold, in the order {@link ConfigWriter} writes them. */
     static final List<String> KEYS = List.of("provider", "tenant", "issuer", "client_id", "client_secret",
             "client_secret_cmd", "email", "scopes", "imap", "pop", "smtp", "ca_file", "flow", "redirect_port",
-            "authorization_endpoint", "token_endpoint", "device_endpoint", "revocation_endpoint", "userinfo_endpoint");
+            "authorization_endpoint", "token_endpoint", "device_endpoint", "revocation_endpoint", "userinfo_endpoint",
+            "service_account_key");
 
     /** The value of {@code key} as written in the file, or {@code null}. */
     Object value(String key) {
@@ -42,6 +44,7 @@ public record AccountSettings(String name, String provider, String tenant, Strin
             case "device_endpoint" -> deviceEndpoint;
             case "revocation_endpoint" -> revocationEndpoint;
             case "userinfo_endpoint" -> userinfoEndpoint;
+            case "service_account_key" -> serviceAccountKey;
             default -> throw new IllegalArgumentException(key);
         };
     }
@@ -49,7 +52,7 @@ public record AccountSettings(String name, String provider, String tenant, Strin
     public AccountSettings withEmail(String address) {
         return new AccountSettings(name, provider, tenant, issuer, clientId, clientSecret, clientSecretCmd, address,
                 scopes, imap, pop, smtp, caFile, flow, redirectPort, authorizationEndpoint, tokenEndpoint,
-                deviceEndpoint, revocationEndpoint, userinfoEndpoint);
+                deviceEndpoint, revocationEndpoint, userinfoEndpoint, serviceAccountKey);
     }
 
     @Override

@@ -119,6 +119,14 @@ public final class ConfigReader {
         if (flow != null && !FLOWS.contains(flow)) {
             throw check.error(table, "flow", "unknown flow '" + flow + "'", "use one of: " + String.join(", ", FLOWS));
         }
+        if ("service-account".equals(flow) && check.string(node, table, "service_account_key") == null) {
+            throw check.error(table, "flow", "a service-account account needs service_account_key",
+                    "add: service_account_key = \"/path/to/the-key.json\" (the JSON key from the Google Cloud console)");
+        }
+        if ("client-credentials".equals(flow) && check.string(node, table, "client_secret") == null
+                && check.string(node, table, "client_secret_cmd") == null) {
+            throw check.error(table, "flow", "a client-credentials account needs client_secret or client_secret_cmd", null);
+        }
         if (provider.equals("generic") || provider.equals("custom")) {
             for (String required : List.of("authorization_endpoint", "token_endpoint")) {
                 if (check.string(node, table, required) == null && !"client-credentials".equals(flow)
@@ -138,7 +146,7 @@ public final class ConfigReader {
                 check.string(node, table, "pop"), check.string(node, table, "smtp"), check.string(node, table, "ca_file"),
                 flow, port, check.string(node, table, "authorization_endpoint"), check.string(node, table, "token_endpoint"),
                 check.string(node, table, "device_endpoint"), check.string(node, table, "revocation_endpoint"),
-                check.string(node, table, "userinfo_endpoint"));
+                check.string(node, table, "userinfo_endpoint"), check.string(node, table, "service_account_key"));
     }
 
     /** Type checks that report the line and key of the first problem. */

@@ -10,6 +10,9 @@ import com.nimbusds.oauth2.sdk.TokenRequest;
 import com.nimbusds.oauth2.sdk.TokenResponse;
 import com.nimbusds.oauth2.sdk.auth.ClientSecretPost;
 import com.nimbusds.oauth2.sdk.auth.Secret;
+import com.nimbusds.oauth2.sdk.device.DeviceAuthorizationRequest;
+import com.nimbusds.oauth2.sdk.device.DeviceAuthorizationResponse;
+import com.nimbusds.oauth2.sdk.device.DeviceAuthorizationSuccessResponse;
 import com.nimbusds.oauth2.sdk.http.HTTPRequest;
 import com.nimbusds.oauth2.sdk.http.HTTPResponse;
 import com.nimbusds.oauth2.sdk.id.ClientID;
@@ -24,6 +27,7 @@ import io.oauthmail.account.Account;
 import io.oauthmail.provider.Quirk;
 import io.oauthmail.token.TokenSet;
 import java.io.IOException;
+import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -46,11 +50,21 @@ public final class TokenEndpoint {
     private final Account account;
     private final Clock clock;
     private final Duration timeout;
+    private final String reauthorizationHint;
 
     public TokenEndpoint(Account account, Clock clock, Duration timeout) {
+        this(account, clock, timeout, "run: " + account.loginCommand());
+    }
+
+    /**
+     * With another hint for a lost grant: app-only flows have no login to run again (a service account's
+     * delegation is fixed by an administrator, not by {@code oauthmail login}).
+     */
+    TokenEndpoint(Account account, Clock clock, Duration timeout, String reauthorizationHint) {
         this.account = account;
         this.clock = clock;
         this.timeout = timeout;
+        this.reauthorizationHint = reauthorizationHint;
     }
 
     /** Redeems an authorization code (with its PKCE verifier inside {@code grant}). */
@@ -72,40 +86,107 @@ public final class TokenEndpoint {
         return current.refreshedWith(response, clock.instant());
     }
 
-    private TokenSet request(AuthorizationGrant grant, Scope scope) {
+    /** Requests tokens with {@code grant}, authenticating as the account's client; failures classified. */
+    TokenSet request(AuthorizationGrant grant, Scope scope) {
+        return expect(send(tokenRequest(grant, scope)));
+    }
+
+    /** A token request from the account's client: with its secret where it has one, else as a public client. */
+    TokenRequest tokenRequest(AuthorizationGrant grant, Scope scope) {
+        URI endpoint = account.provider().endpoints().token();
         ClientID clientId = new ClientID(account.clientId());
-        TokenRequest request = account.secret()
-                .map(secret -> new TokenRequest(account.provider().endpoints().token(),
-                        new ClientSecretPost(clientId, new Secret(secret)), grant, scope))
-                .orElseGet(() -> new TokenRequest(account.provider().endpoints().token(), clientId, grant, scope));
-        HTTPRequest http = request.toHTTPRequest();
+        return account.secret()
+                .map(secret -> new TokenRequest(endpoint, new ClientSecretPost(clientId, new Secret(secret)), grant, scope))
+                .orElseGet(() -> new TokenRequest(endpoint, clientId, grant, scope));
+    }
+
+    /**
+     * What the token endpoint answered in OAuth terms: tokens, or an error the caller may want to read itself
+     * (the device flow keeps polling on {@code authorization_pending}). Exactly one of the two is set.
+     */
+    record Answer(TokenSet tokens, ErrorObject error, int status) {
+    }
+
+    /**
+     * Sends {@code request}. Anything that is not an OAuth answer (no connection, timeout, 5xx, 429, a page
+     * that is not OAuth JSON) is thrown here as a {@link TemporaryFailure}; OAuth errors are returned.
+     */
+    Answer send(TokenRequest request) {
+        String what = "the token endpoint " + request.getEndpointURI().getHost();
+        Instant sentAt = clock.instant();
+        HTTPResponse response = post(request.toHTTPRequest(), what);
+        TokenResponse parsed = parse(what, response, OIDCTokenResponseParser::parse);
+        if (!parsed.indicatesSuccess()) {
+            return new Answer(null, ((TokenErrorResponse) parsed).getErrorObject(), response.getStatusCode());
+        }
+        return new Answer(tokenSet(parsed.toSuccessResponse().getTokens(), sentAt), null, response.getStatusCode());
+    }
+
+    /** The tokens of {@code answer}, or its error classified and thrown. */
+    TokenSet expect(Answer answer) {
+        if (answer.error() != null) {
+            throw failure(answer);
+        }
+        return answer.tokens();
+    }
+
+    /** {@code answer}'s error as the exception to throw: re-authorization for a lost grant, else temporary. */
+    RuntimeException failure(Answer answer) {
+        return classify(answer.error(), answer.status());
+    }
+
+    /** Asks the device authorization endpoint (RFC 8628 3.1) for a device code and a user code. */
+    DeviceAuthorizationSuccessResponse authorizeDevice(URI endpoint, Scope scope) {
+        ClientID clientId = new ClientID(account.clientId());
+        DeviceAuthorizationRequest request = account.secret()
+                .map(secret -> new DeviceAuthorizationRequest(endpoint, new ClientSecretPost(clientId, new Secret(secret)),
+                        scope, null))
+                .orElseGet(() -> new DeviceAuthorizationRequest(endpoint, clientId, scope));
+        String what = "the device authorization endpoint " + endpoint.getHost();
+        HTTPResponse response = post(request.toHTTPRequest(), what);
+        DeviceAuthorizationResponse parsed = parse(what, response, DeviceAuthorizationResponse::parse);
+        if (!parsed.indicatesSuccess()) {
+            throw classify(parsed.toErrorResponse().getErrorObject(), response.getStatusCode());
+        }
+        return parsed.toSuccessResponse();
+    }
+
+    /** Sends {@code http}; only an answer that may carry OAuth (not 5xx, not 429) comes back. */
+    private HTTPResponse post(HTTPRequest http, String what) {
         http.setConnectTimeout((int) timeout.toMillis());
         http.setReadTimeout((int) timeout.toMillis());
-        Instant sentAt = clock.instant();
         HTTPResponse response;
         try {
             response = http.send();
         } catch (IOException e) {
-            throw temporary("the token endpoint " + host() + " could not be reached (" + describe(e) + ")", e);
+            throw temporary(what + " could not be reached (" + describe(e) + ")", e);
         }
         int status = response.getStatusCode();
         if (status == 429 || status >= 500) {
             Duration retryAfter = retryAfter(response);
-            throw new TemporaryFailure("account " + account.name() + ": the token endpoint " + host() + " answered HTTP "
-                    + status + (retryAfter != null ? " (retry after " + retryAfter.toSeconds() + " s)" : ""),
+            throw new TemporaryFailure("account " + account.name() + ": " + what + " answered HTTP " + status
+                    + (retryAfter != null ? " (retry after " + retryAfter.toSeconds() + " s)" : ""),
                     "this is usually temporary: try again in a minute; the stored refresh token was kept", null, retryAfter);
         }
-        TokenResponse parsed;
+        return response;
+    }
+
+    /** One of Nimbus's response parsers. */
+    private interface Parser<T> {
+        T parse(HTTPResponse response) throws ParseException;
+    }
+
+    /** A reply that is not OAuth (a proxy's error page, a captive portal) is a temporary failure. */
+    private <T> T parse(String what, HTTPResponse response, Parser<T> parser) {
         try {
-            parsed = OIDCTokenResponseParser.parse(response);
+            return parser.parse(response);
         } catch (ParseException e) {
-            throw temporary("the token endpoint " + host() + " answered HTTP " + status
-                    + " with something that is not an OAuth token response (" + contentType(response) + ")", e);
+            throw temporary(what + " answered HTTP " + response.getStatusCode()
+                    + " with something that is not an OAuth response (" + contentType(response) + ")", e);
         }
-        if (!parsed.indicatesSuccess()) {
-            throw classify(((TokenErrorResponse) parsed).getErrorObject(), status);
-        }
-        Tokens tokens = parsed.toSuccessResponse().getTokens();
+    }
+
+    private static TokenSet tokenSet(Tokens tokens, Instant sentAt) {
         AccessToken access = tokens.getAccessToken();
         Instant expiresAt = sentAt.plusSeconds(access.getLifetime() > 0 ? access.getLifetime() : 3600);
         RefreshToken refresh = tokens.getRefreshToken();
@@ -120,7 +201,7 @@ public final class TokenEndpoint {
         String description = error.getDescription() == null ? "" : ": " + error.getDescription();
         String what = "the provider answered " + (code.isEmpty() ? "HTTP " + status : code) + description;
         if (PERMANENT.contains(code) || description.contains("AADSTS700082")) {
-            return new ReauthorizationRequired(account.name(), what, "run: " + account.loginCommand());
+            return new ReauthorizationRequired(account.name(), what, reauthorizationHint);
         }
         return temporary(what, null);
     }
@@ -128,10 +209,6 @@ public final class TokenEndpoint {
     private TemporaryFailure temporary(String what, Throwable cause) {
         return new TemporaryFailure("account " + account.name() + ": " + what,
                 "this is usually temporary: try again in a minute; the stored refresh token was kept", cause);
-    }
-
-    private String host() {
-        return account.provider().endpoints().token().getHost();
     }
 
     /** {@code Retry-After} in seconds (the HTTP-date form is rare at token endpoints and treated as absent). */

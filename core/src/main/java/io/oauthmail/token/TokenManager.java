@@ -3,6 +3,9 @@ package io.oauthmail.token;
 import io.oauthmail.ReauthorizationRequired;
 import io.oauthmail.TemporaryFailure;
 import io.oauthmail.account.Account;
+import io.oauthmail.account.AppGrant;
+import io.oauthmail.oauth.ClientCredentialsFlow;
+import io.oauthmail.oauth.ServiceAccountFlow;
 import io.oauthmail.oauth.TokenEndpoint;
 import io.oauthmail.store.TokenStore;
 import java.time.Clock;
@@ -50,14 +53,14 @@ public final class TokenManager {
 
     /** A valid access token for {@code account}, refreshed first if it expires within the margin. */
     public String accessToken(Account account) {
-        TokenSet current = stored(account);
-        if (!current.expiresWithin(margin, clock.instant())) {
+        TokenSet current = storedOrNone(account);
+        if (current != null && !current.expiresWithin(margin, clock.instant())) {
             return current.accessToken();
         }
         try (TokenStore.AccountLock lock = store.lock(account.name())) {
             // Another thread or process may have refreshed while we waited for the lock.
-            current = stored(account);
-            if (!current.expiresWithin(margin, clock.instant())) {
+            current = storedOrNone(account);
+            if (current != null && !current.expiresWithin(margin, clock.instant())) {
                 return current.accessToken();
             }
             return refreshLocked(account, current).accessToken();
@@ -70,8 +73,8 @@ public final class TokenManager {
      */
     public String tokenAfterRejection(Account account, String rejected) {
         try (TokenStore.AccountLock lock = store.lock(account.name())) {
-            TokenSet current = stored(account);
-            if (!current.accessToken().equals(rejected)) {
+            TokenSet current = storedOrNone(account);
+            if (current != null && !current.accessToken().equals(rejected)) {
                 return current.accessToken();
             }
             return refreshLocked(account, current).accessToken();
@@ -81,23 +84,23 @@ public final class TokenManager {
     /** Refreshes now, whatever the expiry: what {@code oauthmail refresh} does. */
     public TokenSet refresh(Account account) {
         try (TokenStore.AccountLock lock = store.lock(account.name())) {
-            return refreshLocked(account, stored(account));
+            return refreshLocked(account, storedOrNone(account));
         }
     }
 
     /**
-     * Refreshes with the lock held: temporary failures are retried with capped exponential backoff (the old
+     * Refreshes with the lock held ({@code current} is null only for an app-only account with nothing stored): temporary failures are retried with capped exponential backoff (the old
      * refresh token is kept throughout); a lost grant is explained. The result is saved before it is returned.
      */
     private TokenSet refreshLocked(Account account, TokenSet current) {
         TokenEndpoint endpoint = new TokenEndpoint(account, clock, httpTimeout);
         for (int attempt = 1; ; attempt++) {
             try {
-                TokenSet refreshed = endpoint.refresh(current);
+                TokenSet refreshed = account.app().isPresent() ? obtainForApp(account) : endpoint.refresh(current);
                 store.save(account.name(), refreshed);
                 return refreshed;
             } catch (ReauthorizationRequired e) {
-                throw ReauthorizationHints.explain(e, account, current, clock.instant());
+                throw current == null ? e : ReauthorizationHints.explain(e, account, current, clock.instant());
             } catch (TemporaryFailure e) {
                 Duration wait = e.retryAfter().orElse(retry.delayBefore(attempt + 1));
                 if (attempt >= retry.attempts() || wait.compareTo(retry.maxDelay()) > 0) {
@@ -115,6 +118,19 @@ public final class TokenManager {
             Thread.currentThread().interrupt();
             throw cause;
         }
+    }
+
+    /** App-only accounts have no refresh token: they run their grant again. */
+    private TokenSet obtainForApp(Account account) {
+        if (account.appGrant() instanceof AppGrant.ServiceAccount serviceAccount) {
+            return new ServiceAccountFlow(account, serviceAccount.keyFile(), clock, httpTimeout).obtain();
+        }
+        return new ClientCredentialsFlow(account, clock, httpTimeout).obtain();
+    }
+
+    /** The stored tokens; nothing stored is fine for an app-only account, which obtains its first token itself. */
+    private TokenSet storedOrNone(Account account) {
+        return account.app().isPresent() ? store.load(account.name()).orElse(null) : stored(account);
     }
 
     private TokenSet stored(Account account) {

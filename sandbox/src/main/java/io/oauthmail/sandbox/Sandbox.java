@@ -12,6 +12,7 @@ import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -63,7 +64,8 @@ public final class Sandbox implements AutoCloseable {
         try {
             this.ca = TestCertificateAuthority.create("oauthmail sandbox");
             this.caFile = ca.writeCaCertificate(Files.createTempFile("oauthmail-sandbox-ca-", ".pem"));
-            this.oauth = SandboxOAuthServer.start(builder.accessTokenLifetime);
+            this.oauth = SandboxOAuthServer.start(builder.accessTokenLifetime,
+                    new DeviceGrants(builder.clock, builder.deviceCodeLifetime, builder.deviceCodeInterval));
             started.add(oauth);
             AccessTokenVerifier verifier = new AccessTokenVerifier(oauth.issuer().toString(),
                     oauth.jwksUri().toURL(), MAIL_SCOPE);
@@ -123,6 +125,21 @@ public final class Sandbox implements AutoCloseable {
         return oauth.tokenEndpoint();
     }
 
+    /**
+     * The device authorization endpoint (RFC 8628): POST {@code client_id} and {@code scope}, get a device code,
+     * a user code and the verification URI. The device then polls {@link #tokenEndpoint()} with
+     * {@code grant_type=urn:ietf:params:oauth:grant-type:device_code}; once a person approves the user code
+     * (see {@link SandboxBrowser#approveDevice}), it gets ordinary sandbox tokens.
+     */
+    public URI deviceAuthorizationEndpoint() {
+        return oauth.deviceAuthorizationEndpoint();
+    }
+
+    /** The page where a person enters a device's user code and logs in (the {@code verification_uri}). */
+    public URI deviceVerificationUri() {
+        return oauth.deviceVerificationUri();
+    }
+
     public URI revocationEndpoint() {
         return oauth.revocationEndpoint();
     }
@@ -172,7 +189,10 @@ public final class Sandbox implements AutoCloseable {
         return new SandboxBrowser();
     }
 
-    /** How many token-endpoint requests used this grant type (e.g. {@code refresh_token}) so far. */
+    /**
+     * How many token-endpoint requests used this grant type (e.g. {@code refresh_token}) so far. Approving a
+     * device's user code counts one {@code authorization_code} request: the login the sandbox runs for it.
+     */
     public int tokenRequests(String grantType) {
         return oauth.tokenRequests(grantType);
     }
@@ -216,10 +236,13 @@ public final class Sandbox implements AutoCloseable {
         return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
     }
 
-    /** Options: users and access-token lifetime. */
+    /** Options: users, access-token lifetime, and the device grant's timing. */
     public static final class Builder {
         private List<String> users = DEFAULT_USERS;
         private Duration accessTokenLifetime = Duration.ofHours(1);
+        private Duration deviceCodeLifetime = Duration.ofMinutes(15);
+        private Duration deviceCodeInterval = Duration.ofSeconds(5);
+        private Clock clock = Clock.systemUTC();
 
         private Builder() {
         }
@@ -236,6 +259,39 @@ public final class Sandbox implements AutoCloseable {
         public Builder accessTokenLifetime(Duration lifetime) {
             this.accessTokenLifetime = lifetime;
             return this;
+        }
+
+        /** How long a device code waits for approval (default 15 minutes, as at Microsoft). */
+        public Builder deviceCodeLifetime(Duration lifetime) {
+            this.deviceCodeLifetime = positive(lifetime, "device code lifetime");
+            return this;
+        }
+
+        /**
+         * The polling interval the device authorization endpoint announces and enforces (default 5 s, the
+         * RFC 8628 default): a poll sooner than this after the previous one gets {@code slow_down}, and the
+         * interval grows by 5 s, as the RFC tells the client to do.
+         */
+        public Builder deviceCodeInterval(Duration interval) {
+            this.deviceCodeInterval = positive(interval, "device code interval");
+            return this;
+        }
+
+        /**
+         * The clock of the device grant (when codes expire, whether a device polls too fast): a test shares
+         * its fake clock with the client, so nothing has to wait. Issued tokens keep real time, because the
+         * mail servers check them against it.
+         */
+        public Builder clock(Clock clock) {
+            this.clock = java.util.Objects.requireNonNull(clock, "clock");
+            return this;
+        }
+
+        private static Duration positive(Duration value, String what) {
+            if (value.isNegative() || value.isZero() || value.toMillis() % 1000 != 0) {
+                throw new IllegalArgumentException(what + " must be a positive number of whole seconds: " + value);
+            }
+            return value;
         }
 
         public Sandbox start() {

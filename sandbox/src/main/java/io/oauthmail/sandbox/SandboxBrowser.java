@@ -60,6 +60,42 @@ public final class SandboxBrowser {
         }
     }
 
+    /**
+     * Opens a device's verification URI (plain or {@code verification_uri_complete}), enters {@code userCode},
+     * logs in as {@code user} and allows access, as a person with a phone would (RFC 8628 3.3).
+     */
+    public Visit approveDevice(URI verificationUri, String userCode, String user) {
+        return decideDevice(verificationUri, "user_code=" + encode(userCode) + "&username=" + encode(user)
+                + "&action=approve");
+    }
+
+    /** Opens a device's verification URI, enters {@code userCode} and denies access. */
+    public Visit denyDevice(URI verificationUri, String userCode) {
+        return decideDevice(verificationUri, "user_code=" + encode(userCode) + "&action=deny");
+    }
+
+    private Visit decideDevice(URI verificationUri, String form) {
+        try {
+            HttpResponse<String> page = send(HttpRequest.newBuilder(verificationUri).GET());
+            if (page.statusCode() != 200 || !page.body().contains("<form")) {
+                throw new IllegalStateException("expected the sandbox device page at the verification URI, got HTTP "
+                        + page.statusCode());
+            }
+            // The form posts back to the page itself, without the query of verification_uri_complete.
+            URI target = URI.create(verificationUri.getScheme() + "://" + verificationUri.getRawAuthority()
+                    + verificationUri.getRawPath());
+            HttpResponse<String> answer = send(HttpRequest.newBuilder(target)
+                    .header("Content-Type", "application/x-www-form-urlencoded")
+                    .POST(HttpRequest.BodyPublishers.ofString(form)));
+            return new Visit(target, answer.statusCode(), answer.body());
+        } catch (IOException e) {
+            throw new IllegalStateException("the sandbox browser could not open the device page: " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted on the device page", e);
+        }
+    }
+
     /** Opens {@code url} as-is (e.g. a forged or replayed redirect) and returns what the application answered. */
     public Visit open(URI url) {
         try {

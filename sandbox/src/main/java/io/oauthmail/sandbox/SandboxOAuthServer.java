@@ -41,7 +41,7 @@ final class SandboxOAuthServer implements AutoCloseable {
         this.recorder = recorder;
     }
 
-    static SandboxOAuthServer start(Duration accessTokenLifetime) throws IOException {
+    static SandboxOAuthServer start(Duration accessTokenLifetime, DeviceGrants deviceGrants) throws IOException {
         MockWebServerWrapper http = new MockWebServerWrapper();
         OAuth2Config config = new OAuth2Config(
                 true,   // interactive login: the authorization endpoint shows a login page a person or SandboxBrowser fills
@@ -54,7 +54,8 @@ final class SandboxOAuthServer implements AutoCloseable {
                 new OAuth2TokenProvider(new KeyProvider(List.of(), "ES256"), (java.time.Instant) null),
                 Set.of(new SandboxTokenCallback(ISSUER_ID, accessTokenLifetime.toSeconds())),
                 http);
-        MockOAuth2Server server = new MockOAuth2Server(config);
+        // The device grant's routes are matched before mock-oauth2-server's own, which has no such grant.
+        MockOAuth2Server server = new MockOAuth2Server(config, new DeviceRoutes(deviceGrants).routes());
         server.start(InetAddress.getByName("127.0.0.1"), 0);
         return new SandboxOAuthServer(server, http.getMockWebServer());
     }
@@ -69,6 +70,14 @@ final class SandboxOAuthServer implements AutoCloseable {
 
     URI tokenEndpoint() {
         return server.tokenEndpointUrl(ISSUER_ID).uri();
+    }
+
+    URI deviceAuthorizationEndpoint() {
+        return server.url(DeviceRoutes.DEVICE_AUTHORIZATION_PATH).uri();
+    }
+
+    URI deviceVerificationUri() {
+        return server.url(DeviceRoutes.VERIFICATION_PATH).uri();
     }
 
     URI jwksUri() {

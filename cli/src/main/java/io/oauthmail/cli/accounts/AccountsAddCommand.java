@@ -69,8 +69,12 @@ final class AccountsAddCommand implements Callable<Integer> {
     @Option(names = "--ca-file", paramLabel = "PEM", description = "An extra CA certificate to trust for this account's mail servers.")
     Path caFile;
 
-    @Option(names = "--flow", paramLabel = "browser|paste|device", description = "The login flow to use by default.")
+    @Option(names = "--flow", paramLabel = "browser|paste|device|client-credentials|service-account",
+            description = "The login flow to use by default; the last two make an app-only account (no person logs in).")
     String flow;
+
+    @Option(names = "--service-account-key", paramLabel = "JSON", description = "Google service account key (with --flow service-account).")
+    Path serviceAccountKey;
 
     @Option(names = "--port", paramLabel = "N", description = "A fixed port for the loopback redirect (default: any free port).")
     Integer port;
@@ -108,6 +112,12 @@ final class AccountsAddCommand implements Callable<Integer> {
         if (provider.equals("microsoft")) {
             Providers.microsoft(tenant); // rejects a malformed tenant now, not at login
         }
+        if ("service-account".equals(flow) && (serviceAccountKey == null || !Files.isReadable(serviceAccountKey))) {
+            throw new OAuthMailException("--flow service-account needs --service-account-key with a readable JSON key file", null);
+        }
+        if ("client-credentials".equals(flow) && clientSecret == null && clientSecretCmd == null) {
+            throw new OAuthMailException("--flow client-credentials needs --client-secret or --client-secret-cmd", null);
+        }
         if (caFile != null && !Files.isReadable(caFile)) {
             throw new OAuthMailException("cannot read the CA file " + caFile, "give the path of a PEM certificate");
         }
@@ -124,7 +134,8 @@ final class AccountsAddCommand implements Callable<Integer> {
                 imap, pop, smtp, caFile == null ? null : caFile.toAbsolutePath().toString(), flow, port,
                 string(endpoints == null ? null : endpoints.authorization()), string(endpoints == null ? null : endpoints.token()),
                 string(endpoints == null ? null : endpoints.deviceAuthorization()),
-                string(endpoints == null ? null : endpoints.revocation()), string(endpoints == null ? null : endpoints.userInfo()));
+                string(endpoints == null ? null : endpoints.revocation()), string(endpoints == null ? null : endpoints.userInfo()),
+                serviceAccountKey == null ? null : serviceAccountKey.toAbsolutePath().toString());
         boolean existed = context.config().account(name).isPresent();
         ConfigWriter.putAccount(context.config().file(), settings);
         context.configChanged();

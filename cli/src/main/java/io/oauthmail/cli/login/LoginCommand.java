@@ -9,9 +9,11 @@ import io.oauthmail.config.AccountResolver;
 import io.oauthmail.config.AccountSettings;
 import io.oauthmail.config.ConfigWriter;
 import io.oauthmail.oauth.Authorization;
+import io.oauthmail.oauth.DeviceFlow;
 import io.oauthmail.oauth.LoopbackFlow;
 import io.oauthmail.oauth.PasteFlow;
 import io.oauthmail.provider.Quirk;
+import io.oauthmail.token.Sleeper;
 import io.oauthmail.token.TokenSet;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -33,7 +35,9 @@ import picocli.CommandLine.ParentCommand;
 @Command(name = "login", mixinStandardHelpOptions = true,
         description = {"Authorize an account and store its tokens.",
             "browser: opens the system browser (or prints the URL) and waits on a 127.0.0.1 listener.",
-            "paste:   for hosts without a browser: open the URL anywhere, then paste the address you were sent to."})
+            "paste:   for hosts without a browser: open the URL anywhere, then paste the address you were sent to.",
+            "device:  for hosts without a browser where the provider allows it (Microsoft; not Gmail's mail scopes).",
+            "App-only accounts (client-credentials, service-account) obtain their token without a person."})
 public final class LoginCommand implements Callable<Integer> {
 
     @ParentCommand
@@ -51,8 +55,13 @@ public final class LoginCommand implements Callable<Integer> {
     @Option(names = "--port", paramLabel = "N", description = "Fixed port for the loopback redirect (default: the account's, else any free one).")
     Integer port;
 
-    @Option(names = "--timeout", paramLabel = "SECONDS", defaultValue = "300", description = "How long to wait for the browser (default: ${DEFAULT-VALUE}).")
-    int timeoutSeconds;
+    @Option(names = "--timeout", paramLabel = "SECONDS",
+            description = "How long to wait for the person (default: 300 for browser and paste, 900 for device).")
+    Integer timeout;
+
+    private int timeoutSeconds(int defaultSeconds) {
+        return timeout != null ? timeout : defaultSeconds;
+    }
 
     @Override
     public Integer call() {
@@ -62,11 +71,19 @@ public final class LoginCommand implements Callable<Integer> {
         String chosen = flow != null ? flow : settings.flow() != null ? settings.flow() : "browser";
         int redirectPort = port != null ? port : settings.redirectPort() != null ? settings.redirectPort() : 0;
         PrintWriter err = context.err();
+        if (account.app().isPresent()) {
+            // App-only: no person, no refresh token; the token manager runs the grant and stores the token.
+            TokenSet tokens = context.tokens().refresh(account);
+            err.println("authorized app-only account " + account.name() + " (" + chosen + "); access token valid until "
+                    + tokens.expiresAt() + "; a new one is obtained the same way when it expires");
+            return ExitCodes.OK;
+        }
         Authorization result = switch (chosen) {
             case "browser" -> browser(context, account, redirectPort);
             case "paste" -> paste(context, account, redirectPort);
-            default -> throw new OAuthMailException("unknown or unsupported login flow '" + chosen + "'",
-                    "use --flow browser or --flow paste");
+            case "device" -> device(context, account);
+            default -> throw new OAuthMailException("unknown login flow '" + chosen + "'",
+                    "use --flow browser, paste or device");
         };
         context.store().save(account.name(), result.tokens());
         if (settings.email() == null && result.email() != null) {
@@ -86,6 +103,7 @@ public final class LoginCommand implements Callable<Integer> {
     }
 
     private Authorization browser(CliContext context, Account account, int redirectPort) {
+        int timeoutSeconds = timeoutSeconds(300);
         try (LoopbackFlow.Pending login = new LoopbackFlow(account, context.clock(), Duration.ofSeconds(timeoutSeconds))
                 .begin(redirectPort)) {
             PrintWriter err = context.err();
@@ -96,6 +114,18 @@ public final class LoginCommand implements Callable<Integer> {
             err.flush();
             return login.await();
         }
+    }
+
+    private Authorization device(CliContext context, Account account) {
+        PrintWriter err = context.err();
+        return new DeviceFlow(account, context.clock(), Sleeper.SYSTEM, Duration.ofSeconds(timeoutSeconds(900)))
+                .authorize(prompt -> {
+                    err.println("To log in, open this address on any device and enter the code:");
+                    err.println(prompt.verificationUri());
+                    err.println(prompt.userCode());
+                    err.println("Waiting for you (the code expires in " + prompt.expiresIn().toMinutes() + " min)...");
+                    err.flush();
+                });
     }
 
     private Authorization paste(CliContext context, Account account, int redirectPort) {

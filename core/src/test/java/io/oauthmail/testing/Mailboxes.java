@@ -1,0 +1,29 @@
+package io.oauthmail.testing;
+
+import io.oauthmail.account.Account;
+import io.oauthmail.mail.InboxReader;
+import io.oauthmail.mail.MailSessions;
+import io.oauthmail.mail.MessageSummary;
+import io.oauthmail.store.EncryptedFileStore;
+import io.oauthmail.store.TokenStore;
+import io.oauthmail.token.TokenManager;
+import io.oauthmail.token.TokenSet;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+
+/** Opens a sandbox mailbox over IMAPS with given tokens, the way oauthmail itself would. */
+public final class Mailboxes {
+
+    private Mailboxes() {
+    }
+
+    /** Stores {@code tokens} for {@code account} in a new store under {@code dir} and lists its INBOX. */
+    public static List<MessageSummary> inbox(Account account, TokenSet tokens, Path dir) {
+        TokenStore store = EncryptedFileStore.openWithKeyFile(dir);
+        store.save(account.name(), tokens);
+        MailSessions sessions = new MailSessions(new TokenManager(store, Clock.systemUTC()), Duration.ofSeconds(10));
+        return new InboxReader(sessions).list(account, "INBOX", 5);
+    }
+}
