@@ -13,7 +13,10 @@ import io.oauthmail.cli.token.TokenCommand;
 import java.io.InputStream;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.function.Supplier;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -22,8 +25,6 @@ import picocli.CommandLine.ScopeType;
 /** The {@code oauthmail} command. */
 @Command(name = "oauthmail", mixinStandardHelpOptions = true, versionProvider = Version.class,
         description = "Send and read mail through Gmail, Microsoft 365 and any OAuth 2.0 provider, without passwords.",
-        subcommands = {LoginCommand.class, AccountsCommand.class, TokenCommand.class, RefreshCommand.class,
-            LogoutCommand.class, DemoCommand.class, CommandLine.HelpCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
             "0:it worked",
@@ -59,13 +60,42 @@ public final class OAuthMailCli implements Runnable {
         return run(args, out, err, System.in, System.getenv());
     }
 
+    /**
+     * The subcommands, by name. Only the one being run is given to picocli: building the whole tree costs
+     * start-up time (picocli reads every command's annotations), and {@code oauthmail token} runs on every
+     * mail client login. Help, errors and unknown names get the whole tree.
+     */
+    private static final Map<String, Supplier<Object>> COMMANDS = commands();
+
+    private static Map<String, Supplier<Object>> commands() {
+        Map<String, Supplier<Object>> commands = new LinkedHashMap<>();
+        commands.put("login", LoginCommand::new);
+        commands.put("accounts", AccountsCommand::new);
+        commands.put("token", TokenCommand::new);
+        commands.put("refresh", RefreshCommand::new);
+        commands.put("logout", LogoutCommand::new);
+        commands.put("demo", DemoCommand::new);
+        commands.put("help", CommandLine.HelpCommand::new);
+        return Collections.unmodifiableMap(commands);
+    }
+
     /** Runs one command line; returns the exit code. Used by {@link #main} and by tests. */
     public static int run(String[] args, PrintWriter out, PrintWriter err, InputStream in, Map<String, String> env) {
         CommandLine cli = new CommandLine(new OAuthMailCli(env, in));
+        String first = firstCommandName(args);
+        if (first != null && COMMANDS.containsKey(first) && !first.equals("help")) {
+            cli.addSubcommand(first, COMMANDS.get(first).get());
+        } else {
+            COMMANDS.forEach((name, command) -> cli.addSubcommand(name, command.get()));
+        }
         cli.setOut(out);
         cli.setErr(err);
         cli.setExecutionExceptionHandler(OAuthMailCli::report);
         return cli.execute(args);
+    }
+
+    public CommandLine.Model.CommandSpec spec() {
+        return spec;
     }
 
     /** The context of this command line, for the subcommands. */
@@ -74,6 +104,18 @@ public final class OAuthMailCli implements Runnable {
             context = new CliContext(env, in, spec.commandLine().getOut(), spec.commandLine().getErr(), configFile);
         }
         return context;
+    }
+
+    /** The first argument that is not an option of the root command (skipping --config FILE). */
+    private static String firstCommandName(String[] args) {
+        for (int i = 0; i < args.length; i++) {
+            if (args[i].equals("--config")) {
+                i++;
+            } else if (!args[i].startsWith("-")) {
+                return args[i];
+            }
+        }
+        return null;
     }
 
     @Override

@@ -2,7 +2,6 @@ package io.oauthmail.config;
 
 import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.dataformat.toml.TomlMapper;
 import io.oauthmail.provider.MailServer;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -54,14 +53,15 @@ public final class ConfigReader {
     static Config parse(Path file, String text, Path defaultTokenDir) {
         JsonNode root;
         try {
-            root = new TomlMapper().readTree(text);
+            root = TomlTree.read(text);
         } catch (JacksonException e) {
             int line = e.getLocation() != null ? e.getLocation().getLineNr() : 0;
             throw new ConfigException(file, line, null, "not valid TOML: " + e.getOriginalMessage(),
                     "fix the line, or recreate the account with: oauthmail accounts add NAME ...");
+        } catch (IOException e) {
+            throw new ConfigException(file, 0, null, "cannot read it: " + e.getMessage(), null);
         }
-        TomlLines lines = new TomlLines(text);
-        Checker check = new Checker(file, lines);
+        Checker check = new Checker(file, text);
         check.onlyKeys(root, List.of(), Set.of("store", "accounts"));
         Path tokenDir = defaultTokenDir;
         String passphraseCmd = null;
@@ -150,11 +150,12 @@ public final class ConfigReader {
     }
 
     /** Type checks that report the line and key of the first problem. */
-    private record Checker(Path file, TomlLines lines) {
+    private record Checker(Path file, String text) {
 
+        /** Line numbers are looked up only for an error: splitting the text costs start-up time otherwise. */
         ConfigException error(List<String> table, String key, String problem, String hint) {
             String where = key == null ? String.join(".", table) : String.join(".", table) + "." + key;
-            return new ConfigException(file, lines.lineOf(table, key), where.isEmpty() ? null : where, problem, hint);
+            return new ConfigException(file, new TomlLines(text).lineOf(table, key), where.isEmpty() ? null : where, problem, hint);
         }
 
         void table(JsonNode node, List<String> table) {

@@ -125,11 +125,26 @@ public final class EncryptedFileStore implements TokenStore {
 
     /** Account names are usually addresses; anything that is not safe in a file name is encoded. */
     static String fileName(String account) {
-        if (account.matches("[A-Za-z0-9@._+-]{1,120}") && !account.startsWith(".")) {
+        if (isPlainFileName(account)) {
             return account + ".token";
         }
         return "b64-" + Base64.getUrlEncoder().withoutPadding()
                 .encodeToString(account.getBytes(StandardCharsets.UTF_8)) + ".token";
+    }
+
+    /** Letters, digits and {@code @._+-}, up to 120, not starting with a dot (checked without a regex: hot path). */
+    private static boolean isPlainFileName(String account) {
+        if (account.isEmpty() || account.length() > 120 || account.charAt(0) == '.') {
+            return false;
+        }
+        for (int i = 0; i < account.length(); i++) {
+            char c = account.charAt(i);
+            boolean ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || "@._+-".indexOf(c) >= 0;
+            if (!ok) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static void moveIntoPlace(Path temp, Path file) throws IOException {

@@ -33,7 +33,6 @@ public final class StoreKey {
     private static final String KDF_FILE = "store.kdf";
     private static final String KEY_FILE = "store.key";
     private static final byte[] CHECK = "oauthmail passphrase check".getBytes(StandardCharsets.US_ASCII);
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     private StoreKey() {
     }
@@ -69,7 +68,7 @@ public final class StoreKey {
         } catch (GeneralSecurityException e) {
             throw new IOException("cannot make the passphrase check value", e);
         }
-        byte[] json = JSON.writeValueAsBytes(Map.of("kdf", "PBKDF2WithHmacSHA256", "iterations", ITERATIONS,
+        byte[] json = new ObjectMapper().writeValueAsBytes(Map.of("kdf", "PBKDF2WithHmacSHA256", "iterations", ITERATIONS,
                 "salt", Base64.getEncoder().encodeToString(salt), "check", check));
         Path temp = Files.createTempFile(kdf.getParent(), ".kdf-", ".tmp", FilePermissions.ownerOnlyFile());
         try {
@@ -84,7 +83,8 @@ public final class StoreKey {
 
     private static byte[] open(Path kdf, char[] passphrase) throws IOException {
         FilePermissions.requireOwnerOnly(kdf);
-        JsonNode json = JSON.readTree(Files.readAllBytes(kdf));
+        // A mapper only here: the passphrase path pays for databind, the key-file path (every token) does not.
+        JsonNode json = new ObjectMapper().readTree(Files.readAllBytes(kdf));
         if (json == null || !"PBKDF2WithHmacSHA256".equals(json.path("kdf").asText())) {
             throw new IOException(kdf + " is not an oauthmail key-derivation file");
         }

@@ -1,44 +1,94 @@
 package io.oauthmail.store;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import io.oauthmail.token.TokenSet;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 
-/** The plaintext form of a {@link TokenSet} inside an encrypted store file: versioned JSON. */
+/**
+ * The plaintext form of a {@link TokenSet} inside an encrypted store record: versioned JSON, instants as
+ * epoch seconds. Written and read with Jackson's streaming core rather than databind: this runs on every
+ * {@code oauthmail token}, and databind's start-up (some 400 classes, ~200 ms cold) was most of that
+ * command's time.
+ */
 final class TokenJson {
 
-    private static final ObjectMapper JSON = new ObjectMapper()
-            .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
-
-    /** The stored shape; instants as epoch seconds so the format does not depend on a time module. */
-    record Stored(int version, String accessToken, long expiresAt, String refreshToken, Long refreshTokenIssuedAt,
-            List<String> scopes, String idToken) {
-    }
+    private static final JsonFactory JSON = new JsonFactory();
+    private static final int VERSION = 1;
 
     private TokenJson() {
     }
 
     static byte[] write(TokenSet tokens) {
-        Stored stored = new Stored(1, tokens.accessToken(), tokens.expiresAt().getEpochSecond(), tokens.refreshToken(),
-                tokens.refreshTokenIssuedAt() == null ? null : tokens.refreshTokenIssuedAt().getEpochSecond(),
-                tokens.scopes(), tokens.idToken());
-        try {
-            return JSON.writeValueAsBytes(stored);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("cannot serialize tokens", e);
+        ByteArrayOutputStream out = new ByteArrayOutputStream(1024);
+        try (JsonGenerator json = JSON.createGenerator(out)) {
+            json.writeStartObject();
+            json.writeNumberField("version", VERSION);
+            json.writeStringField("accessToken", tokens.accessToken());
+            json.writeNumberField("expiresAt", tokens.expiresAt().getEpochSecond());
+            if (tokens.refreshToken() != null) {
+                json.writeStringField("refreshToken", tokens.refreshToken());
+            }
+            if (tokens.refreshTokenIssuedAt() != null) {
+                json.writeNumberField("refreshTokenIssuedAt", tokens.refreshTokenIssuedAt().getEpochSecond());
+            }
+            json.writeArrayFieldStart("scopes");
+            for (String scope : tokens.scopes()) {
+                json.writeString(scope);
+            }
+            json.writeEndArray();
+            if (tokens.idToken() != null) {
+                json.writeStringField("idToken", tokens.idToken());
+            }
+            json.writeEndObject();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot serialize tokens", e);
         }
+        return out.toByteArray();
     }
 
-    static TokenSet read(byte[] json) throws java.io.IOException {
-        Stored s = JSON.readValue(json, Stored.class);
-        if (s.version() != 1 || s.accessToken() == null) {
-            throw new java.io.IOException("unknown token record version " + s.version());
+    static TokenSet read(byte[] bytes) throws IOException {
+        int version = -1;
+        String access = null;
+        String refresh = null;
+        String idToken = null;
+        Long expiresAt = null;
+        Long refreshIssuedAt = null;
+        List<String> scopes = new ArrayList<>();
+        try (JsonParser json = JSON.createParser(bytes)) {
+            if (json.nextToken() != JsonToken.START_OBJECT) {
+                throw new IOException("the token record is not a JSON object");
+            }
+            while (json.nextToken() == JsonToken.FIELD_NAME) {
+                String field = json.getCurrentName();
+                JsonToken value = json.nextToken();
+                switch (field) {
+                    case "version" -> version = json.getIntValue();
+                    case "accessToken" -> access = json.getValueAsString();
+                    case "expiresAt" -> expiresAt = json.getLongValue();
+                    case "refreshToken" -> refresh = json.getValueAsString();
+                    case "refreshTokenIssuedAt" -> refreshIssuedAt = value == JsonToken.VALUE_NULL ? null : json.getLongValue();
+                    case "idToken" -> idToken = json.getValueAsString();
+                    case "scopes" -> {
+                        while (json.nextToken() == JsonToken.VALUE_STRING) {
+                            scopes.add(json.getText());
+                        }
+                    }
+                    default -> json.skipChildren(); // written by a newer version: ignore what we do not know
+                }
+            }
         }
-        return new TokenSet(s.accessToken(), Instant.ofEpochSecond(s.expiresAt()), s.refreshToken(),
-                s.refreshTokenIssuedAt() == null ? null : Instant.ofEpochSecond(s.refreshTokenIssuedAt()),
-                s.scopes(), s.idToken());
+        if (version != VERSION || access == null || expiresAt == null) {
+            throw new IOException("unknown or incomplete token record (version " + version + ")");
+        }
+        return new TokenSet(access, Instant.ofEpochSecond(expiresAt), refresh,
+                refreshIssuedAt == null ? null : Instant.ofEpochSecond(refreshIssuedAt), scopes, idToken);
     }
 }

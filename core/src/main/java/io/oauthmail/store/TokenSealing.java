@@ -22,7 +22,7 @@ final class TokenSealing {
     private static final int TAG_BITS = 128;
 
     private final SecretKey key;
-    private final SecureRandom random = new SecureRandom();
+    private SecureRandom random; // made on first seal: reading a token never needs one
 
     TokenSealing(byte[] key) {
         if (key.length != 32) {
@@ -33,7 +33,12 @@ final class TokenSealing {
 
     byte[] seal(String account, byte[] plaintext) throws GeneralSecurityException {
         byte[] iv = new byte[IV_BYTES];
-        random.nextBytes(iv);
+        synchronized (this) {
+            if (random == null) {
+                random = new SecureRandom();
+            }
+            random.nextBytes(iv);
+        }
         Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
         cipher.init(Cipher.ENCRYPT_MODE, key, new GCMParameterSpec(TAG_BITS, iv));
         cipher.updateAAD(associatedData(account));

@@ -3,18 +3,11 @@ package io.oauthmail.cli.token;
 import io.oauthmail.account.Account;
 import io.oauthmail.cli.CliContext;
 import io.oauthmail.cli.ExitCodes;
-import io.oauthmail.cli.Json;
 import io.oauthmail.cli.OAuthMailCli;
 import io.oauthmail.config.AccountResolver;
 import io.oauthmail.config.AccountSettings;
-import io.oauthmail.provider.MailServer;
-import io.oauthmail.sasl.OAuthBearer;
-import io.oauthmail.sasl.XOAuth2;
 import io.oauthmail.token.TokenManager;
 import io.oauthmail.token.TokenSet;
-import java.nio.charset.StandardCharsets;
-import java.time.Duration;
-import java.util.Base64;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -56,22 +49,14 @@ public final class TokenCommand implements Callable<Integer> {
             manager.accessToken(withSecret);
             return context.store().load(name).orElseThrow();
         });
-        String output = switch (format) {
-            case "token" -> tokens.accessToken();
-            case "xoauth2" -> XOAuth2.initialResponse(account.mailUser(), tokens.accessToken());
-            case "oauthbearer" -> {
-                MailServer server = account.provider().imap() != null ? account.provider().imap() : account.provider().smtp();
-                yield OAuthBearer.initialResponse(account.mailUser(), server == null ? "" : server.host(),
-                        server == null ? 0 : server.port(), tokens.accessToken());
-            }
-            case "json" -> Json.object("account", account.name(), "email", account.email(), "token_type", "Bearer",
-                    "access_token", tokens.accessToken(), "expires_at", tokens.expiresAt().toString(),
-                    "expires_in", Math.max(0, Duration.between(context.clock().instant(), tokens.expiresAt()).toSeconds()));
-            default -> throw new picocli.CommandLine.ParameterException(
-                    picocli.CommandLine.Model.CommandSpec.forAnnotatedObject(this).commandLine(),
-                    "unknown --format '" + format + "' (use token, xoauth2, oauthbearer or json)");
-        };
-        context.out().println(base64 ? Base64.getEncoder().encodeToString(output.getBytes(StandardCharsets.UTF_8)) : output);
+        String output;
+        try {
+            output = TokenOutput.format(account, tokens, format, base64, context.clock().instant());
+        } catch (IllegalArgumentException e) {
+            throw new picocli.CommandLine.ParameterException(root.spec().commandLine().getSubcommands().get("token"),
+                    e.getMessage());
+        }
+        context.out().println(output);
         context.out().flush();
         return ExitCodes.OK;
     }

@@ -1,0 +1,63 @@
+package io.oauthmail.cli;
+
+import io.oauthmail.cli.token.TokenFastPath;
+import io.oauthmail.config.AccountSettings;
+import io.oauthmail.config.ConfigWriter;
+import io.oauthmail.store.EncryptedFileStore;
+import io.oauthmail.token.TokenSet;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.io.Writer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+
+/**
+ * The training run for the class-data-sharing archive the {@code ./oauthmail} launcher makes after a build
+ * ({@code -XX:ArchiveClassesAtExit}): it walks the start-up path of {@code oauthmail token} (config, store,
+ * AES-GCM, picocli, the SASL formats) in a throw-away home, offline, so the archive holds exactly the
+ * classes that command needs. Mail, OAuth flows and the sandbox are left out on purpose.
+ */
+public final class CdsTraining {
+
+    private CdsTraining() {
+    }
+
+    public static void main(String[] args) throws IOException {
+        Path home = Files.createTempDirectory("oauthmail-cds-");
+        try {
+            String account = "training@example.com";
+            ConfigWriter.putAccount(home.resolve("config.toml"), new AccountSettings(account, "google", null, null,
+                    "training.apps.googleusercontent.com", null, null, account, List.of(), null, null, null, null, null,
+                    null, null, null, null, null, null, null));
+            EncryptedFileStore.openWithKeyFile(home.resolve("tokens")).save(account, new TokenSet("training-token",
+                    Instant.now().plusSeconds(3600), "training-refresh", Instant.now(), List.of(), null));
+            Map<String, String> env = Map.of("OAUTHMAIL_HOME", home.toString(), "HOME", home.toString());
+            PrintWriter sink = new PrintWriter(Writer.nullWriter());
+            // The lean path first (what Main runs), then the full command for the forms it hands over.
+            if (!TokenFastPath.tryRun(new String[] {"token", account, "--format", "xoauth2", "--base64"},
+                    new PrintStream(OutputStream.nullOutputStream()), env)) {
+                throw new IllegalStateException("the training run of the lean token path did not take it");
+            }
+            for (String[] line : List.of(new String[] {"token", account},
+                    new String[] {"token", account, "--format", "xoauth2", "--base64"},
+                    new String[] {"token", account, "--format", "oauthbearer"})) {
+                int exit = OAuthMailCli.run(line, sink, sink, InputStream.nullInputStream(), env);
+                if (exit != 0) {
+                    throw new IllegalStateException("training run of " + String.join(" ", line) + " failed with " + exit);
+                }
+            }
+        } finally {
+            try (Stream<Path> paths = Files.walk(home)) {
+                paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            }
+        }
+    }
+}

@@ -1,0 +1,69 @@
+package io.oauthmail.cli.token;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.oauthmail.config.AccountSettings;
+import io.oauthmail.config.ConfigWriter;
+import io.oauthmail.store.EncryptedFileStore;
+import io.oauthmail.token.TokenSet;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class TokenFastPathTest {
+
+    @TempDir
+    Path home;
+    private Map<String, String> env;
+    private final ByteArrayOutputStream printed = new ByteArrayOutputStream();
+
+    @BeforeEach
+    void setUp() {
+        env = Map.of("OAUTHMAIL_HOME", home.toString(), "HOME", home.toString());
+        ConfigWriter.putAccount(home.resolve("config.toml"), new AccountSettings("me", "google", null, null, "client", null,
+                null, "me@gmail.com", List.of(), null, null, null, null, null, null, null, null, null, null, null, null));
+        save(Instant.now().plusSeconds(3600));
+    }
+
+    private void save(Instant expiry) {
+        EncryptedFileStore.openWithKeyFile(home.resolve("tokens")).save("me",
+                new TokenSet("cached-token", expiry, "refresh", Instant.now(), List.of(), null));
+    }
+
+    private boolean run(String... args) {
+        return TokenFastPath.tryRun(args, new PrintStream(printed, true, StandardCharsets.UTF_8), env);
+    }
+
+    @Test
+    void printsAValidCachedTokenInEveryFormat() {
+        assertThat(run("token", "me")).isTrue();
+        assertThat(printed.toString(StandardCharsets.UTF_8)).isEqualTo("cached-token" + System.lineSeparator());
+        printed.reset();
+        assertThat(run("token", "me", "--format", "xoauth2", "--base64")).isTrue();
+        assertThat(new String(Base64.getDecoder().decode(printed.toString(StandardCharsets.UTF_8).strip()), StandardCharsets.UTF_8))
+                .isEqualTo("user=me@gmail.com\u0001auth=Bearer cached-token\u0001\u0001");
+    }
+
+    @Test
+    void handsEverythingElseToTheFullCommandHavingPrintedNothing() {
+        save(Instant.now().plusSeconds(60)); // inside the refresh margin: a refresh is needed
+        assertThat(run("token", "me")).isFalse();
+        save(Instant.now().plusSeconds(3600));
+        assertThat(run("token", "nobody")).isFalse();
+        assertThat(run("token", "me", "--format", "yaml")).isFalse();
+        assertThat(run("token", "me", "--verbose")).isFalse();
+        assertThat(run("token", "--help")).isFalse();
+        assertThat(run("refresh", "me")).isFalse();
+        env = Map.of("OAUTHMAIL_HOME", home.toString(), "OAUTHMAIL_PASSPHRASE", "x");
+        assertThat(run("token", "me")).isFalse();
+        assertThat(printed.size()).isZero();
+    }
+}
