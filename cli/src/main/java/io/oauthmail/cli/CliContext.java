@@ -6,7 +6,7 @@ import io.oauthmail.config.Config;
 import io.oauthmail.config.ConfigReader;
 import io.oauthmail.config.OAuthMailPaths;
 import io.oauthmail.config.SecretCommand;
-import io.oauthmail.store.EncryptedFileStore;
+import io.oauthmail.store.Stores;
 import io.oauthmail.store.TokenStore;
 import io.oauthmail.token.TokenManager;
 import java.io.InputStream;
@@ -91,8 +91,7 @@ public final class CliContext {
             if ((passphrase == null || passphrase.isEmpty()) && config().passphraseCmd() != null) {
                 passphrase = SecretCommand.run("the token store", "passphrase_cmd", config().passphraseCmd());
             }
-            store = EncryptedFileStore.open(config().tokenDir(),
-                    passphrase == null || passphrase.isEmpty() ? null : passphrase.toCharArray());
+            store = Stores.open(config(), passphrase == null || passphrase.isEmpty() ? null : passphrase.toCharArray());
         }
         return store;
     }

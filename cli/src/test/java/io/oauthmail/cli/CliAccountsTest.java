@@ -240,6 +240,20 @@ class CliAccountsTest {
     }
 
     @Test
+    void anH2StoreChosenInTheConfigHoldsTheTokens() throws Exception {
+        Path config = home.resolve("config.toml");
+        Files.writeString(config, "[store]\nkind = \"h2\"\n\n" + Files.readString(config));
+        Run login = login(InputStream.nullInputStream(), url -> sandbox.browser().approve(url, "alice@sandbox.test"),
+                "login", "alice", "--no-browser");
+        assertThat(login.exit()).as(login.err()).isZero();
+        assertThat(home.resolve("tokens/tokens.mv.db")).exists();
+        assertThat(home.resolve("tokens/alice.token")).doesNotExist();
+        Run token = run("token", "alice");
+        assertThat(token.exit()).as(token.err()).isZero();
+        assertThat(token.out()).startsWith("eyJ");
+    }
+
+    @Test
     void removeForgetsTheAccountAndItsTokens() throws Exception {
         Run login = login(InputStream.nullInputStream(), url -> sandbox.browser().approve(url, "alice@sandbox.test"),
                 "login", "alice", "--no-browser");

@@ -43,7 +43,7 @@ public final class ConfigReader {
         try {
             text = Files.readString(file);
         } catch (NoSuchFileException e) {
-            return new Config(file, paths.tokenDir(), null, Map.of());
+            return new Config(file, paths.tokenDir(), null, "file", null, Map.of());
         } catch (IOException e) {
             throw new ConfigException(file, 0, null, "cannot read it: " + e.getMessage(), null);
         }
@@ -65,11 +65,22 @@ public final class ConfigReader {
         check.onlyKeys(root, List.of(), Set.of("store", "accounts"));
         Path tokenDir = defaultTokenDir;
         String passphraseCmd = null;
+        String kind = "file";
+        String jdbcUrl = null;
         JsonNode store = root.get("store");
         if (store != null) {
-            check.table(store, List.of("store"));
-            check.onlyKeys(store, List.of("store"), Set.of("dir", "passphrase_cmd"));
-            passphraseCmd = check.string(store, List.of("store"), "passphrase_cmd");
+            List<String> table = List.of("store");
+            check.table(store, table);
+            check.onlyKeys(store, table, Set.of("dir", "passphrase_cmd", "kind", "jdbc_url"));
+            passphraseCmd = check.string(store, table, "passphrase_cmd");
+            kind = check.string(store, table, "kind") == null ? "file" : check.string(store, table, "kind");
+            if (!Set.of("file", "h2", "jdbc").contains(kind)) {
+                throw check.error(table, "kind", "unknown store kind '" + kind + "'", "use file (default), h2 or jdbc");
+            }
+            jdbcUrl = check.string(store, table, "jdbc_url");
+            if (kind.equals("jdbc") && (jdbcUrl == null || !jdbcUrl.startsWith("jdbc:"))) {
+                throw check.error(table, "jdbc_url", "kind = \"jdbc\" needs jdbc_url = \"jdbc:postgresql://HOST/DB?user=...\"", null);
+            }
             String dir = check.string(store, List.of("store"), "dir");
             if (dir != null) {
                 tokenDir = Path.of(dir);
@@ -84,7 +95,7 @@ public final class ConfigReader {
                 accounts.put(entry.getKey(), account(check, entry.getKey(), entry.getValue()));
             }
         }
-        return new Config(file, tokenDir, passphraseCmd, accounts);
+        return new Config(file, tokenDir, passphraseCmd, kind, jdbcUrl, accounts);
     }
 
     private static AccountSettings account(Checker check, String name, JsonNode node) {

@@ -87,16 +87,22 @@ final class AuthorizationCodeLogin {
     }
 
     /**
-     * The {@code email} claim of an ID token received directly from the token endpoint over TLS, which
-     * OpenID Connect Core (3.1.3.7) lets a client trust without checking the signature.
+     * The address in an ID token received directly from the token endpoint over TLS, which OpenID Connect
+     * Core (3.1.3.7) lets a client trust without checking the signature: {@code email}, else Microsoft's
+     * {@code preferred_username} (the sign-in address; its ID tokens carry {@code email} only sometimes).
      */
     static String emailFrom(String idToken) {
         if (idToken == null) {
             return null;
         }
         try {
-            Object email = JWTParser.parse(idToken).getJWTClaimsSet().getClaim("email");
-            return email instanceof String s && s.contains("@") ? s : null;
+            var claims = JWTParser.parse(idToken).getJWTClaimsSet();
+            for (String claim : new String[] {"email", "preferred_username", "upn"}) {
+                if (claims.getClaim(claim) instanceof String s && s.contains("@")) {
+                    return s;
+                }
+            }
+            return null;
         } catch (java.text.ParseException e) {
             return null;
         }

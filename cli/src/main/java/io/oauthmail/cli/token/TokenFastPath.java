@@ -48,7 +48,7 @@ public final class TokenFastPath {
         try {
             Config config = ConfigReader.read(OAuthMailPaths.fromEnvironment(env, null));
             Optional<AccountSettings> settings = config.account(args[1]);
-            if (settings.isEmpty() || config.passphraseCmd() != null) {
+            if (settings.isEmpty() || config.passphraseCmd() != null || !config.storeKind().equals("file")) {
                 return false;
             }
             Account account = AccountResolver.withoutSecret(settings.get());
