@@ -7,9 +7,7 @@ import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
-import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -58,7 +56,7 @@ final class CallbackListener implements AutoCloseable {
             reply(exchange, 409, "Already done", "This login has already been completed; this request was ignored.");
             return;
         }
-        Map<String, String> parameters = query(exchange.getRequestURI());
+        Map<String, String> parameters = QueryParameters.parse(exchange.getRequestURI().getRawQuery());
         if (parameters.containsKey("error")) {
             reply(exchange, 200, "Login not completed",
                     "The provider answered: " + escape(parameters.get("error"))
@@ -81,20 +79,6 @@ final class CallbackListener implements AutoCloseable {
         try (OutputStream out = exchange.getResponseBody()) {
             out.write(page);
         }
-    }
-
-    private static Map<String, String> query(URI uri) {
-        Map<String, String> parameters = new LinkedHashMap<>();
-        String raw = uri.getRawQuery();
-        if (raw != null) {
-            for (String pair : raw.split("&")) {
-                int eq = pair.indexOf('=');
-                String name = URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), StandardCharsets.UTF_8);
-                String value = eq < 0 ? "" : URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
-                parameters.putIfAbsent(name, value);
-            }
-        }
-        return parameters;
     }
 
     private static String escape(String text) {

@@ -3,12 +3,8 @@ package io.oauthmail.oauth;
 import io.oauthmail.AuthorizationFailed;
 import io.oauthmail.account.Account;
 import java.net.URI;
-import java.net.URLDecoder;
-import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.time.Clock;
-import java.util.LinkedHashMap;
-import java.util.Map;
 
 /**
  * Login on a host without a browser (a server over SSH), and the only Gmail way there, since Google's device
@@ -43,19 +39,6 @@ public final class PasteFlow {
                     "copy the whole address from the browser's address bar after logging in, then run "
                             + account.loginCommand() + " --flow paste again");
         }
-        return login.complete(parameters(query >= 0 ? text.substring(query + 1) : text));
-    }
-
-    private static Map<String, String> parameters(String query) {
-        Map<String, String> parameters = new LinkedHashMap<>();
-        String withoutFragment = query.contains("#") ? query.substring(0, query.indexOf('#')) : query;
-        for (String pair : withoutFragment.split("&")) {
-            int eq = pair.indexOf('=');
-            if (eq > 0) {
-                parameters.putIfAbsent(URLDecoder.decode(pair.substring(0, eq), StandardCharsets.UTF_8),
-                        URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8));
-            }
-        }
-        return parameters;
+        return login.complete(QueryParameters.parse(query >= 0 ? text.substring(query + 1) : text));
     }
 }

@@ -5,11 +5,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.oauthmail.MailFailure;
 import io.oauthmail.account.Account;
-import io.oauthmail.oauth.LoopbackFlow;
 import io.oauthmail.sandbox.Sandbox;
 import io.oauthmail.store.EncryptedFileStore;
 import io.oauthmail.store.TokenStore;
 import io.oauthmail.testing.SandboxAccounts;
+import io.oauthmail.testing.SandboxLogins;
 import io.oauthmail.token.TokenManager;
 import io.oauthmail.token.TokenSet;
 import java.nio.file.Path;
@@ -40,10 +40,7 @@ class MailSessionsTest {
         tokens = new TokenManager(store, Clock.systemUTC());
         sessions = new MailSessions(tokens, Duration.ofSeconds(10));
         for (Account account : List.of(alice, bob)) {
-            try (LoopbackFlow.Pending login = new LoopbackFlow(account, Clock.systemUTC(), Duration.ofSeconds(20)).begin(0)) {
-                sandbox.browser().approve(login.authorizationUrl(), account.email());
-                store.save(account.name(), login.await().tokens());
-            }
+            store.save(account.name(), SandboxLogins.login(sandbox, account).tokens());
         }
     }
 

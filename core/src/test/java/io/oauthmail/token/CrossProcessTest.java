@@ -5,10 +5,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.oauthmail.ReauthorizationRequired;
 import io.oauthmail.account.Account;
-import io.oauthmail.oauth.LoopbackFlow;
 import io.oauthmail.sandbox.Sandbox;
 import io.oauthmail.store.EncryptedFileStore;
 import io.oauthmail.testing.SandboxAccounts;
+import io.oauthmail.testing.SandboxLogins;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -50,10 +50,7 @@ class CrossProcessTest {
     @BeforeEach
     void loginAndExpire() {
         store = EncryptedFileStore.openWithKeyFile(dir);
-        try (LoopbackFlow.Pending login = new LoopbackFlow(alice, Clock.systemUTC(), Duration.ofSeconds(20)).begin(0)) {
-            sandbox.browser().approve(login.authorizationUrl(), alice.email());
-            store.save(alice.name(), login.await().tokens().withExpiresAt(Instant.now().minusSeconds(1)));
-        }
+        store.save(alice.name(), SandboxLogins.login(sandbox, alice).tokens().withExpiresAt(Instant.now().minusSeconds(1)));
     }
 
     private Process launch(String mode, long startAt) throws IOException {

@@ -6,19 +6,17 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.oauthmail.ReauthorizationRequired;
 import io.oauthmail.TemporaryFailure;
 import io.oauthmail.account.Account;
-import io.oauthmail.oauth.Authorization;
-import io.oauthmail.oauth.LoopbackFlow;
 import io.oauthmail.provider.OAuthEndpoints;
 import io.oauthmail.provider.Provider;
 import io.oauthmail.sandbox.Sandbox;
 import io.oauthmail.store.EncryptedFileStore;
 import io.oauthmail.store.TokenStore;
 import io.oauthmail.testing.SandboxAccounts;
+import io.oauthmail.testing.SandboxLogins;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -59,11 +57,7 @@ class TokenManagerTest {
     void login() {
         store = EncryptedFileStore.openWithKeyFile(dir.resolve("store"));
         tokens = new TokenManager(store, Clock.systemUTC());
-        try (LoopbackFlow.Pending login = new LoopbackFlow(alice, Clock.systemUTC(), Duration.ofSeconds(20)).begin(0)) {
-            sandbox.browser().approve(login.authorizationUrl(), "alice@sandbox.test");
-            Authorization result = login.await();
-            store.save(alice.name(), result.tokens());
-        }
+        store.save(alice.name(), SandboxLogins.login(sandbox, alice).tokens());
     }
 
     @Test
