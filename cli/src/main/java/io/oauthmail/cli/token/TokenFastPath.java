@@ -10,7 +10,9 @@ import io.oauthmail.config.OAuthMailPaths;
 import io.oauthmail.store.EncryptedFileStore;
 import io.oauthmail.token.TokenManager;
 import io.oauthmail.token.TokenSet;
+import java.io.IOException;
 import java.io.PrintStream;
+import java.nio.file.Files;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
@@ -46,7 +48,22 @@ public final class TokenFastPath {
             }
         }
         try {
-            Config config = ConfigReader.read(OAuthMailPaths.fromEnvironment(env, null));
+            OAuthMailPaths paths = OAuthMailPaths.fromEnvironment(env, null);
+            if (format.equals("token") && !base64) {
+                // The token alone (passwordeval, PassCmd) needs no account settings: skip the TOML parser when a
+                // line scan shows the account is declared and the store is the default one.
+                String text = Files.readString(paths.configFile());
+                if (ConfigReader.declaresAccountWithDefaultStore(text, args[1])) {
+                    Optional<TokenSet> tokens = EncryptedFileStore.openWithKeyFile(paths.tokenDir()).load(args[1]);
+                    if (tokens.isEmpty() || tokens.get().expiresWithin(TokenManager.DEFAULT_MARGIN, Instant.now())) {
+                        return false;
+                    }
+                    out.println(tokens.get().accessToken());
+                    out.flush();
+                    return !out.checkError();
+                }
+            }
+            Config config = ConfigReader.read(paths);
             Optional<AccountSettings> settings = config.account(args[1]);
             if (settings.isEmpty() || config.passphraseCmd() != null || !config.storeKind().equals("file")) {
                 return false;
@@ -60,7 +77,7 @@ public final class TokenFastPath {
             out.println(TokenOutput.format(account, tokens.get(), format, base64, now));
             out.flush();
             return !out.checkError();
-        } catch (OAuthMailException | IllegalArgumentException e) {
+        } catch (OAuthMailException | IllegalArgumentException | IOException e) {
             return false; // the full command reports it properly
         }
     }

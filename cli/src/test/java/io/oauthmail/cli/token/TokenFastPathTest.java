@@ -53,6 +53,16 @@ class TokenFastPathTest {
     }
 
     @Test
+    void theLineScanOnlyVouchesForPlainDeclarations() {
+        assertThat(io.oauthmail.config.ConfigReader.declaresAccountWithDefaultStore("[accounts.\"me\"]\nprovider = \"google\"\n", "me")).isTrue();
+        assertThat(io.oauthmail.config.ConfigReader.declaresAccountWithDefaultStore("[accounts.me]\n", "me")).isTrue();
+        assertThat(io.oauthmail.config.ConfigReader.declaresAccountWithDefaultStore("[accounts.other]\n", "me")).isFalse();
+        assertThat(io.oauthmail.config.ConfigReader.declaresAccountWithDefaultStore("# [accounts.me]\n", "me")).isFalse();
+        assertThat(io.oauthmail.config.ConfigReader.declaresAccountWithDefaultStore("[store]\nkind = \"h2\"\n[accounts.me]\n", "me")).isFalse();
+        assertThat(io.oauthmail.config.ConfigReader.declaresAccountWithDefaultStore("accounts = { me = {} }\n", "me")).isFalse();
+    }
+
+    @Test
     void handsEverythingElseToTheFullCommandHavingPrintedNothing() {
         save(Instant.now().plusSeconds(60)); // inside the refresh margin: a refresh is needed
         assertThat(run("token", "me")).isFalse();
