@@ -18,21 +18,36 @@ import java.util.Optional;
  * @param scopes       the scopes requested at login; the provider's when empty
  * @param caFile       an extra CA certificate (PEM) to trust for this account's mail servers, or {@code null}
  * @param appGrant     for an app-only account, how it obtains tokens without a person; {@code null} for a user's
+ * @param sasl         {@code XOAUTH2} or {@code OAUTHBEARER} to force one; {@code null} lets the server choose
+ *                     (XOAUTH2 first where it offers both: both Google and Microsoft document it)
  */
 public record Account(String name, String email, Provider provider, String clientId, String clientSecret,
-        List<String> scopes, Path caFile, AppGrant appGrant) {
+        List<String> scopes, Path caFile, AppGrant appGrant, String sasl) {
 
     public Account {
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(provider, "provider");
         Objects.requireNonNull(clientId, "clientId");
         scopes = scopes == null || scopes.isEmpty() ? provider.scopes() : List.copyOf(scopes);
+        if (sasl != null && !sasl.equalsIgnoreCase("XOAUTH2") && !sasl.equalsIgnoreCase("OAUTHBEARER")) {
+            throw new IllegalArgumentException("unknown SASL mechanism '" + sasl + "' (use xoauth2 or oauthbearer)");
+        }
     }
 
     /** A user's account, authorized by a person logging in. */
     public Account(String name, String email, Provider provider, String clientId, String clientSecret,
             List<String> scopes, Path caFile) {
-        this(name, email, provider, clientId, clientSecret, scopes, caFile, null);
+        this(name, email, provider, clientId, clientSecret, scopes, caFile, null, null);
+    }
+
+    public Account(String name, String email, Provider provider, String clientId, String clientSecret,
+            List<String> scopes, Path caFile, AppGrant appGrant) {
+        this(name, email, provider, clientId, clientSecret, scopes, caFile, appGrant, null);
+    }
+
+    /** The SASL mechanisms to try, in order of preference. */
+    public List<String> saslMechanisms() {
+        return sasl != null ? List.of(sasl.toUpperCase(java.util.Locale.ROOT)) : List.of("XOAUTH2", "OAUTHBEARER");
     }
 
     public Optional<AppGrant> app() {
@@ -53,7 +68,7 @@ public record Account(String name, String email, Provider provider, String clien
     }
 
     public Account withProvider(Provider other) {
-        return new Account(name, email, other, clientId, clientSecret, scopes, caFile, appGrant);
+        return new Account(name, email, other, clientId, clientSecret, scopes, caFile, appGrant, sasl);
     }
 
     /** The command that authorizes this account again: what every re-authorization message tells the user. */

@@ -22,10 +22,20 @@ public class GuardedImapStore extends IMAPStore {
 
     @Override
     protected void preLogin(IMAPProtocol protocol) throws ProtocolException {
-        String mechanism = session.getProperty("mail." + url.getProtocol() + ".auth.mechanisms");
-        if (mechanism != null && !protocol.hasCapability("AUTH=" + mechanism.trim().toUpperCase(java.util.Locale.ROOT))) {
-            throw new ProtocolException("the IMAP server does not offer AUTH=" + mechanism
-                    + "; oauthmail will not send the access token as a password");
+        String mechanisms = session.getProperty("mail." + url.getProtocol() + ".sasl.mechanisms");
+        if (mechanisms == null) {
+            mechanisms = session.getProperty("mail." + url.getProtocol() + ".auth.mechanisms");
         }
+        if (mechanisms == null) {
+            return;
+        }
+        for (String mechanism : mechanisms.trim().split("\\s+")) {
+            if (protocol.hasCapability("AUTH=" + mechanism.toUpperCase(java.util.Locale.ROOT))) {
+                return;
+            }
+        }
+        throw new ProtocolException("the IMAP server offers none of " + mechanisms
+                + " (its capabilities lack AUTH=XOAUTH2 and AUTH=OAUTHBEARER); oauthmail will not send the access"
+                + " token as a password");
     }
 }

@@ -5,6 +5,7 @@ import io.oauthmail.OAuthMailException;
 import io.oauthmail.account.Account;
 import io.oauthmail.provider.MailServer;
 import io.oauthmail.provider.TlsMode;
+import io.oauthmail.sasl.BearerSaslFactory;
 import io.oauthmail.sasl.SaslFailure;
 import io.oauthmail.token.TokenManager;
 import jakarta.mail.AuthenticationFailedException;
@@ -16,6 +17,7 @@ import jakarta.mail.Store;
 import jakarta.mail.Transport;
 import java.time.Duration;
 import java.util.Properties;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * Jakarta Mail (Angus) connections for an account, authenticated with SASL XOAUTH2 and a token that
@@ -38,6 +40,11 @@ public final class MailSessions {
         return connect(account, MailProtocol.SMTP, (session, protocol) -> session.getTransport(protocol));
     }
 
+    /** An authenticated POP3 store for {@code account}. Close it when done. */
+    public Store pop3(Account account) {
+        return connect(account, MailProtocol.POP3, (session, protocol) -> session.getStore(protocol));
+    }
+
     /** An authenticated IMAP store for {@code account}. Close it when done. */
     public Store imap(Account account) {
         // Jakarta Mail only instantiates store classes it has a Provider for: register the guarded one.
@@ -56,16 +63,17 @@ public final class MailSessions {
 
     private <S extends Service> S connect(Account account, MailProtocol protocol, ServiceFactory<S> factory) {
         MailServer server = server(account, protocol);
-        Session session = Session.getInstance(properties(account, protocol, server));
         String token = tokens.accessToken(account);
+        AtomicReference<SaslFailure> failure = new AtomicReference<>();
         try {
-            return connectOnce(factory, session, protocol, server, account, token);
+            return connectOnce(factory, account, protocol, server, token, failure);
         } catch (AuthenticationFailedException refused) {
             String fresh = tokens.tokenAfterRejection(account, token);
+            failure.set(null);
             try {
-                return connectOnce(factory, session, protocol, server, account, fresh);
+                return connectOnce(factory, account, protocol, server, fresh, failure);
             } catch (AuthenticationFailedException again) {
-                throw refused(account, protocol, server, again);
+                throw refused(account, protocol, server, again, failure.get());
             } catch (MessagingException e) {
                 throw failed(account, protocol, server, e);
             }
@@ -74,9 +82,11 @@ public final class MailSessions {
         }
     }
 
-    private <S extends Service> S connectOnce(ServiceFactory<S> factory, Session session, MailProtocol protocol,
-            MailServer server, Account account, String token) throws MessagingException {
-        S service = factory.create(session, protocol.jakartaName(server.tls()));
+    private <S extends Service> S connectOnce(ServiceFactory<S> factory, Account account, MailProtocol protocol,
+            MailServer server, String token, AtomicReference<SaslFailure> failure) throws MessagingException {
+        Properties props = properties(account, protocol, server);
+        props.put(BearerSaslFactory.FAILURE, failure); // the SASL client reports the server's challenge here
+        S service = factory.create(Session.getInstance(props), protocol.jakartaName(server.tls()));
         service.connect(server.host(), server.port(), account.mailUser(), token);
         return service;
     }
@@ -86,7 +96,21 @@ public final class MailSessions {
         Properties props = new Properties();
         props.put("mail." + p + ".host", server.host());
         props.put("mail." + p + ".port", String.valueOf(server.port()));
-        props.put("mail." + p + ".auth.mechanisms", "XOAUTH2");
+        if (protocol == MailProtocol.POP3) {
+            // Jakarta Mail's POP3 has no SASL: its own XOAUTH2 only (Microsoft wants the token on a second line).
+            props.put("mail." + p + ".auth.mechanisms", "XOAUTH2");
+            props.put("mail." + p + ".auth.xoauth2.two.line.authentication.format",
+                    String.valueOf(server.host().endsWith("office365.com") || server.host().endsWith("outlook.com")));
+        } else {
+            // SMTP and IMAP go through SASL with oauthmail's XOAUTH2 and OAUTHBEARER clients: the server's
+            // capabilities choose among the account's mechanisms, and a failure challenge is answered properly.
+            BearerSaslFactory.install();
+            props.put("mail." + p + ".sasl.enable", "true");
+            props.put("mail." + p + ".sasl.mechanisms", String.join(" ", account.saslMechanisms()));
+            props.put("mail." + p + ".sasl.usecanonicalhostname", "false");
+            props.put(BearerSaslFactory.PORT, String.valueOf(server.port()));
+            props.put("mail." + p + ".auth.mechanisms", "XOAUTH2"); // Angus's own, if SASL is unavailable
+        }
         props.put("mail." + p + ".auth.login.disable", "true");
         props.put("mail." + p + ".auth.plain.disable", "true");
         props.put("mail." + p + ".auth.ntlm.disable", "true");
@@ -116,9 +140,11 @@ public final class MailSessions {
     }
 
     private static MailFailure refused(Account account, MailProtocol protocol, MailServer server,
-            AuthenticationFailedException e) {
+            AuthenticationFailedException e, SaslFailure challenge) {
         String reply = e.getMessage() == null ? "" : e.getMessage().trim();
-        String why = SaslFailure.decode(reply).map(SaslFailure::diagnosis).orElse("the server answered: " + reply);
+        String why = challenge != null ? challenge.diagnosis() + " (challenge " + challenge + ")"
+                : SaslFailure.decode(reply).map(SaslFailure::diagnosis)
+                        .orElse("the server answered: " + ServerReplies.hint(reply));
         return new MailFailure("account " + account.name() + ": " + protocol + " server " + server.host() + ":"
                 + server.port() + " refused the token even after a refresh: " + why,
                 "if this persists, run: " + account.loginCommand(), null);

@@ -28,12 +28,21 @@ public record SaslFailure(String status, String schemes, String scope) {
             return Optional.empty();
         }
         try {
-            JsonNode json = JSON.readTree(Base64.getDecoder().decode(m.group(1)));
-            if (json == null || !json.isObject() || !json.has("status")) {
+            return fromJson(new String(Base64.getDecoder().decode(m.group(1)), java.nio.charset.StandardCharsets.UTF_8));
+        } catch (IllegalArgumentException e) {
+            return Optional.empty();
+        }
+    }
+
+    /** Decodes the JSON of a challenge that the SASL layer already took out of base64. */
+    public static Optional<SaslFailure> fromJson(String json) {
+        try {
+            JsonNode node = JSON.readTree(json);
+            if (node == null || !node.isObject() || !node.has("status")) {
                 return Optional.empty();
             }
-            return Optional.of(new SaslFailure(json.path("status").asText(), text(json, "schemes"), text(json, "scope")));
-        } catch (IOException | IllegalArgumentException e) {
+            return Optional.of(new SaslFailure(node.path("status").asText(), text(node, "schemes"), text(node, "scope")));
+        } catch (IOException e) {
             return Optional.empty();
         }
     }

@@ -56,7 +56,7 @@ class ImapLoginFallbackTest {
 
             assertThatThrownBy(() -> new InboxReader(sessions).list(account, "INBOX", 1))
                     .isInstanceOf(MailFailure.class)
-                    .hasMessageContaining("does not offer AUTH=XOAUTH2");
+                    .hasMessageContaining("offers none of XOAUTH2 OAUTHBEARER");
             imap.join(5000);
         }
         assertThat(received).isNotEmpty().noneMatch(line -> line.contains("TOKEN-MUST-NOT-LEAK"))

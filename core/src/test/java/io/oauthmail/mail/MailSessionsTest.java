@@ -89,8 +89,31 @@ class MailSessionsTest {
                 .isInstanceOf(MailFailure.class)
                 .hasMessageContaining("refused the token even after a refresh")
                 .hasMessageContaining("invalid, expired or revoked")
+                .hasMessageContaining("challenge {status=401") // answered through SASL, not a dropped connection
                 .hasMessageContaining(Sandbox.MAIL_SCOPE);
         assertThat(sandbox.tokenRequests("refresh_token") - before).isEqualTo(1);
+    }
+
+    @Test
+    void oauthBearerCanBeForcedAndIsRefusedCleanlyWhereTheServerLacksIt() {
+        Account bearer = new Account(alice.name(), alice.email(), alice.provider(), alice.clientId(), null, null,
+                alice.caFile(), null, "oauthbearer");
+        new SmtpSender(sessions).send(bearer, Email.to("bob@sandbox.test").subject("over OAUTHBEARER").text("hi"));
+        assertThat(new InboxReader(sessions).list(bob, "INBOX", 50)).extracting(MessageSummary::subject)
+                .contains("over OAUTHBEARER");
+        // GreenMail's IMAP offers only AUTH=XOAUTH2: refused before any token is sent
+        assertThatThrownBy(() -> new InboxReader(sessions).list(bearer, "INBOX", 1)).isInstanceOf(MailFailure.class)
+                .hasMessageContaining("offers none of OAUTHBEARER");
+    }
+
+    @Test
+    void pop3WorksWithXoauth2() throws Exception {
+        try (jakarta.mail.Store pop = sessions.pop3(bob)) {
+            jakarta.mail.Folder inbox = pop.getFolder("INBOX");
+            inbox.open(jakarta.mail.Folder.READ_ONLY);
+            assertThat(inbox.getMessageCount()).isGreaterThanOrEqualTo(0);
+            inbox.close(false);
+        }
     }
 
     @Test
