@@ -37,7 +37,50 @@ public final class MailSessions {
 
     /** An authenticated SMTP transport for {@code account}'s submission server. Close it when done. */
     public Transport smtp(Account account) {
-        return connect(account, MailProtocol.SMTP, (session, protocol) -> session.getTransport(protocol));
+        return smtpUntil(account).transport();
+    }
+
+    /** An SMTP connection and the time until which its login's token stays valid (minus the refresh margin). */
+    public record SmtpConnection(Transport transport, java.time.Instant tokenValidUntil) {
+    }
+
+    /** Connects like {@link #smtp} and says how long the token behind the login holds. */
+    public SmtpConnection smtpUntil(Account account) {
+        java.time.Instant[] until = new java.time.Instant[1];
+        Transport transport = connect(account, MailProtocol.SMTP, (session, protocol) -> session.getTransport(protocol), until);
+        return new SmtpConnection(transport, until[0]);
+    }
+
+    public TokenManager tokens() {
+        return tokens;
+    }
+
+    /** How a server answered one login attempt with a given token (see {@link #tryLogin}). */
+    public record LoginAttempt(boolean accepted, SaslFailure challenge, String reply) {
+        public java.util.Optional<SaslFailure> failureChallenge() {
+            return java.util.Optional.ofNullable(challenge);
+        }
+    }
+
+    /**
+     * Logs in once with exactly {@code token}, bypassing the token manager (no refresh, no retry), and reports
+     * how the server answered: for diagnostics and for showing what a wrong token gets.
+     */
+    public LoginAttempt tryLogin(Account account, MailProtocol protocol, String token) {
+        MailServer server = server(account, protocol);
+        AtomicReference<SaslFailure> failure = new AtomicReference<>();
+        ServiceFactory<Service> factory = protocol == MailProtocol.SMTP
+                ? (session, name) -> session.getTransport(name)
+                : (session, name) -> session.getStore(name);
+        try {
+            connectOnce(factory, account, protocol, server, token, failure).close();
+            return new LoginAttempt(true, null, "");
+        } catch (AuthenticationFailedException refused) {
+            String reply = refused.getMessage() == null ? "" : refused.getMessage().trim();
+            return new LoginAttempt(false, failure.get() != null ? failure.get() : SaslFailure.decode(reply).orElse(null), reply);
+        } catch (MessagingException e) {
+            throw failed(account, protocol, server, e);
+        }
     }
 
     /** An authenticated POP3 store for {@code account}. Close it when done. */
@@ -62,13 +105,21 @@ public final class MailSessions {
     }
 
     private <S extends Service> S connect(Account account, MailProtocol protocol, ServiceFactory<S> factory) {
+        return connect(account, protocol, factory, new java.time.Instant[1]);
+    }
+
+    private <S extends Service> S connect(Account account, MailProtocol protocol, ServiceFactory<S> factory,
+            java.time.Instant[] validUntil) {
         MailServer server = server(account, protocol);
-        String token = tokens.accessToken(account);
+        io.oauthmail.token.TokenSet tokenSet = tokens.validTokens(account);
+        validUntil[0] = tokenSet.expiresAt().minus(tokens.margin());
+        String token = tokenSet.accessToken();
         AtomicReference<SaslFailure> failure = new AtomicReference<>();
         try {
             return connectOnce(factory, account, protocol, server, token, failure);
         } catch (AuthenticationFailedException refused) {
             String fresh = tokens.tokenAfterRejection(account, token);
+            validUntil[0] = java.time.Instant.now().plus(java.time.Duration.ofMinutes(30)); // refreshed just now
             failure.set(null);
             try {
                 return connectOnce(factory, account, protocol, server, fresh, failure);

@@ -53,18 +53,28 @@ public final class TokenManager {
 
     /** A valid access token for {@code account}, refreshed first if it expires within the margin. */
     public String accessToken(Account account) {
+        return validTokens(account).accessToken();
+    }
+
+    /** Like {@link #accessToken} but with the expiry: for callers that keep a connection as long as it holds. */
+    public TokenSet validTokens(Account account) {
         TokenSet current = storedOrNone(account);
         if (current != null && !current.expiresWithin(margin, clock.instant())) {
-            return current.accessToken();
+            return current;
         }
         try (TokenStore.AccountLock lock = store.lock(account.name())) {
             // Another thread or process may have refreshed while we waited for the lock.
             current = storedOrNone(account);
             if (current != null && !current.expiresWithin(margin, clock.instant())) {
-                return current.accessToken();
+                return current;
             }
-            return refreshLocked(account, current).accessToken();
+            return refreshLocked(account, current);
         }
+    }
+
+    /** The margin before expiry at which a token counts as expired. */
+    public Duration margin() {
+        return margin;
     }
 
     /**

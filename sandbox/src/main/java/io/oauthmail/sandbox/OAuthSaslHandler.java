@@ -6,6 +6,7 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Predicate;
 import org.subethamail.smtp.AuthenticationHandler;
 import org.subethamail.smtp.AuthenticationHandlerFactory;
@@ -25,7 +26,7 @@ final class OAuthSaslHandler implements AuthenticationHandler {
 
     /** Creates one handler per AUTH exchange, as SubEthaSMTP requires. */
     static AuthenticationHandlerFactory factory(AccessTokenVerifier verifier, Predicate<String> knownUser,
-            String mailScope) {
+            String mailScope, AtomicInteger logins) {
         return new AuthenticationHandlerFactory() {
             @Override
             public List<String> getAuthenticationMechanisms() {
@@ -34,7 +35,7 @@ final class OAuthSaslHandler implements AuthenticationHandler {
 
             @Override
             public AuthenticationHandler create() {
-                return new OAuthSaslHandler(verifier, knownUser, mailScope);
+                return new OAuthSaslHandler(verifier, knownUser, mailScope, logins);
             }
         };
     }
@@ -42,14 +43,17 @@ final class OAuthSaslHandler implements AuthenticationHandler {
     private final AccessTokenVerifier verifier;
     private final Predicate<String> knownUser;
     private final String mailScope;
+    private final AtomicInteger logins;
     private String mechanism;
     private boolean challenged;
     private String identity;
 
-    private OAuthSaslHandler(AccessTokenVerifier verifier, Predicate<String> knownUser, String mailScope) {
+    private OAuthSaslHandler(AccessTokenVerifier verifier, Predicate<String> knownUser, String mailScope,
+            AtomicInteger logins) {
         this.verifier = verifier;
         this.knownUser = knownUser;
         this.mailScope = mailScope;
+        this.logins = logins;
     }
 
     @Override
@@ -82,6 +86,7 @@ final class OAuthSaslHandler implements AuthenticationHandler {
                 : Verdict.WRONG_USER;
         if (verdict.accepted()) {
             identity = user;
+            logins.incrementAndGet();
             return Optional.empty();
         }
         challenged = true;

@@ -157,6 +157,16 @@ public final class Sandbox implements AutoCloseable {
         return new Endpoint("127.0.0.1", submission.port());
     }
 
+    /** How many logins the submission port has accepted: one connection carrying many messages logs in once. */
+    public int submissionLogins() {
+        return submission.logins();
+    }
+
+    /** A recipient address that makes the submission port drop the connection in the middle of DATA. */
+    public static String dropDuringDataRecipient() {
+        return SubmissionServer.DROP_DURING_DATA;
+    }
+
     /** SMTP over implicit TLS, like smtp.gmail.com:465. */
     public Endpoint smtps() {
         return new Endpoint("127.0.0.1", smtps.port());

@@ -11,7 +11,9 @@ import java.net.InetAddress;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
+import java.util.concurrent.atomic.AtomicInteger;
 import javax.net.ssl.SSLContext;
+import org.subethamail.smtp.DropConnectionException;
 import org.subethamail.smtp.MessageHandler;
 import org.subethamail.smtp.RejectException;
 import org.subethamail.smtp.server.SMTPServer;
@@ -26,14 +28,24 @@ import org.subethamail.smtp.server.SMTPServer;
 final class SubmissionServer implements AutoCloseable {
 
     static final int MAX_MESSAGE_BYTES = 35 * 1024 * 1024;
+    /** A recipient that makes the server drop the connection in the middle of DATA: for failure tests. */
+    static final String DROP_DURING_DATA = "drop-during-data@sandbox.test";
 
     private final SMTPServer server;
+    private final AtomicInteger logins;
 
-    private SubmissionServer(SMTPServer server) {
+    private SubmissionServer(SMTPServer server, AtomicInteger logins) {
         this.server = server;
+        this.logins = logins;
+    }
+
+    /** Successful AUTH exchanges so far: tests use it to prove one login carried many messages. */
+    int logins() {
+        return logins.get();
     }
 
     static SubmissionServer start(SSLContext tls, AccessTokenVerifier verifier, UserManager users, String mailScope) {
+        AtomicInteger logins = new AtomicInteger();
         SMTPServer server = SMTPServer.port(0)
                 .bindAddress(InetAddress.getLoopbackAddress())
                 .hostName("localhost")
@@ -43,13 +55,13 @@ final class SubmissionServer implements AutoCloseable {
                 .requireTLS()
                 .requireAuth()
                 .authenticationHandlerFactory(
-                        OAuthSaslHandler.factory(verifier, user -> users.getUserByEmail(user) != null, mailScope))
+                        OAuthSaslHandler.factory(verifier, user -> users.getUserByEmail(user) != null, mailScope, logins))
                 .messageHandlerFactory(context -> new Delivery(users))
                 .maxMessageSize(MAX_MESSAGE_BYTES)
                 .connectionTimeoutMs(60_000)
                 .build();
         server.start();
-        return new SubmissionServer(server);
+        return new SubmissionServer(server, logins);
     }
 
     int port() {
@@ -75,8 +87,14 @@ final class SubmissionServer implements AutoCloseable {
             // Any sender: Gmail rewrites From to the authenticated account; the sandbox keeps what it is given.
         }
 
+        private boolean dropDuringData;
+
         @Override
         public void recipient(String recipient) throws RejectException {
+            if (recipient.equalsIgnoreCase(DROP_DURING_DATA)) {
+                dropDuringData = true;
+                return;
+            }
             GreenMailUser user = users.getUserByEmail(recipient);
             if (user == null) {
                 throw new RejectException(550, "5.1.1 " + recipient + ": no such user in the oauthmail sandbox");
@@ -86,6 +104,10 @@ final class SubmissionServer implements AutoCloseable {
 
         @Override
         public String data(InputStream data) throws RejectException, IOException {
+            if (dropDuringData) {
+                data.readNBytes(512); // take part of the message, then hang up as a crashing server would
+                throw new DropConnectionException(421, "4.4.2 connection dropped mid-DATA (oauthmail sandbox fault)");
+            }
             try {
                 MimeMessage message = new MimeMessage(Session.getInstance(new Properties()), data);
                 for (GreenMailUser user : recipients) {

@@ -10,16 +10,12 @@ import io.oauthmail.mail.MessageSummary;
 import io.oauthmail.mail.SmtpSender;
 import io.oauthmail.oauth.Authorization;
 import io.oauthmail.oauth.LoopbackFlow;
-import io.oauthmail.provider.MailServer;
 import io.oauthmail.sandbox.Sandbox;
 import io.oauthmail.sasl.SaslFailure;
 import io.oauthmail.store.EncryptedFileStore;
 import io.oauthmail.token.Redacted;
 import io.oauthmail.token.TokenManager;
 import io.oauthmail.token.TokenSet;
-import jakarta.mail.AuthenticationFailedException;
-import jakarta.mail.MessagingException;
-import jakarta.mail.Transport;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
@@ -59,7 +55,6 @@ final class Demo {
         EncryptedFileStore store = EncryptedFileStore.openWithKeyFile(storeDir);
         TokenManager tokens = new TokenManager(store, clock);
         MailSessions sessions = new MailSessions(tokens, Duration.ofSeconds(15));
-        SmtpSender sender = new SmtpSender(sessions);
 
         List<Authorization> logins = new ArrayList<>();
         step("authorize", () -> {
@@ -86,13 +81,13 @@ final class Demo {
         String html = "<h1>Hello Bob</h1><p>This came through <b>oauthmail</b> with <a href=\"https://oauth.net/2/\">OAuth 2.0</a>.</p>"
                 + "<ul><li>no password</li><li>a fresh token</li></ul>";
         step("send", () -> {
-            String id = sender.send(alice, Email.to(BOB).subject("oauthmail demo " + run + ": STARTTLS").html(html));
+            String id = sendOnce(sessions, alice, Email.to(BOB).subject("oauthmail demo " + run + ": STARTTLS").html(html));
             return "HTML + text mail " + ALICE + " -> " + BOB + " over SMTP " + alice.provider().smtp()
                     + " with XOAUTH2, " + id;
         });
         Account aliceOverSmtps = DemoAccounts.overSmtps(sandbox, alice);
         step("send", () -> {
-            String id = sender.send(aliceOverSmtps, Email.to(BOB).subject("oauthmail demo " + run + ": SMTPS").html(html));
+            String id = sendOnce(sessions, aliceOverSmtps, Email.to(BOB).subject("oauthmail demo " + run + ": SMTPS").html(html));
             return "the same again over SMTP " + aliceOverSmtps.provider().smtp() + " with XOAUTH2, " + id;
         });
 
@@ -120,7 +115,7 @@ final class Demo {
             TokenSet before = store.load(alice.name()).orElseThrow();
             store.save(alice.name(), before.withExpiresAt(clock.instant().minusSeconds(1)));
             int requestsBefore = sandbox.tokenRequests("refresh_token");
-            sender.send(alice, Email.to(BOB).subject("oauthmail demo " + run + ": after expiry").text("still here"));
+            sendOnce(sessions, alice, Email.to(BOB).subject("oauthmail demo " + run + ": after expiry").text("still here"));
             refreshes[0] = sandbox.tokenRequests("refresh_token") - requestsBefore;
             TokenSet after = store.load(alice.name()).orElseThrow();
             require(refreshes[0] == 1, "expected exactly 1 refresh request, the OAuth server saw " + refreshes[0]);
@@ -140,6 +135,13 @@ final class Demo {
                     + ", i.e. " + refusal[0].diagnosis();
         });
         return new DemoResult(List.copyOf(received), refreshes[0], refusal[0]);
+    }
+
+    /** Each step logs in anew, as a separate program would: that is what shows the refresh. */
+    private static String sendOnce(MailSessions sessions, Account account, Email email) {
+        try (SmtpSender sender = new SmtpSender(sessions)) {
+            return sender.send(account, email);
+        }
     }
 
     private Authorization authorize(Sandbox sandbox, Account account, StringBuilder firstUrl) {
@@ -166,15 +168,13 @@ final class Demo {
     }
 
     /** Logs in to the submission port with {@code wrongToken}, bypassing the token manager, and decodes the refusal. */
-    private static SaslFailure refusedLogin(MailSessions sessions, Account account, String wrongToken) throws MessagingException {
-        MailServer server = account.provider().smtp();
-        try (Transport transport = sessions.session(account, MailProtocol.SMTP).getTransport()) {
-            transport.connect(server.host(), server.port(), account.mailUser(), wrongToken);
-        } catch (AuthenticationFailedException refused) {
-            return SaslFailure.decode(refused.getMessage()).orElseThrow(() -> new DemoStepFailed("wrong token",
-                    "the refusal carried no decodable challenge: " + refused.getMessage(), null));
+    private static SaslFailure refusedLogin(MailSessions sessions, Account account, String wrongToken) {
+        MailSessions.LoginAttempt attempt = sessions.tryLogin(account, MailProtocol.SMTP, wrongToken);
+        if (attempt.accepted()) {
+            throw new DemoStepFailed("wrong token", "the server accepted a token issued to another user", null);
         }
-        throw new DemoStepFailed("wrong token", "the server accepted a token issued to another user", null);
+        return attempt.failureChallenge().orElseThrow(() -> new DemoStepFailed("wrong token",
+                "the refusal carried no decodable challenge: " + attempt.reply(), null));
     }
 
     private interface Step {
