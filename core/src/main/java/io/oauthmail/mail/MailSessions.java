@@ -16,7 +16,12 @@ import jakarta.mail.Session;
 import jakarta.mail.Store;
 import jakarta.mail.Transport;
 import java.time.Duration;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
+import java.util.concurrent.ConcurrentHashMap;
+import javax.net.ssl.SSLSocketFactory;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
@@ -29,6 +34,12 @@ public final class MailSessions {
 
     private final TokenManager tokens;
     private final Duration timeout;
+    /**
+     * TLS socket factories by extra CA file: building one reads the file and copies the JDK's trust store,
+     * far too slow to do per message (measured: it capped a one-connection sender at ~90 messages/s).
+     */
+    private final Map<Optional<Path>, SSLSocketFactory> socketFactories = new ConcurrentHashMap<>();
+    private final Map<String, Session> composeSessions = new ConcurrentHashMap<>();
 
     public MailSessions(TokenManager tokens, Duration timeout) {
         this.tokens = tokens;
@@ -95,9 +106,13 @@ public final class MailSessions {
                 Provider.Type.STORE, protocol, GuardedImapStore.class.getName(), "oauthmail", "1")));
     }
 
-    /** The Jakarta Mail session for {@code account} and {@code protocol}: for composing messages too. */
+    /**
+     * The Jakarta Mail session for {@code account} and {@code protocol}, for composing messages. Kept per
+     * account: a new Session reads every jar's provider list, which dominated sending when done per message.
+     */
     public Session session(Account account, MailProtocol protocol) {
-        return Session.getInstance(properties(account, protocol, server(account, protocol)));
+        return composeSessions.computeIfAbsent(account.name() + "/" + protocol,
+                key -> Session.getInstance(properties(account, protocol, server(account, protocol))));
     }
 
     private interface ServiceFactory<S extends Service> {
@@ -169,7 +184,8 @@ public final class MailSessions {
         props.put("mail." + p + ".timeout", String.valueOf(timeout.toMillis()));
         props.put("mail." + p + ".writetimeout", String.valueOf(timeout.toMillis()));
         if (server.tls() != TlsMode.PLAIN) {
-            props.put("mail." + p + ".ssl.socketFactory", TlsTrust.socketFactory(account.caFile()));
+            props.put("mail." + p + ".ssl.socketFactory",
+                    socketFactories.computeIfAbsent(account.ca(), ca -> TlsTrust.socketFactory(ca.orElse(null))));
             props.put("mail." + p + ".ssl.checkserveridentity", "true");
         }
         if (server.tls() == TlsMode.STARTTLS) {

@@ -46,6 +46,8 @@ final class SubmissionServer implements AutoCloseable {
 
     static SubmissionServer start(SSLContext tls, AccessTokenVerifier verifier, UserManager users, String mailScope) {
         AtomicInteger logins = new AtomicInteger();
+        // One session to parse every delivered message: a new Session scans every jar for provider lists.
+        Session parsing = Session.getInstance(new Properties());
         SMTPServer server = SMTPServer.port(0)
                 .bindAddress(InetAddress.getLoopbackAddress())
                 .hostName("localhost")
@@ -56,7 +58,7 @@ final class SubmissionServer implements AutoCloseable {
                 .requireAuth()
                 .authenticationHandlerFactory(
                         OAuthSaslHandler.factory(verifier, user -> users.getUserByEmail(user) != null, mailScope, logins))
-                .messageHandlerFactory(context -> new Delivery(users))
+                .messageHandlerFactory(context -> new Delivery(users, parsing))
                 .maxMessageSize(MAX_MESSAGE_BYTES)
                 .connectionTimeoutMs(60_000)
                 .build();
@@ -76,10 +78,12 @@ final class SubmissionServer implements AutoCloseable {
     /** One message: recipients must be sandbox users; the message is stored in each one's INBOX. */
     private static final class Delivery implements MessageHandler {
         private final UserManager users;
+        private final Session parsing;
         private final List<GreenMailUser> recipients = new ArrayList<>();
 
-        Delivery(UserManager users) {
+        Delivery(UserManager users, Session parsing) {
             this.users = users;
+            this.parsing = parsing;
         }
 
         @Override
@@ -109,7 +113,7 @@ final class SubmissionServer implements AutoCloseable {
                 throw new DropConnectionException(421, "4.4.2 connection dropped mid-DATA (oauthmail sandbox fault)");
             }
             try {
-                MimeMessage message = new MimeMessage(Session.getInstance(new Properties()), data);
+                MimeMessage message = new MimeMessage(parsing, data);
                 for (GreenMailUser user : recipients) {
                     user.deliver(message);
                 }
