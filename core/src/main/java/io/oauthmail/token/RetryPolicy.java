@@ -21,7 +21,7 @@ public record RetryPolicy(int attempts, Duration initialDelay, Duration maxDelay
     }
 
     /** The wait before attempt {@code next} (2 for the first retry). */
-    Duration delayBefore(int next) {
+    public Duration delayBefore(int next) {
         Duration delay = initialDelay.multipliedBy(1L << Math.min(20, next - 2));
         return delay.compareTo(maxDelay) > 0 ? maxDelay : delay;
     }
