@@ -1,0 +1,57 @@
+package io.oauthmail.mail;
+
+import jakarta.mail.Address;
+import jakarta.mail.MessagingException;
+import jakarta.mail.Session;
+import jakarta.mail.internet.InternetAddress;
+import jakarta.mail.internet.MimeMessage;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.util.Arrays;
+import java.util.UUID;
+import java.util.stream.Stream;
+
+/**
+ * A message as oauthmail writes it. Two differences from {@link MimeMessage}: the Message-ID names the sender's
+ * domain (Jakarta Mail would use the local host name, often "localhost", which spam filters hold against it)
+ * and is kept once set; and the Bcc header is never written out. Jakarta Mail's SMTP transport already leaves
+ * Bcc out, but {@code writeTo} to a file, an HTTP API or an IMAP APPEND would not; the Bcc recipients stay in
+ * {@link #getAllRecipients()}, which senders use for the envelope.
+ */
+final class ComposedMessage extends MimeMessage {
+
+    ComposedMessage(Session session) {
+        super(session);
+    }
+
+    /** A parsed message (it counts as saved: writing it out reproduces its bytes). */
+    ComposedMessage(Session session, InputStream in) throws MessagingException {
+        super(session, in);
+    }
+
+    /** Sets a Message-ID at the domain of the From address unless there is one. */
+    void ensureMessageId() throws MessagingException {
+        if (getHeader("Message-ID") != null) {
+            return;
+        }
+        Address[] from = getFrom();
+        if (from != null && from.length > 0 && from[0] instanceof InternetAddress sender
+                && sender.getAddress() != null && sender.getAddress().indexOf('@') > 0) {
+            setHeader("Message-ID", "<" + UUID.randomUUID() + "@" + Addresses.domain(sender) + ">");
+        } else {
+            super.updateMessageID();
+        }
+    }
+
+    @Override
+    protected void updateMessageID() throws MessagingException {
+        ensureMessageId();
+    }
+
+    @Override
+    public void writeTo(OutputStream os, String[] ignoreList) throws IOException, MessagingException {
+        String[] ignored = ignoreList == null ? new String[0] : ignoreList;
+        super.writeTo(os, Stream.concat(Arrays.stream(ignored), Stream.of("Bcc")).toArray(String[]::new));
+    }
+}
