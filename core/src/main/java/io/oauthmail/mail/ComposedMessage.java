@@ -49,6 +49,11 @@ final class ComposedMessage extends MimeMessage {
         ensureMessageId();
     }
 
+    /** Writes the message with its Bcc header: for APIs that read it to deliver the blind copies. */
+    void writeWithBcc(OutputStream os) throws IOException, MessagingException {
+        super.writeTo(os, null);
+    }
+
     @Override
     public void writeTo(OutputStream os, String[] ignoreList) throws IOException, MessagingException {
         String[] ignored = ignoreList == null ? new String[0] : ignoreList;

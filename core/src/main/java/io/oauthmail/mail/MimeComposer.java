@@ -144,4 +144,18 @@ public final class MimeComposer {
             count += len;
         }
     }
+
+    /**
+     * Writes {@code message} for a sending API (Gmail API {@code raw}, Graph MIME): with its Bcc header,
+     * which both read to deliver the blind copies and then remove. Files and IMAP get {@code writeTo}, which
+     * leaves Bcc out.
+     */
+    public static void writeForSendingApi(MimeMessage message, java.io.OutputStream out)
+            throws java.io.IOException, MessagingException {
+        if (message instanceof ComposedMessage composed) {
+            composed.writeWithBcc(out);
+        } else {
+            message.writeTo(out);
+        }
+    }
 }

@@ -124,6 +124,11 @@ class MimeComposerTest {
         MimeMessage parsed = new MimeMessage(SESSION, new ByteArrayInputStream(raw));
         assertThat(parsed.getHeader("Bcc")).isNull();
         assertThat(parsed.getAllRecipients()).extracting(Address::toString).containsExactly("bob@example.com");
+
+        // A sending API (Gmail raw, Graph MIME) reads Bcc from the message to deliver the blind copy.
+        java.io.ByteArrayOutputStream forApi = new java.io.ByteArrayOutputStream();
+        MimeComposer.writeForSendingApi(composed, forApi);
+        assertThat(forApi.toString(StandardCharsets.US_ASCII)).contains("Bcc: secret@example.com");
     }
 
     @Test

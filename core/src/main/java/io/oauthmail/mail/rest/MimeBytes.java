@@ -2,6 +2,7 @@ package io.oauthmail.mail.rest;
 
 import io.oauthmail.MailFailure;
 import io.oauthmail.account.Account;
+import io.oauthmail.mail.MimeComposer;
 import jakarta.mail.MessagingException;
 import jakarta.mail.internet.MimeMessage;
 import java.io.ByteArrayOutputStream;
@@ -21,7 +22,8 @@ final class MimeBytes {
     static byte[] of(Account account, MimeMessage message) {
         try {
             ByteArrayOutputStream out = new ByteArrayOutputStream();
-            message.writeTo(out);
+            // With Bcc: the API delivers to the Bcc addresses it finds in the raw message, then strips them.
+            MimeComposer.writeForSendingApi(message, out);
             return out.toByteArray();
         } catch (MessagingException | IOException e) {
             throw new MailFailure("account " + account.name() + ": cannot write the message as MIME (" + e.getMessage() + ")",
