@@ -41,9 +41,20 @@ public final class MailSessions {
     private final Map<Optional<Path>, SSLSocketFactory> socketFactories = new ConcurrentHashMap<>();
     private final Map<String, Session> composeSessions = new ConcurrentHashMap<>();
 
+    private final java.io.PrintStream trace;
+
     public MailSessions(TokenManager tokens, Duration timeout) {
+        this(tokens, timeout, null);
+    }
+
+    /**
+     * With {@code trace}, every connection writes its protocol dialogue there (Jakarta Mail's debug output,
+     * AUTH lines included): pass a {@link TraceRedactor#stream} unless the user asked to see secrets.
+     */
+    public MailSessions(TokenManager tokens, Duration timeout, java.io.PrintStream trace) {
         this.tokens = tokens;
         this.timeout = timeout;
+        this.trace = trace;
     }
 
     /** An authenticated SMTP transport for {@code account}'s submission server. Close it when done. */
@@ -152,7 +163,14 @@ public final class MailSessions {
             MailServer server, String token, AtomicReference<SaslFailure> failure) throws MessagingException {
         Properties props = properties(account, protocol, server);
         props.put(BearerSaslFactory.FAILURE, failure); // the SASL client reports the server's challenge here
-        S service = factory.create(Session.getInstance(props), protocol.jakartaName(server.tls()));
+        Session session = Session.getInstance(props);
+        if (trace != null) {
+            props.put("mail.debug.auth", "true");
+            session = Session.getInstance(props);
+            session.setDebugOut(trace);
+            session.setDebug(true);
+        }
+        S service = factory.create(session, protocol.jakartaName(server.tls()));
         service.connect(server.host(), server.port(), account.mailUser(), token);
         return service;
     }

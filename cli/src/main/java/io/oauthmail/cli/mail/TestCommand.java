@@ -1,0 +1,118 @@
+package io.oauthmail.cli.mail;
+
+import io.oauthmail.OAuthMailException;
+import io.oauthmail.account.Account;
+import io.oauthmail.cli.CliContext;
+import io.oauthmail.cli.ExitCodes;
+import io.oauthmail.cli.OAuthMailCli;
+import io.oauthmail.config.AccountResolver;
+import io.oauthmail.mail.MailProtocol;
+import io.oauthmail.mail.MailSessions;
+import io.oauthmail.mail.TraceRedactor;
+import io.oauthmail.provider.MailServer;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
+
+/**
+ * {@code oauthmail test ACCOUNT [smtp|imap|pop|all]}: what {@code oauth2.py --test_imap_authentication} and
+ * {@code --test_smtp_authentication} did, for today's providers: connects, authenticates with a fresh token,
+ * and prints the server's capabilities and one verdict per protocol; {@code --trace} shows the dialogue with
+ * every token masked ({@code --show-secrets} shows them).
+ */
+@Command(name = "test", mixinStandardHelpOptions = true,
+        description = {"Connect and authenticate to the account's mail servers; one verdict per protocol.",
+            "Exits 1 when any protocol failed."})
+public final class TestCommand implements Callable<Integer> {
+
+    @ParentCommand
+    OAuthMailCli root;
+
+    @Parameters(index = "0", paramLabel = "ACCOUNT")
+    String name;
+
+    @Parameters(index = "1", arity = "0..1", paramLabel = "smtp|imap|pop|all", defaultValue = "all")
+    String which;
+
+    @Option(names = "--trace", description = "Print the protocol dialogue on stderr, tokens masked.")
+    boolean trace;
+
+    @Option(names = "--show-secrets", description = "With --trace: do not mask tokens (they will be on your screen).")
+    boolean showSecrets;
+
+    @Override
+    public Integer call() {
+        CliContext context = root.context();
+        Account account = AccountResolver.withSecret(context.account(name));
+        List<MailProtocol> protocols = switch (which.toLowerCase(Locale.ROOT)) {
+            case "all" -> List.of(MailProtocol.SMTP, MailProtocol.IMAP, MailProtocol.POP3);
+            case "smtp" -> List.of(MailProtocol.SMTP);
+            case "imap" -> List.of(MailProtocol.IMAP);
+            case "pop", "pop3" -> List.of(MailProtocol.POP3);
+            default -> throw new OAuthMailException("unknown protocol '" + which + "'", "use smtp, imap, pop or all");
+        };
+        String token = context.tokens().accessToken(account); // refreshes first if needed, before any server sees it
+        boolean allPassed = true;
+        for (MailProtocol protocol : protocols) {
+            allPassed &= test(context, account, protocol, token);
+        }
+        return allPassed ? ExitCodes.OK : ExitCodes.FAILED;
+    }
+
+    private boolean test(CliContext context, Account account, MailProtocol protocol, String token) {
+        PrintWriter out = context.out();
+        String label = String.format("%-5s", protocol.name().toLowerCase(Locale.ROOT));
+        MailServer server = protocol.serverOf(account).orElse(null);
+        if (server == null) {
+            out.println(label + " skipped: no " + protocol + " server configured for " + account.name());
+            out.flush();
+            return !which.equalsIgnoreCase(protocol.name()) && !(which.equalsIgnoreCase("pop") && protocol == MailProtocol.POP3);
+        }
+        ByteArrayOutputStream dialogue = new ByteArrayOutputStream();
+        PrintStream capture = new PrintStream(dialogue, true, StandardCharsets.UTF_8);
+        PrintStream sink = showSecrets ? capture
+                : new TraceRedactor().sasl(account.mailUser(), token, server.host(), server.port()).stream(capture);
+        MailSessions sessions = new MailSessions(context.tokens(), Duration.ofSeconds(20), sink);
+        long start = System.nanoTime();
+        boolean passed;
+        String verdict;
+        try {
+            switch (protocol) {
+                case SMTP -> sessions.smtp(account).close();
+                case IMAP -> sessions.imap(account).close();
+                case POP3 -> sessions.pop3(account).close();
+            }
+            passed = true;
+            verdict = "OK: authenticated as " + account.mailUser() + " in " + (System.nanoTime() - start) / 1_000_000 + " ms";
+        } catch (OAuthMailException e) {
+            passed = false;
+            verdict = "FAILED: " + e.getMessage() + e.hint().map(h -> " (" + h + ")").orElse("");
+        } catch (jakarta.mail.MessagingException e) {
+            passed = false;
+            verdict = "FAILED: " + e.getMessage();
+        }
+        sink.flush();
+        String transcript = dialogue.toString(StandardCharsets.UTF_8);
+        if (trace) {
+            context.err().println("--- " + protocol + " " + server + (showSecrets ? " (secrets shown)" : " (tokens masked)"));
+            context.err().print(transcript);
+            context.err().flush();
+        }
+        out.println(label + " " + server + "  " + verdict);
+        String capabilities = Capabilities.from(protocol, transcript);
+        if (!capabilities.isEmpty()) {
+            out.println("      capabilities: " + capabilities);
+        }
+        out.flush();
+        return passed;
+    }
+}
