@@ -7,6 +7,7 @@ import io.oauthmail.TemporaryFailure;
 import io.oauthmail.cli.accounts.AccountsCommand;
 import io.oauthmail.cli.demo.DemoCommand;
 import io.oauthmail.cli.login.LoginCommand;
+import io.oauthmail.cli.mail.FetchCommand;
 import io.oauthmail.cli.mail.TestCommand;
 import io.oauthmail.cli.login.LogoutCommand;
 import io.oauthmail.cli.token.RefreshCommand;
@@ -76,6 +77,7 @@ public final class OAuthMailCli implements Runnable {
         commands.put("refresh", RefreshCommand::new);
         commands.put("logout", LogoutCommand::new);
         commands.put("test", TestCommand::new);
+        commands.put("fetch", FetchCommand::new);
         commands.put("demo", DemoCommand::new);
         commands.put("help", CommandLine.HelpCommand::new);
         return Collections.unmodifiableMap(commands);

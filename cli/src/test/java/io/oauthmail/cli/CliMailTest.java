@@ -88,6 +88,55 @@ class CliMailTest {
     }
 
     @Test
+    void fetchNewShowsOnlyWhatArrivedSinceAndTheFormatsWork() throws Exception {
+        assertThat(run("fetch", "bob@sandbox.test", "--new").exit()).isZero(); // remember where we are
+        sendAsAlice("first new one");
+        sendAsAlice("second new one");
+        Run fresh = run("fetch", "bob@sandbox.test", "--new");
+        assertThat(fresh.exit()).as(fresh.err()).isZero();
+        assertThat(fresh.out()).contains("first new one").contains("second new one");
+        assertThat(fresh.err()).contains("2 new message(s)");
+        assertThat(run("fetch", "bob@sandbox.test", "--new").out()).isEmpty();
+
+        sendAsAlice("a third");
+        Run json = run("fetch", "bob@sandbox.test", "--format", "json", "--limit", "1");
+        assertThat(json.out().lines().count()).isEqualTo(1);
+        assertThat(json.out()).contains("\"subject\":\"a third\"").contains("\"parts\":[\"text/plain\"]");
+        Run eml = run("fetch", "bob@sandbox.test", "--format", "eml", "--limit", "1");
+        assertThat(eml.out()).startsWith("From oauthmail ").contains("Subject: a third");
+    }
+
+    @Test
+    void aResetMailboxIsNoticedNotMisread() throws Exception {
+        assertThat(run("fetch", "bob@sandbox.test", "--new").exit()).isZero();
+        // pretend the last look saw a folder with another UIDVALIDITY and a high UID
+        java.nio.file.Path state = java.nio.file.Files.list(home.resolve("state/fetch")).findFirst().orElseThrow();
+        java.nio.file.Files.writeString(state, "uidvalidity=1\nlastuid=999999\n");
+        sendAsAlice("after the reset");
+        Run after = run("fetch", "bob@sandbox.test", "--new", "--limit", "100");
+        assertThat(after.err()).contains("was reset (its UIDVALIDITY changed from 1");
+        assertThat(after.out()).contains("after the reset");
+    }
+
+    @Test
+    void fetchOfAMissingFolderSaysSo() {
+        Run missing = run("fetch", "bob@sandbox.test", "--folder", "NoSuchFolder");
+        assertThat(missing.exit()).isEqualTo(ExitCodes.FAILED);
+        assertThat(missing.err()).contains("there is no folder NoSuchFolder");
+    }
+
+    private static void sendAsAlice(String subject) throws Exception {
+        io.oauthmail.config.OAuthMailPaths paths = io.oauthmail.config.OAuthMailPaths.fromEnvironment(env, null);
+        io.oauthmail.account.Account alice = io.oauthmail.config.AccountResolver.withSecret(
+                io.oauthmail.config.ConfigReader.read(paths).account("alice@sandbox.test").orElseThrow());
+        io.oauthmail.store.EncryptedFileStore store = io.oauthmail.store.EncryptedFileStore.openWithKeyFile(paths.tokenDir());
+        try (io.oauthmail.mail.SmtpSender sender = new io.oauthmail.mail.SmtpSender(new io.oauthmail.mail.MailSessions(
+                new io.oauthmail.token.TokenManager(store, java.time.Clock.systemUTC()), java.time.Duration.ofSeconds(10)))) {
+            sender.send(alice, io.oauthmail.mail.Email.to("bob@sandbox.test").subject(subject).text("hello"));
+        }
+    }
+
+    @Test
     void aServerThatIsNotThereFailsTheVerdictAndTheExitCode() {
         Run added = run("accounts", "add", "broken", "--provider", "generic", "--issuer", sandbox.issuer().toString(),
                 "--client-id", Sandbox.CLIENT_ID, "--scopes", "openid email " + Sandbox.MAIL_SCOPE,

@@ -1,0 +1,99 @@
+package io.oauthmail.cli.mail;
+
+import io.oauthmail.OAuthMailException;
+import io.oauthmail.account.Account;
+import io.oauthmail.cli.CliContext;
+import io.oauthmail.cli.ExitCodes;
+import io.oauthmail.cli.Json;
+import io.oauthmail.cli.OAuthMailCli;
+import io.oauthmail.config.AccountResolver;
+import io.oauthmail.mail.Fetched;
+import io.oauthmail.mail.InboxReader;
+import io.oauthmail.mail.MailSessions;
+import io.oauthmail.mail.MessageSummary;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
+
+/** {@code oauthmail fetch ACCOUNT}: lists messages over IMAP; {@code --new} only what arrived since the last --new. */
+@Command(name = "fetch", mixinStandardHelpOptions = true,
+        description = {"List the messages of a folder over IMAP (read-only: nothing is marked as seen).",
+            "--new shows only what arrived since the last fetch --new (UIDVALIDITY and the last UID are kept,",
+            "so a mailbox that was reset is noticed, not misread)."})
+public final class FetchCommand implements Callable<Integer> {
+
+    @ParentCommand
+    OAuthMailCli root;
+
+    @Parameters(paramLabel = "ACCOUNT")
+    String name;
+
+    @Option(names = "--folder", defaultValue = "INBOX", paramLabel = "NAME", description = "Default: ${DEFAULT-VALUE}.")
+    String folder;
+
+    @Option(names = "--new", description = "Only messages that arrived since the last fetch --new of this folder.")
+    boolean onlyNew;
+
+    @Option(names = "--limit", defaultValue = "20", paramLabel = "N", description = "At most the newest N (default ${DEFAULT-VALUE}).")
+    int limit;
+
+    @Option(names = "--format", defaultValue = "summary", paramLabel = "summary|json|eml",
+            description = "summary (a table), json (one object per line) or eml (the raw messages, mbox-separated).")
+    String format;
+
+    @Override
+    public Integer call() {
+        if (!java.util.Set.of("summary", "json", "eml").contains(format)) {
+            throw new OAuthMailException("unknown --format '" + format + "'", "use summary, json or eml");
+        }
+        if (limit < 1) {
+            throw new OAuthMailException("--limit must be at least 1", null);
+        }
+        CliContext context = root.context();
+        Account account = AccountResolver.withSecret(context.account(name));
+        Path stateFile = FetchState.file(context.paths().stateDir(), account.name(), folder);
+        FetchState state = onlyNew ? FetchState.read(stateFile) : FetchState.NONE;
+        Fetched fetched = new InboxReader(new MailSessions(context.tokens(), Duration.ofSeconds(30)))
+                .fetch(account, folder, state.uidValidity(), state.lastUid(), limit, format.equals("eml"));
+        if (fetched.folderReset()) {
+            context.err().println("note: " + folder + " of " + account.name() + " was reset (its UIDVALIDITY changed from "
+                    + state.uidValidity() + " to " + fetched.uidValidity() + "): showing it afresh");
+        }
+        print(context.out(), fetched);
+        if (onlyNew) {
+            new FetchState(fetched.uidValidity(), fetched.lastUid(fetched.folderReset() ? 0 : state.lastUid())).write(stateFile);
+        }
+        context.err().println(fetched.messages().size() + (onlyNew ? " new" : "") + " message(s) in " + folder);
+        return ExitCodes.OK;
+    }
+
+    private void print(PrintWriter out, Fetched fetched) {
+        for (Fetched.Message message : fetched.messages()) {
+            MessageSummary m = message.summary();
+            switch (format) {
+                case "json" -> out.println(Json.object("uid", m.uid(), "date", message.sent() == null ? null : message.sent().toString(),
+                        "from", m.from(), "subject", m.subject(), "size", m.size(), "parts", m.parts()));
+                case "eml" -> {
+                    out.println("From oauthmail " + (message.sent() == null ? "" : message.sent()));
+                    out.print(new String(message.raw(), StandardCharsets.UTF_8).replace("\r\n", "\n")
+                            .replaceAll("(?m)^(>*From )", ">$1"));
+                    out.println();
+                }
+                default -> out.printf("%6d  %-20s  %-30s  %s  (%d bytes, %s)%n", m.uid(),
+                        message.sent() == null ? "-" : message.sent().toString().substring(0, 16).replace('T', ' '),
+                        clip(m.from(), 30), m.subject() == null ? "(no subject)" : m.subject(), m.size(), String.join(" + ", m.parts()));
+            }
+        }
+        out.flush();
+    }
+
+    private static String clip(String s, int width) {
+        return s.length() <= width ? s : s.substring(0, width - 1) + "…";
+    }
+}
