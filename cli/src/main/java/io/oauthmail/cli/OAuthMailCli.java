@@ -8,6 +8,7 @@ import io.oauthmail.cli.accounts.AccountsCommand;
 import io.oauthmail.cli.demo.DemoCommand;
 import io.oauthmail.cli.login.LoginCommand;
 import io.oauthmail.cli.mail.FetchCommand;
+import io.oauthmail.cli.mail.SendCommand;
 import io.oauthmail.cli.mail.TestCommand;
 import io.oauthmail.cli.login.LogoutCommand;
 import io.oauthmail.cli.token.RefreshCommand;
@@ -78,6 +79,7 @@ public final class OAuthMailCli implements Runnable {
         commands.put("logout", LogoutCommand::new);
         commands.put("test", TestCommand::new);
         commands.put("fetch", FetchCommand::new);
+        commands.put("send", SendCommand::new);
         commands.put("demo", DemoCommand::new);
         commands.put("help", CommandLine.HelpCommand::new);
         return Collections.unmodifiableMap(commands);

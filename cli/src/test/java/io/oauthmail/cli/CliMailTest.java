@@ -137,6 +137,73 @@ class CliMailTest {
     }
 
     @Test
+    void sendsHtmlWithAnInlineImageAndAnAttachmentThenFetchSeesIt() throws Exception {
+        java.nio.file.Path html = home.resolve("mail.html");
+        java.nio.file.Files.writeString(html, "<h1>Report</h1><p><img src=\"cid:logo\" alt=\"logo\"> see attached</p>");
+        java.nio.file.Path logo = home.resolve("logo.png");
+        java.nio.file.Files.write(logo, new byte[] {(byte) 0x89, 'P', 'N', 'G', 13, 10, 26, 10, 0, 0});
+        java.nio.file.Path report = home.resolve("Über report.pdf");
+        java.nio.file.Files.writeString(report, "%PDF-1.4 fake");
+        Run sent = run("send", "alice@sandbox.test", "--to", "bob@sandbox.test", "--subject", "Réport",
+                "--html", html.toString(), "--inline", "logo=" + logo, "--attach", report.toString());
+        assertThat(sent.exit()).as(sent.err()).isZero();
+        assertThat(sent.out().strip()).matches("<[^@]+@sandbox\\.test>");
+        Run fetched = run("fetch", "bob@sandbox.test", "--format", "json", "--limit", "1");
+        assertThat(fetched.out()).contains("\"subject\":\"Réport\"")
+                .contains("text/plain").contains("text/html").contains("image/png").contains("application/pdf");
+    }
+
+    @Test
+    void eachToSendsOneMessagePerRecipientAndReportsFailures() throws Exception {
+        java.nio.file.Path list = home.resolve("list.txt");
+        java.nio.file.Files.writeString(list, "# team\nbob@sandbox.test\nnobody@sandbox.test\n\nalice@sandbox.test\n");
+        Run sent = run(new java.io.ByteArrayInputStream("hello everyone".getBytes(java.nio.charset.StandardCharsets.UTF_8)),
+                "send", "alice@sandbox.test", "--each-to", list.toString(), "--subject", "to each");
+        assertThat(sent.exit()).isEqualTo(ExitCodes.FAILED);
+        assertThat(sent.out().lines().count()).isEqualTo(2);
+        assertThat(sent.err()).contains("sent 2, failed 1").contains("failed nobody@sandbox.test");
+    }
+
+    @Test
+    void dryRunPrintsTheMessageAndContactsNoServer() {
+        Run dry = run(new java.io.ByteArrayInputStream("just text".getBytes(java.nio.charset.StandardCharsets.UTF_8)),
+                "send", "alice@sandbox.test", "--to", "bob@sandbox.test", "--bcc", "carol@example.com", "--subject", "dry", "--dry-run");
+        assertThat(dry.exit()).as(dry.err()).isZero();
+        assertThat(dry.out()).contains("Subject: dry").contains("just text").doesNotContain("carol");
+        assertThat(dry.err()).contains("dry run: not sent").contains("carol@example.com");
+    }
+
+    @Test
+    void badSendInputIsRefusedClearly() {
+        assertThat(run("send", "alice@sandbox.test", "--to", "bob@sandbox.test", "--subject", "x", "--text", "/nonexistent/body.txt").err())
+                .contains("/nonexistent/body.txt");
+        assertThat(run("send", "alice@sandbox.test", "--to", "not an address", "--subject", "x", "--text", "/etc/hostname").err())
+                .contains("not an address");
+        assertThat(run("send", "alice@sandbox.test", "--to", "bob@sandbox.test", "--text", "/etc/hostname").err())
+                .contains("--subject");
+        assertThat(run("send", "alice@sandbox.test", "--to", "bob@sandbox.test", "--subject", "x", "--text", "/etc/hostname",
+                "--attach", "/nonexistent/file.pdf").err()).contains("/nonexistent/file.pdf");
+    }
+
+    @Test
+    void anAttachmentOverGmailsLimitIsRefusedBeforeConnecting() throws Exception {
+        assertThat(run("accounts", "add", "me@gmail.com", "--provider", "google", "--client-id", "x.apps.googleusercontent.com")
+                .exit()).isZero();
+        java.nio.file.Path big = home.resolve("big.bin");
+        try (var out = java.nio.file.Files.newOutputStream(big)) {
+            byte[] chunk = new byte[1 << 20];
+            for (int i = 0; i < 27; i++) { // 27 MiB, ~36.5 MB once base64-encoded
+                out.write(chunk);
+            }
+        }
+        Run refused = run("send", "me@gmail.com", "--to", "you@example.com", "--subject", "big", "--text", "/etc/hostname",
+                "--attach", big.toString());
+        assertThat(refused.exit()).isEqualTo(ExitCodes.FAILED);
+        assertThat(refused.err()).contains("over google's SMTP limit of 34.2 MB").contains("nothing was sent");
+        java.nio.file.Files.delete(big);
+    }
+
+    @Test
     void aServerThatIsNotThereFailsTheVerdictAndTheExitCode() {
         Run added = run("accounts", "add", "broken", "--provider", "generic", "--issuer", sandbox.issuer().toString(),
                 "--client-id", Sandbox.CLIENT_ID, "--scopes", "openid email " + Sandbox.MAIL_SCOPE,

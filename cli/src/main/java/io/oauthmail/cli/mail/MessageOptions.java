@@ -1,0 +1,120 @@
+package io.oauthmail.cli.mail;
+
+import io.oauthmail.OAuthMailException;
+import io.oauthmail.account.Account;
+import io.oauthmail.mail.Email;
+import io.oauthmail.mail.MimeComposer;
+import jakarta.mail.Session;
+import jakarta.mail.internet.MimeMessage;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import picocli.CommandLine.Option;
+
+/** The message a {@code send} composes: recipients, subject, body, attachments, inline images, headers. */
+public final class MessageOptions {
+
+    @Option(names = "--to", paramLabel = "ADDR", description = "A recipient (repeat, or separate with commas).", split = ",")
+    List<String> to = new ArrayList<>();
+
+    @Option(names = "--cc", paramLabel = "ADDR", split = ",")
+    List<String> cc = new ArrayList<>();
+
+    @Option(names = "--bcc", paramLabel = "ADDR", split = ",", description = "Blind copies: in the envelope, never in the headers.")
+    List<String> bcc = new ArrayList<>();
+
+    @Option(names = "--reply-to", paramLabel = "ADDR", split = ",")
+    List<String> replyTo = new ArrayList<>();
+
+    @Option(names = "--subject", paramLabel = "TEXT")
+    String subject;
+
+    @Option(names = "--html", paramLabel = "FILE", description = "The HTML body (- for stdin); a text alternative is made from it.")
+    String html;
+
+    @Option(names = "--text", paramLabel = "FILE", description = "The plain-text body (- for stdin), or the alternative to --html.")
+    String text;
+
+    @Option(names = "--eml", paramLabel = "FILE", description = "Send this whole message (- for stdin) as it is.")
+    String eml;
+
+    @Option(names = "--attach", paramLabel = "FILE", description = "An attachment (repeatable); its type is detected.")
+    List<Path> attachments = new ArrayList<>();
+
+    @Option(names = "--inline", paramLabel = "CID=FILE", description = "An inline image the HTML shows with <img src=\"cid:CID\"> (repeatable).")
+    List<String> inline = new ArrayList<>();
+
+    @Option(names = "--header", paramLabel = "NAME=VALUE", description = "A custom header (repeatable).")
+    List<String> headers = new ArrayList<>();
+
+    /** The message for {@code account}; {@code overrideTo} (from --each-to) replaces the --to recipients when given. */
+    MimeMessage compose(Session session, Account account, List<String> overrideTo, InputStream stdin) {
+        if (eml != null) {
+            if (!to.isEmpty() || !cc.isEmpty() || !bcc.isEmpty() || subject != null || html != null || text != null
+                    || !attachments.isEmpty() || !inline.isEmpty() || !headers.isEmpty() || !overrideTo.isEmpty()) {
+                throw new OAuthMailException("--eml sends a whole message as it is; it cannot be combined with other message options",
+                        "edit the .eml instead, or compose with --to, --subject, --html ...");
+            }
+            return eml.equals("-") ? MimeComposer.fromEml(session, stdin) : MimeComposer.fromEml(session, Path.of(eml));
+        }
+        if (!overrideTo.isEmpty() && !to.isEmpty()) {
+            throw new OAuthMailException("give either --to or --each-to, not both", null);
+        }
+        if (subject == null) {
+            throw new OAuthMailException("no --subject given", "add --subject \"...\" (or send a whole message with --eml FILE)");
+        }
+        if ("-".equals(html) && "-".equals(text)) {
+            throw new OAuthMailException("only one of --html and --text can read stdin", null);
+        }
+        Email email = Email.to((overrideTo.isEmpty() ? to : overrideTo).toArray(String[]::new)).subject(subject);
+        if (!cc.isEmpty()) {
+            email = email.cc(cc.toArray(String[]::new));
+        }
+        if (!bcc.isEmpty()) {
+            email = email.bcc(bcc.toArray(String[]::new));
+        }
+        if (!replyTo.isEmpty()) {
+            email = email.replyTo(replyTo.toArray(String[]::new));
+        }
+        if (html != null) {
+            email = email.html(read(html, stdin));
+        }
+        if (text != null || html == null) {
+            email = email.text(text != null ? read(text, stdin) : read("-", stdin));
+        }
+        for (Path file : attachments) {
+            email = email.attach(file);
+        }
+        for (String item : inline) {
+            String[] cidAndFile = split(item, "--inline", "CID=FILE");
+            email = email.inline(cidAndFile[0], Path.of(cidAndFile[1]));
+        }
+        for (String item : headers) {
+            String[] nameAndValue = split(item, "--header", "NAME=VALUE");
+            email = email.header(nameAndValue[0], nameAndValue[1]);
+        }
+        return MimeComposer.compose(session, account.mailUser(), email);
+    }
+
+    private static String[] split(String item, String option, String form) {
+        int eq = item.indexOf('=');
+        if (eq <= 0 || eq == item.length() - 1) {
+            throw new OAuthMailException(option + " takes " + form + ", not '" + item + "'", null);
+        }
+        return new String[] {item.substring(0, eq), item.substring(eq + 1)};
+    }
+
+    private static String read(String source, InputStream stdin) {
+        try {
+            return source.equals("-") ? new String(stdin.readAllBytes(), StandardCharsets.UTF_8)
+                    : Files.readString(Path.of(source), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new OAuthMailException("cannot read the message body from " + (source.equals("-") ? "stdin" : source)
+                    + ": " + e.getMessage(), "give a readable UTF-8 file", e);
+        }
+    }
+}

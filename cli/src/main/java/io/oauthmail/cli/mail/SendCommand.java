@@ -1,0 +1,162 @@
+package io.oauthmail.cli.mail;
+
+import io.oauthmail.MailFailure;
+import io.oauthmail.OAuthMailException;
+import io.oauthmail.account.Account;
+import io.oauthmail.cli.CliContext;
+import io.oauthmail.cli.ExitCodes;
+import io.oauthmail.cli.OAuthMailCli;
+import io.oauthmail.config.AccountResolver;
+import io.oauthmail.mail.MailSessions;
+import io.oauthmail.mail.MimeComposer;
+import io.oauthmail.mail.Sender;
+import io.oauthmail.mail.SizeLimits;
+import io.oauthmail.mail.SmtpSender;
+import io.oauthmail.mail.rest.GmailApiSender;
+import io.oauthmail.mail.rest.GraphSender;
+import jakarta.mail.Session;
+import jakarta.mail.internet.MimeMessage;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
+
+/**
+ * {@code oauthmail send ACCOUNT}: composes and sends. One message to all recipients, or with
+ * {@code --each-to LIST} one message per recipient over one connection, with progress on a terminal and a
+ * summary on stderr. stdout gets the id of each sent message; the exit code is 1 if any message failed.
+ */
+@Command(name = "send", mixinStandardHelpOptions = true,
+        description = {"Compose and send mail: HTML with a text alternative, inline images, attachments, or a whole .eml.",
+            "The body comes from --html/--text FILE (- for stdin), --eml FILE, or stdin as text."})
+public final class SendCommand implements Callable<Integer> {
+
+    @ParentCommand
+    OAuthMailCli root;
+
+    @Parameters(paramLabel = "ACCOUNT")
+    String name;
+
+    @Mixin
+    MessageOptions message;
+
+    @Option(names = "--each-to", paramLabel = "LIST",
+            description = "A file with one address per line (# comments allowed): one message to each, over one connection.")
+    Path eachTo;
+
+    @Option(names = "--via", defaultValue = "smtp", paramLabel = "smtp|gmail-api|graph", description = "Default: ${DEFAULT-VALUE}.")
+    String via;
+
+    @Option(names = "--dry-run", description = "Compose and print the message on stdout; send nothing, contact no server.")
+    boolean dryRun;
+
+    @Override
+    public Integer call() {
+        CliContext context = root.context();
+        Account account = dryRun ? AccountResolver.withoutSecret(context.account(name))
+                : AccountResolver.withSecret(context.account(name));
+        Session session = Session.getInstance(new java.util.Properties());
+        List<MimeMessage> messages = new ArrayList<>();
+        for (List<String> recipients : recipientGroups()) {
+            messages.add(message.compose(session, account, recipients, context.in()));
+        }
+        for (MimeMessage m : messages) {
+            long size = MimeComposer.encodedSize(m);
+            if (via.equals("smtp")) {
+                SizeLimits.requireSmtpFits(account, size);
+            }
+        }
+        if (dryRun) {
+            return printDryRun(context, messages);
+        }
+        try (Sender sender = sender(context)) {
+            return sendAll(context, account, sender, messages);
+        }
+    }
+
+    private List<List<String>> recipientGroups() {
+        if (eachTo == null) {
+            return List.of(List.of()); // the recipients of the options
+        }
+        List<List<String>> groups = new ArrayList<>();
+        for (String address : AddressList.read(eachTo)) {
+            groups.add(List.of(address));
+        }
+        if (groups.isEmpty()) {
+            throw new OAuthMailException(eachTo + " lists no address", "one address per line; lines starting with # are ignored");
+        }
+        return groups;
+    }
+
+    private Sender sender(CliContext context) {
+        return switch (via) {
+            case "smtp" -> new SmtpSender(new MailSessions(context.tokens(), Duration.ofSeconds(60)));
+            case "gmail-api" -> new GmailApiSender(context.tokens());
+            case "graph" -> new GraphSender(context.store(), context.clock());
+            default -> throw new OAuthMailException("unknown --via '" + via + "'", "use smtp, gmail-api or graph");
+        };
+    }
+
+    private int sendAll(CliContext context, Account account, Sender sender, List<MimeMessage> messages) {
+        Progress progress = new Progress(context.err(), messages.size(), System.console() != null && messages.size() > 1);
+        List<String> failures = new ArrayList<>();
+        long start = System.nanoTime();
+        int sent = 0;
+        for (MimeMessage m : messages) {
+            try {
+                context.out().println(sender.send(account, m));
+                context.out().flush();
+                sent++;
+            } catch (MailFailure e) {
+                failures.add(recipients(m) + ": " + e.getMessage());
+                if (messages.size() == 1) {
+                    throw e;
+                }
+            }
+            progress.step(sent, failures.size());
+        }
+        progress.done();
+        double seconds = (System.nanoTime() - start) / 1e9;
+        if (messages.size() > 1 || !failures.isEmpty()) {
+            context.err().printf("sent %d, failed %d, %.1f s%n", sent, failures.size(), seconds);
+            failures.forEach(f -> context.err().println("  failed " + f));
+        }
+        return failures.isEmpty() ? ExitCodes.OK : ExitCodes.FAILED;
+    }
+
+    private static int printDryRun(CliContext context, List<MimeMessage> messages) {
+        PrintWriter out = context.out();
+        for (MimeMessage m : messages) {
+            ByteArrayOutputStream raw = new ByteArrayOutputStream();
+            try {
+                m.writeTo(raw);
+            } catch (Exception e) {
+                throw new OAuthMailException("cannot write the message: " + e.getMessage(), null, e);
+            }
+            out.print(raw.toString(StandardCharsets.UTF_8).replace("\r\n", "\n"));
+            out.println();
+            context.err().println("dry run: not sent; " + MimeComposer.encodedSize(m) + " bytes to " + recipients(m));
+        }
+        out.flush();
+        return ExitCodes.OK;
+    }
+
+    private static String recipients(MimeMessage m) {
+        try {
+            jakarta.mail.Address[] all = m.getAllRecipients();
+            return all == null ? "(no recipients)" : String.join(", ", java.util.Arrays.stream(all).map(Object::toString).toList());
+        } catch (jakarta.mail.MessagingException e) {
+            return "(unreadable recipients)";
+        }
+    }
+
+}
