@@ -36,7 +36,7 @@ public final class CdsTraining {
             String account = "training@example.com";
             ConfigWriter.putAccount(home.resolve("config.toml"), new AccountSettings(account, "google", null, null,
                     "training.apps.googleusercontent.com", null, null, account, List.of(), null, null, null, null, null,
-                    null, null, null, null, null, null, null));
+                    null, null, null, null, null, null, null, null));
             EncryptedFileStore.openWithKeyFile(home.resolve("tokens")).save(account, new TokenSet("training-token",
                     Instant.now().plusSeconds(3600), "training-refresh", Instant.now(), List.of(), null));
             Map<String, String> env = Map.of("OAUTHMAIL_HOME", home.toString(), "HOME", home.toString());

@@ -49,7 +49,7 @@ public final class AccountResolver {
         AppGrant app = "client-credentials".equals(s.flow()) ? new AppGrant.ClientCredentials()
                 : "service-account".equals(s.flow()) ? new AppGrant.ServiceAccount(Path.of(s.serviceAccountKey())) : null;
         return new Account(s.name(), s.email(), provider, s.clientId(), secret, s.scopes(),
-                s.caFile() == null ? null : Path.of(s.caFile()), app);
+                s.caFile() == null ? null : Path.of(s.caFile()), app, s.sasl());
     }
 
     private static OAuthEndpoints endpoints(AccountSettings s) {

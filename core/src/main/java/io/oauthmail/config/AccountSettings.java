@@ -10,7 +10,7 @@ public record AccountSettings(String name, String provider, String tenant, Strin
         String clientSecret, String clientSecretCmd, String email, List<String> scopes, String imap, String pop,
         String smtp, String caFile, String flow, Integer redirectPort, String authorizationEndpoint,
         String tokenEndpoint, String deviceEndpoint, String revocationEndpoint, String userinfoEndpoint,
-        String serviceAccountKey) {
+        String serviceAccountKey, String sasl) {
 
     public AccountSettings {
         scopes = scopes == null ? List.of() : List.copyOf(scopes);
@@ -20,7 +20,7 @@ public record AccountSettings(String name, String provider, String tenant, Strin
     static final List<String> KEYS = List.of("provider", "tenant", "issuer", "client_id", "client_secret",
             "client_secret_cmd", "email", "scopes", "imap", "pop", "smtp", "ca_file", "flow", "redirect_port",
             "authorization_endpoint", "token_endpoint", "device_endpoint", "revocation_endpoint", "userinfo_endpoint",
-            "service_account_key");
+            "service_account_key", "sasl");
 
     /** The value of {@code key} as written in the file, or {@code null}. */
     Object value(String key) {
@@ -45,6 +45,7 @@ public record AccountSettings(String name, String provider, String tenant, Strin
             case "revocation_endpoint" -> revocationEndpoint;
             case "userinfo_endpoint" -> userinfoEndpoint;
             case "service_account_key" -> serviceAccountKey;
+            case "sasl" -> sasl;
             default -> throw new IllegalArgumentException(key);
         };
     }
@@ -52,7 +53,7 @@ public record AccountSettings(String name, String provider, String tenant, Strin
     public AccountSettings withEmail(String address) {
         return new AccountSettings(name, provider, tenant, issuer, clientId, clientSecret, clientSecretCmd, address,
                 scopes, imap, pop, smtp, caFile, flow, redirectPort, authorizationEndpoint, tokenEndpoint,
-                deviceEndpoint, revocationEndpoint, userinfoEndpoint, serviceAccountKey);
+                deviceEndpoint, revocationEndpoint, userinfoEndpoint, serviceAccountKey, sasl);
     }
 
     @Override

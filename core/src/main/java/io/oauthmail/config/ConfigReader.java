@@ -172,6 +172,11 @@ public final class ConfigReader {
                 }
             }
         }
+        String sasl = check.string(node, table, "sasl");
+        if (sasl != null && !sasl.equalsIgnoreCase("xoauth2") && !sasl.equalsIgnoreCase("oauthbearer")) {
+            throw check.error(table, "sasl", "unknown SASL mechanism '" + sasl + "'",
+                    "use xoauth2 or oauthbearer, or leave it out to let the server choose");
+        }
         Integer port = check.integer(node, table, "redirect_port");
         if (port != null && (port < 0 || port > 65535)) {
             throw check.error(table, "redirect_port", "not a port: " + port, "use 0 (any free port) or 1-65535");
@@ -182,7 +187,7 @@ public final class ConfigReader {
                 check.string(node, table, "pop"), check.string(node, table, "smtp"), check.string(node, table, "ca_file"),
                 flow, port, check.string(node, table, "authorization_endpoint"), check.string(node, table, "token_endpoint"),
                 check.string(node, table, "device_endpoint"), check.string(node, table, "revocation_endpoint"),
-                check.string(node, table, "userinfo_endpoint"), check.string(node, table, "service_account_key"));
+                check.string(node, table, "userinfo_endpoint"), check.string(node, table, "service_account_key"), sasl);
     }
 
     /** Type checks that report the line and key of the first problem. */

@@ -117,10 +117,10 @@ class ConfigTest {
         Path file = dir.resolve("config.toml");
         Files.writeString(file, "# my notes\n[store]\ndir = \"/srv/t\"  # keep\n");
         AccountSettings a = new AccountSettings("me@x.org", "google", null, null, "id1", null, "pass show x", null,
-                List.of(), null, null, "smtp.x.org:587", null, null, null, null, null, null, null, null, null);
+                List.of(), null, null, "smtp.x.org:587", null, null, null, null, null, null, null, null, null, null);
         ConfigWriter.putAccount(file, a);
         ConfigWriter.putAccount(file, new AccountSettings("other", "microsoft", "common", null, "id2", null, null, null,
-                List.of("a", "b"), null, null, null, null, null, 8080, null, null, null, null, null, null));
+                List.of("a", "b"), null, null, null, null, null, 8080, null, null, null, null, null, null, null));
         ConfigWriter.putAccount(file, a.withEmail("me@x.org"));
         String text = Files.readString(file);
         assertThat(text).startsWith("# my notes\n[store]\ndir = \"/srv/t\"  # keep\n");

@@ -73,6 +73,10 @@ final class AccountsAddCommand implements Callable<Integer> {
             description = "The login flow to use by default; the last two make an app-only account (no person logs in).")
     String flow;
 
+    @Option(names = "--sasl", paramLabel = "xoauth2|oauthbearer",
+            description = "Force a SASL mechanism (default: the server's choice, XOAUTH2 first).")
+    String sasl;
+
     @Option(names = "--service-account-key", paramLabel = "JSON", description = "Google service account key (with --flow service-account).")
     Path serviceAccountKey;
 
@@ -96,6 +100,9 @@ final class AccountsAddCommand implements Callable<Integer> {
         CliContext context = parent.context();
         if (!Set.of("google", "microsoft", "generic", "custom").contains(provider)) {
             throw new OAuthMailException("unknown provider '" + provider + "'", "use google, microsoft, generic or custom");
+        }
+        if (sasl != null && !sasl.equalsIgnoreCase("xoauth2") && !sasl.equalsIgnoreCase("oauthbearer")) {
+            throw new OAuthMailException("unknown --sasl '" + sasl + "'", "use xoauth2 or oauthbearer");
         }
         if (clientSecret != null && clientSecretCmd != null) {
             throw new OAuthMailException("give either --client-secret or --client-secret-cmd, not both", null);
@@ -135,7 +142,8 @@ final class AccountsAddCommand implements Callable<Integer> {
                 string(endpoints == null ? null : endpoints.authorization()), string(endpoints == null ? null : endpoints.token()),
                 string(endpoints == null ? null : endpoints.deviceAuthorization()),
                 string(endpoints == null ? null : endpoints.revocation()), string(endpoints == null ? null : endpoints.userInfo()),
-                serviceAccountKey == null ? null : serviceAccountKey.toAbsolutePath().toString());
+                serviceAccountKey == null ? null : serviceAccountKey.toAbsolutePath().toString(),
+                sasl == null ? null : sasl.toLowerCase(java.util.Locale.ROOT));
         boolean existed = context.config().account(name).isPresent();
         ConfigWriter.putAccount(context.config().file(), settings);
         context.configChanged();

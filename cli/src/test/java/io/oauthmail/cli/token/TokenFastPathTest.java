@@ -29,7 +29,7 @@ class TokenFastPathTest {
     void setUp() {
         env = Map.of("OAUTHMAIL_HOME", home.toString(), "HOME", home.toString());
         ConfigWriter.putAccount(home.resolve("config.toml"), new AccountSettings("me", "google", null, null, "client", null,
-                null, "me@gmail.com", List.of(), null, null, null, null, null, null, null, null, null, null, null, null));
+                null, "me@gmail.com", List.of(), null, null, null, null, null, null, null, null, null, null, null, null, null));
         save(Instant.now().plusSeconds(3600));
     }
 

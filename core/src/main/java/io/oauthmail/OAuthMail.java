@@ -1,0 +1,109 @@
+package io.oauthmail;
+
+import io.oauthmail.account.Account;
+import io.oauthmail.config.AccountResolver;
+import io.oauthmail.config.Config;
+import io.oauthmail.config.ConfigReader;
+import io.oauthmail.config.OAuthMailPaths;
+import io.oauthmail.config.SecretCommand;
+import io.oauthmail.mail.Email;
+import io.oauthmail.mail.MailSessions;
+import io.oauthmail.mail.SmtpSender;
+import io.oauthmail.store.Stores;
+import io.oauthmail.store.TokenStore;
+import io.oauthmail.token.TokenManager;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * oauthmail in three lines, for Java programs:
+ *
+ * <pre>{@code
+ * try (var mail = OAuthMail.fromConfig()) {   // the accounts set up with `oauthmail accounts add` and `login`
+ *     mail.send("me@gmail.com", Email.to("you@example.com").subject("Hi").html("<b>Hello</b>"));
+ * }
+ * }</pre>
+ *
+ * Tokens are refreshed as needed (and shared safely with the CLI and the daemon through the same store); each
+ * account keeps one SMTP connection open across sends until {@link #close()}.
+ */
+public final class OAuthMail implements AutoCloseable {
+
+    private final Map<String, Account> accounts;
+    private final Config config;
+    private final TokenManager tokens;
+    private final MailSessions sessions;
+    private final Map<String, SmtpSender> senders = new HashMap<>();
+
+    private OAuthMail(Config config, Map<String, Account> accounts, TokenStore store) {
+        this.config = config;
+        this.accounts = new HashMap<>(accounts);
+        this.tokens = new TokenManager(store, Clock.systemUTC());
+        this.sessions = new MailSessions(tokens, Duration.ofSeconds(60));
+    }
+
+    /** The config file and token store of this user ({@code OAUTHMAIL_HOME} or the XDG folders). */
+    public static OAuthMail fromConfig() {
+        return fromEnvironment(System.getenv());
+    }
+
+    /** Like {@link #fromConfig()}, with the environment given explicitly (tests, embedding). */
+    public static OAuthMail fromEnvironment(Map<String, String> env) {
+        Config config = ConfigReader.read(OAuthMailPaths.fromEnvironment(env, null));
+        String passphrase = env.get("OAUTHMAIL_PASSPHRASE");
+        if ((passphrase == null || passphrase.isEmpty()) && config.passphraseCmd() != null) {
+            passphrase = SecretCommand.run("the token store", "passphrase_cmd", config.passphraseCmd());
+        }
+        TokenStore store = Stores.open(config, passphrase == null || passphrase.isEmpty() ? null : passphrase.toCharArray());
+        return new OAuthMail(config, Map.of(), store);
+    }
+
+    /** Without a config file: the given accounts, with tokens in {@code store} (put there by a login flow). */
+    public static OAuthMail of(TokenStore store, Account... accounts) {
+        Map<String, Account> byName = new HashMap<>();
+        for (Account account : accounts) {
+            byName.put(account.name(), account);
+        }
+        return new OAuthMail(null, byName, store);
+    }
+
+    /** Sends {@code email} from {@code account} over its SMTP server; returns the Message-ID. */
+    public synchronized String send(String account, Email email) {
+        Account resolved = account(account);
+        return senders.computeIfAbsent(resolved.name(), name -> new SmtpSender(sessions)).send(resolved, email);
+    }
+
+    /** The account named {@code name}, from the accounts given or the config file. */
+    public synchronized Account account(String name) {
+        Account known = accounts.get(name);
+        if (known != null) {
+            return known;
+        }
+        if (config == null) {
+            throw new OAuthMailException("no account named " + name, "pass it to OAuthMail.of(store, account)");
+        }
+        Account resolved = AccountResolver.withSecret(config.account(name).orElseThrow(() -> new OAuthMailException(
+                "no account named " + name + " in " + config.file(),
+                "add it with: oauthmail accounts add " + name + " --provider google|microsoft|generic --client-id ID")));
+        accounts.put(name, resolved);
+        return resolved;
+    }
+
+    /** Fresh access tokens, for protocols oauthmail does not speak itself. */
+    public TokenManager tokens() {
+        return tokens;
+    }
+
+    /** Jakarta Mail sessions, transports and stores authenticated with fresh tokens (IMAP reading, POP3). */
+    public MailSessions sessions() {
+        return sessions;
+    }
+
+    @Override
+    public synchronized void close() {
+        senders.values().forEach(SmtpSender::close);
+        senders.clear();
+    }
+}
