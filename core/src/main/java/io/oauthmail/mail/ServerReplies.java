@@ -27,12 +27,12 @@ final class ServerReplies {
             return "Gmail refused the login: the token is invalid or expired, was issued to another address, or lacks "
                     + "https://mail.google.com/";
         }
-        if (reply.contains("5.7.3")) {
-            return "Microsoft refused the token: wrong audience (a Graph token instead of an outlook.office.com one), "
-                    + "missing SMTP.Send scope, or the mailbox is not the token's user";
-        }
         if (reply.contains("5.7.30") || reply.contains("Basic authentication is not supported")) {
             return "the server refuses passwords (basic authentication); oauthmail should have used XOAUTH2: report this";
+        }
+        if (java.util.regex.Pattern.compile("\\b5\\.7\\.3\\b").matcher(reply).find()) { // not 5.7.30, 5.7.39...
+            return "Microsoft refused the token: wrong audience (a Graph token instead of an outlook.office.com one), "
+                    + "missing SMTP.Send scope, or the mailbox is not the token's user";
         }
         if (reply.contains("AUTHENTICATE failed")) {
             return "Microsoft's IMAP/POP refusal: check the scope is https://outlook.office.com/IMAP.AccessAsUser.All "

@@ -84,6 +84,15 @@ class ConfigTest {
     }
 
     @Test
+    void theSaslMechanismCanBeForcedAndIsChecked() {
+        AccountSettings bearer = parse("[accounts.a]\nprovider = \"google\"\nclient_id = \"x\"\nsasl = \"oauthbearer\"\n")
+                .account("a").orElseThrow();
+        assertThat(AccountResolver.withoutSecret(bearer).saslMechanisms()).containsExactly("OAUTHBEARER");
+        assertThatThrownBy(() -> parse("[accounts.a]\nprovider = \"google\"\nclient_id = \"x\"\nsasl = \"plain\"\n"))
+                .hasMessageContaining(":4: accounts.a.sasl: unknown SASL mechanism 'plain'");
+    }
+
+    @Test
     void aBadServerAndAMissingClientIdAreCaught() {
         assertThatThrownBy(() -> parse("""
                 [accounts.a]

@@ -107,6 +107,18 @@ class MailSessionsTest {
     }
 
     @Test
+    void oauthBearerAnswersTheFailureChallengeAndReportsItsStatus() {
+        Account bearer = new Account(alice.name(), alice.email(), alice.provider(), alice.clientId(), null, null,
+                alice.caFile(), null, "oauthbearer");
+        MailSessions.LoginAttempt attempt = sessions.tryLogin(bearer, MailProtocol.SMTP, "not-a-token");
+        assertThat(attempt.accepted()).isFalse();
+        assertThat(attempt.failureChallenge()).hasValueSatisfying(c -> {
+            assertThat(c.status()).isEqualTo("invalid_token");
+            assertThat(c.scope()).isEqualTo(Sandbox.MAIL_SCOPE);
+        });
+    }
+
+    @Test
     void pop3WorksWithXoauth2() throws Exception {
         try (jakarta.mail.Store pop = sessions.pop3(bob)) {
             jakarta.mail.Folder inbox = pop.getFolder("INBOX");
