@@ -45,7 +45,7 @@ public final class TokenEndpoint {
 
     /** Errors after which only a new login helps (RFC 6749 5.2, OpenID Connect, Microsoft's AADSTS codes). */
     private static final Set<String> PERMANENT = Set.of("invalid_grant", "interaction_required", "consent_required",
-            "login_required", "unauthorized_client", "invalid_client", "access_denied");
+            "login_required", "unauthorized_client", "invalid_client", "access_denied", "invalid_scope");
 
     private final Account account;
     private final Clock clock;

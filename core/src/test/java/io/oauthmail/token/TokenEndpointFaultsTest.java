@@ -156,6 +156,14 @@ class TokenEndpointFaultsTest {
     }
 
     @Test
+    void invalidScopeIsNotRetried() {
+        script.add(Answer.json(400, "{\"error\":\"invalid_scope\",\"error_description\":\"AADSTS70011: bad scope\"}"));
+        assertThatThrownBy(() -> manager(RetryPolicy.DEFAULT, Duration.ofSeconds(5)).accessToken(account))
+                .isInstanceOf(ReauthorizationRequired.class).hasMessageContaining("invalid_scope");
+        assertThat(bodies).hasSize(1);
+    }
+
+    @Test
     void aGoogleRefreshTokenDyingAtSevenDaysPointsAtTheTestingStatus() {
         store.save(account.name(), new TokenSet("old-access", Instant.now().minusSeconds(5), "old-refresh",
                 Instant.now().minus(Duration.ofDays(7).plusMinutes(3)), List.of(), null));

@@ -58,6 +58,7 @@ public final class LogoutCommand implements Callable<Integer> {
                             + "anyway; remove the app's access in your account's security settings to be sure");
         }
         context.store().delete(name);
+        context.store().delete(name + "#graph"); // the Microsoft Graph token GraphSender keeps beside the account's
         context.err().println("deleted the stored tokens of " + name);
         return ExitCodes.OK;
     }
