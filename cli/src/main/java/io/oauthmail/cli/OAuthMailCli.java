@@ -10,6 +10,8 @@ import io.oauthmail.cli.login.LoginCommand;
 import io.oauthmail.cli.mail.FetchCommand;
 import io.oauthmail.cli.mail.SendCommand;
 import io.oauthmail.cli.mail.TestCommand;
+import io.oauthmail.cli.serve.ServeCommand;
+import io.oauthmail.cli.serve.StatusCommand;
 import io.oauthmail.cli.login.LogoutCommand;
 import io.oauthmail.cli.token.RefreshCommand;
 import io.oauthmail.cli.token.TokenCommand;
@@ -80,6 +82,8 @@ public final class OAuthMailCli implements Runnable {
         commands.put("test", TestCommand::new);
         commands.put("fetch", FetchCommand::new);
         commands.put("send", SendCommand::new);
+        commands.put("serve", ServeCommand::new);
+        commands.put("status", StatusCommand::new);
         commands.put("demo", DemoCommand::new);
         commands.put("help", CommandLine.HelpCommand::new);
         return Collections.unmodifiableMap(commands);

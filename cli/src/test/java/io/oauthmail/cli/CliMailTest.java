@@ -204,6 +204,35 @@ class CliMailTest {
     }
 
     @Test
+    void statusAsksTheRunningDaemonAndSaysWhenThereIsNone() throws Exception {
+        io.oauthmail.config.OAuthMailPaths paths = io.oauthmail.config.OAuthMailPaths.fromEnvironment(env, null);
+        io.oauthmail.config.Config config = io.oauthmail.config.ConfigReader.read(paths);
+        java.util.List<io.oauthmail.account.Account> accounts = new java.util.ArrayList<>();
+        for (String user : new String[] {"alice@sandbox.test", "bob@sandbox.test"}) {
+            accounts.add(io.oauthmail.config.AccountResolver.withSecret(config.account(user).orElseThrow()));
+        }
+        io.oauthmail.token.TokenManager tokens = new io.oauthmail.token.TokenManager(
+                io.oauthmail.store.EncryptedFileStore.openWithKeyFile(paths.tokenDir()), java.time.Clock.systemUTC());
+        try (io.oauthmail.server.Daemon daemon = io.oauthmail.server.Daemon.start(accounts, tokens, Map.of(),
+                io.oauthmail.server.Daemon.socketIn(paths.stateDir()))) {
+            Run status = null;
+            for (int i = 0; i < 100; i++) { // the first refresh pass runs in the background
+                status = run("status");
+                if (status.out().lines().filter(l -> l.contains(" ok ")).count() == 2) {
+                    break;
+                }
+                Thread.sleep(50);
+            }
+            assertThat(status.exit()).as(status.err()).isZero();
+            assertThat(status.out()).contains("alice@sandbox.test").contains("bob@sandbox.test").contains("next refresh");
+            assertThat(run("status", "--json").out()).contains("\"status\":\"ok\"").doesNotContain("eyJ");
+        }
+        Run none = run("status");
+        assertThat(none.exit()).isEqualTo(ExitCodes.FAILED);
+        assertThat(none.err()).contains("oauthmail serve is not running").contains("start it: oauthmail serve");
+    }
+
+    @Test
     void aServerThatIsNotThereFailsTheVerdictAndTheExitCode() {
         Run added = run("accounts", "add", "broken", "--provider", "generic", "--issuer", sandbox.issuer().toString(),
                 "--client-id", Sandbox.CLIENT_ID, "--scopes", "openid email " + Sandbox.MAIL_SCOPE,

@@ -14,12 +14,24 @@ import java.util.Optional;
  *                      {@code jdbc} (any database at {@code jdbcUrl}, e.g. PostgreSQL shared by several hosts)
  * @param jdbcUrl       the JDBC URL for {@code jdbc}, or null
  * @param accounts the accounts, by name
+ * @param hooks    the daemon's event commands from {@code [serve]}: {@code on_reauth_needed}, {@code on_error},
+ *                 {@code on_token_refreshed}, {@code on_warning}
  */
 public record Config(Path file, Path tokenDir, String passphraseCmd, String storeKind, String jdbcUrl,
-        Map<String, AccountSettings> accounts) {
+        Map<String, AccountSettings> accounts, Map<String, String> hooks) {
+
+    /** The event names a {@code [serve]} table may give commands for. */
+    public static final java.util.Set<String> HOOKS = java.util.Set.of("on_reauth_needed", "on_error",
+            "on_token_refreshed", "on_warning");
 
     public Config {
         accounts = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(accounts));
+        hooks = Map.copyOf(hooks);
+    }
+
+    public Config(Path file, Path tokenDir, String passphraseCmd, String storeKind, String jdbcUrl,
+            Map<String, AccountSettings> accounts) {
+        this(file, tokenDir, passphraseCmd, storeKind, jdbcUrl, accounts, Map.of());
     }
 
     public Optional<AccountSettings> account(String name) {

@@ -87,7 +87,19 @@ public final class ConfigReader {
             throw new ConfigException(file, 0, null, "cannot read it: " + e.getMessage(), null);
         }
         Checker check = new Checker(file, text);
-        check.onlyKeys(root, List.of(), Set.of("store", "accounts"));
+        check.onlyKeys(root, List.of(), Set.of("store", "accounts", "serve"));
+        Map<String, String> hooks = new LinkedHashMap<>();
+        JsonNode serve = root.get("serve");
+        if (serve != null) {
+            check.table(serve, List.of("serve"));
+            check.onlyKeys(serve, List.of("serve"), Config.HOOKS);
+            for (String hook : Config.HOOKS) {
+                String command = check.string(serve, List.of("serve"), hook);
+                if (command != null) {
+                    hooks.put(hook, command);
+                }
+            }
+        }
         Path tokenDir = defaultTokenDir;
         String passphraseCmd = null;
         String kind = "file";
@@ -120,7 +132,7 @@ public final class ConfigReader {
                 accounts.put(entry.getKey(), account(check, entry.getKey(), entry.getValue()));
             }
         }
-        return new Config(file, tokenDir, passphraseCmd, kind, jdbcUrl, accounts);
+        return new Config(file, tokenDir, passphraseCmd, kind, jdbcUrl, accounts, hooks);
     }
 
     private static AccountSettings account(Checker check, String name, JsonNode node) {

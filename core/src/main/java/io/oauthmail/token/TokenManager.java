@@ -72,6 +72,11 @@ public final class TokenManager {
         }
     }
 
+    /** The stored tokens as they are, without refreshing: for status displays. */
+    public java.util.Optional<TokenSet> peek(Account account) {
+        return store.load(account.name());
+    }
+
     /** The margin before expiry at which a token counts as expired. */
     public Duration margin() {
         return margin;

@@ -1,0 +1,47 @@
+package io.oauthmail.cli.serve;
+
+import io.oauthmail.account.Account;
+import io.oauthmail.cli.CliContext;
+import io.oauthmail.cli.ExitCodes;
+import io.oauthmail.cli.OAuthMailCli;
+import io.oauthmail.config.AccountResolver;
+import io.oauthmail.config.AccountSettings;
+import io.oauthmail.server.Daemon;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.ParentCommand;
+
+/** {@code oauthmail serve}: keeps every configured account's token fresh until stopped (SIGTERM, Ctrl-C). */
+@Command(name = "serve", mixinStandardHelpOptions = true,
+        description = {"Keep every account's token fresh in the background, warn before re-authorization is due,",
+            "and answer oauthmail status. Hooks: [serve] on_reauth_needed, on_error, on_token_refreshed, on_warning.",
+            "Stop it with SIGTERM or Ctrl-C."})
+public final class ServeCommand implements Callable<Integer> {
+
+    @ParentCommand
+    OAuthMailCli root;
+
+    @Override
+    public Integer call() throws Exception {
+        CliContext context = root.context();
+        List<Account> accounts = new ArrayList<>();
+        for (AccountSettings settings : context.config().accounts().values()) {
+            accounts.add(AccountResolver.withSecret(settings));
+        }
+        Daemon daemon = Daemon.start(accounts, context.tokens(), context.config().hooks(),
+                Daemon.socketIn(context.paths().stateDir()));
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            daemon.close();
+            stopped.countDown();
+        }, "oauthmail-serve-stop"));
+        context.err().println("oauthmail serve: keeping " + accounts.size() + " account(s) fresh; status: oauthmail status"
+                + " (socket " + daemon.socket() + "); stop with Ctrl-C or SIGTERM");
+        context.err().flush();
+        stopped.await();
+        return ExitCodes.OK;
+    }
+}

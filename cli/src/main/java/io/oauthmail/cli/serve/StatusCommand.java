@@ -1,0 +1,50 @@
+package io.oauthmail.cli.serve;
+
+import io.oauthmail.OAuthMailException;
+import io.oauthmail.cli.CliContext;
+import io.oauthmail.cli.ExitCodes;
+import io.oauthmail.cli.OAuthMailCli;
+import io.oauthmail.server.ControlServer;
+import io.oauthmail.server.Daemon;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
+
+/** {@code oauthmail status}: what the running daemon knows of each account. */
+@Command(name = "status", mixinStandardHelpOptions = true,
+        description = "Ask the running oauthmail serve for each account's state: token expiry, next refresh, problems.")
+public final class StatusCommand implements Callable<Integer> {
+
+    @ParentCommand
+    OAuthMailCli root;
+
+    @Option(names = "--json", description = "One JSON object per account, as the daemon sends them.")
+    boolean json;
+
+    @Override
+    public Integer call() {
+        CliContext context = root.context();
+        Path socket = Daemon.socketIn(context.paths().stateDir());
+        String answer;
+        try {
+            answer = ControlServer.query(socket, "STATUS");
+        } catch (IOException e) {
+            throw new OAuthMailException("oauthmail serve is not running (no answer at " + socket + ")",
+                    "start it: oauthmail serve   (or see oauthmail accounts for what is stored)");
+        }
+        if (json) {
+            context.out().print(answer);
+        } else {
+            for (String line : answer.strip().split("\n")) {
+                if (!line.isBlank()) {
+                    context.out().println(StatusLine.format(line));
+                }
+            }
+        }
+        context.out().flush();
+        return ExitCodes.OK;
+    }
+}

@@ -1,0 +1,173 @@
+package io.oauthmail.server;
+
+import io.oauthmail.OAuthMailException;
+import io.oauthmail.ReauthorizationRequired;
+import io.oauthmail.TemporaryFailure;
+import io.oauthmail.account.Account;
+import io.oauthmail.provider.Quirk;
+import io.oauthmail.token.TokenManager;
+import io.oauthmail.token.TokenSet;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Keeps every account's access token fresh in the background, through the same {@link TokenManager} and
+ * store as the CLI (so a rotated refresh token is never fought over). Each account is refreshed when its
+ * token enters the manager's margin, minus a random part of up to a tenth of the token's life, so a thousand
+ * accounts with tokens of the same age do not all refresh in the same second. Temporary failures are retried
+ * with growing pauses (30 s up to 10 min); a lost grant stops the account's refreshes until it logs in again
+ * and is reported once. A watchdog notices when the wall clock jumps against the monotonic one (suspend and
+ * resume, a clock change) and re-plans every account at once, instead of waking hours late.
+ */
+public final class Refresher implements AutoCloseable {
+
+    private static final Duration WATCHDOG = Duration.ofSeconds(30);
+    private static final Duration MAX_RETRY = Duration.ofMinutes(10);
+
+    private final TokenManager tokens;
+    private final Clock clock;
+    private final Events events;
+    private final ScheduledExecutorService scheduler;
+    private final Random random = new SecureRandom();
+    private final Map<String, Account> accounts = new ConcurrentHashMap<>();
+    private final Map<String, ScheduledFuture<?>> planned = new ConcurrentHashMap<>();
+    private final Map<String, AccountState> states = new ConcurrentHashMap<>();
+    private final Map<String, Integer> failures = new ConcurrentHashMap<>();
+    private long lastWall;
+    private long lastMono;
+
+    public Refresher(TokenManager tokens, Clock clock, Events events) {
+        this.tokens = tokens;
+        this.clock = clock;
+        this.events = events;
+        this.scheduler = Executors.newScheduledThreadPool(2, task -> {
+            Thread thread = new Thread(task, "oauthmail-refresher");
+            thread.setDaemon(true);
+            return thread;
+        });
+    }
+
+    /** Starts keeping {@code list} fresh (replacing any accounts kept so far) and the clock watchdog. */
+    public synchronized void start(List<Account> list) {
+        planned.values().forEach(f -> f.cancel(false));
+        planned.clear();
+        accounts.clear();
+        states.clear();
+        failures.clear();
+        for (Account account : list) {
+            accounts.put(account.name(), account);
+            plan(account, Duration.ZERO);
+        }
+        lastWall = clock.millis();
+        lastMono = System.nanoTime();
+        scheduler.scheduleWithFixedDelay(this::watchClock, WATCHDOG.toSeconds(), WATCHDOG.toSeconds(), TimeUnit.SECONDS);
+    }
+
+    public List<AccountState> states() {
+        return accounts.keySet().stream().sorted().map(name -> states.getOrDefault(name,
+                new AccountState(name, "starting", null, null, null))).toList();
+    }
+
+    private void plan(Account account, Duration delay) {
+        ScheduledFuture<?> previous = planned.put(account.name(),
+                scheduler.schedule(() -> refresh(account), Math.max(0, delay.toMillis()), TimeUnit.MILLISECONDS));
+        if (previous != null) {
+            previous.cancel(false);
+        }
+    }
+
+    /** Runs in the scheduler: makes the token valid (refreshing if within the margin) and plans the next run. */
+    private void refresh(Account account) {
+        Instant now = clock.instant();
+        try {
+            String before = tokens.peek(account).map(TokenSet::accessToken).orElse(null);
+            TokenSet tokenSet = tokens.validTokens(account);
+            failures.remove(account.name());
+            Instant next = nextRefresh(tokenSet, now);
+            if (!tokenSet.accessToken().equals(before)) {
+                events.tokenRefreshed(account, tokenSet.expiresAt());
+            }
+            String warning = warning(account, tokenSet, now);
+            states.put(account.name(), new AccountState(account.name(), "ok", tokenSet.expiresAt(), next, warning));
+            if (warning != null) {
+                events.warning(account, warning);
+            }
+            plan(account, Duration.between(now, next));
+        } catch (ReauthorizationRequired e) {
+            states.put(account.name(), new AccountState(account.name(), "needs-login", null, null, e.getMessage()));
+            events.reauthorizationNeeded(account, e.getMessage(), account.loginCommand());
+        } catch (TemporaryFailure e) {
+            retryLater(account, now, e.getMessage());
+        } catch (RuntimeException e) {
+            // anything else (a damaged store, a bug) must not end the account's refreshing for good
+            retryLater(account, now, e instanceof OAuthMailException ? e.getMessage() : e.toString());
+        }
+    }
+
+    private void retryLater(Account account, Instant now, String message) {
+        int failed = failures.merge(account.name(), 1, Integer::sum);
+        Duration pause = Duration.ofSeconds(30).multipliedBy(1L << Math.min(5, failed - 1));
+        if (pause.compareTo(MAX_RETRY) > 0) {
+            pause = MAX_RETRY;
+        }
+        Instant retryAt = now.plus(pause);
+        AccountState old = states.get(account.name());
+        states.put(account.name(), new AccountState(account.name(), "retrying", old == null ? null : old.expiresAt(), retryAt, message));
+        events.error(account, message, retryAt);
+        plan(account, pause);
+    }
+
+    /** Into the margin, less a random part of up to a tenth of the token's remaining life (spreads the load). */
+    Instant nextRefresh(TokenSet tokenSet, Instant now) {
+        Instant due = tokenSet.expiresAt().minus(tokens.margin());
+        long life = Math.max(0, Duration.between(now, due).toMillis());
+        long spread = life / 10 == 0 ? 0 : (long) (random.nextDouble() * (life / 10));
+        Instant next = due.minusMillis(spread);
+        return next.isBefore(now.plusSeconds(1)) ? now.plusSeconds(1) : next;
+    }
+
+    private static String warning(Account account, TokenSet tokens, Instant now) {
+        if (tokens.refreshTokenIssuedAt() == null) {
+            return null;
+        }
+        Duration age = Duration.between(tokens.refreshTokenIssuedAt(), now);
+        if (account.provider().has(Quirk.TESTING_APPS_EXPIRE_AFTER_7_DAYS) && age.compareTo(Duration.ofDays(6)) >= 0
+                && age.compareTo(Duration.ofDays(7)) < 0) {
+            return "the refresh token is " + age.toDays() + " days old: if the Google app is in \"Testing\" status it dies"
+                    + " at 7 days; publish the app, then run " + account.loginCommand();
+        }
+        return null;
+    }
+
+    /** Re-plans everything when the wall clock moved differently from the monotonic clock (suspend, clock change). */
+    private synchronized void watchClock() {
+        long wall = clock.millis();
+        long mono = System.nanoTime();
+        long drift = (wall - lastWall) - (mono - lastMono) / 1_000_000;
+        lastWall = wall;
+        lastMono = mono;
+        if (Math.abs(drift) > WATCHDOG.toMillis()) {
+            replanAll();
+        }
+    }
+
+    /** Plans every account's refresh anew, now: after a resume or a clock jump. */
+    public void replanAll() {
+        accounts.values().forEach(account -> plan(account, Duration.ZERO));
+    }
+
+    @Override
+    public void close() {
+        scheduler.shutdownNow();
+    }
+}

@@ -1,0 +1,129 @@
+package io.oauthmail.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.oauthmail.account.Account;
+import io.oauthmail.provider.OAuthEndpoints;
+import io.oauthmail.sandbox.Sandbox;
+import io.oauthmail.store.EncryptedFileStore;
+import io.oauthmail.testing.SandboxAccounts;
+import io.oauthmail.testing.SandboxLogins;
+import io.oauthmail.token.RetryPolicy;
+import io.oauthmail.token.Sleeper;
+import io.oauthmail.token.TokenManager;
+import io.oauthmail.token.TokenSet;
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.BooleanSupplier;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+@Tag("slow")
+class RefresherTest {
+
+    private static Sandbox sandbox;
+
+    @TempDir
+    Path dir;
+
+    /** Records the events, as the notifier would act on them. */
+    private final List<String> events = new CopyOnWriteArrayList<>();
+    private final Events recorder = new Events() {
+        @Override
+        public void tokenRefreshed(Account account, Instant expiresAt) {
+            events.add("refreshed " + account.name());
+        }
+
+        @Override
+        public void error(Account account, String message, Instant retryAt) {
+            events.add("error " + account.name() + " retry in " + Duration.between(Instant.now(), retryAt).toSeconds() + " s");
+        }
+
+        @Override
+        public void reauthorizationNeeded(Account account, String message, String fixCommand) {
+            events.add("reauth " + account.name() + " " + fixCommand);
+        }
+
+        @Override
+        public void warning(Account account, String message) {
+            events.add("warning " + account.name());
+        }
+    };
+
+    @BeforeAll
+    static void start() {
+        sandbox = Sandbox.builder().accessTokenLifetime(Duration.ofSeconds(6)).start();
+    }
+
+    @AfterAll
+    static void stop() {
+        sandbox.close();
+    }
+
+    private static void await(BooleanSupplier condition, String what) throws InterruptedException {
+        for (int i = 0; i < 300 && !condition.getAsBoolean(); i++) {
+            Thread.sleep(50);
+        }
+        assertThat(condition.getAsBoolean()).as(what).isTrue();
+    }
+
+    @Test
+    void keepsTokensFreshReportsLostGrantsAndRetriesTemporaryFailures() throws Exception {
+        EncryptedFileStore store = EncryptedFileStore.openWithKeyFile(dir);
+        Account alice = SandboxAccounts.account(sandbox, "alice@sandbox.test");
+        store.save(alice.name(), SandboxLogins.login(sandbox, alice).tokens());
+        Account bob = SandboxAccounts.account(sandbox, "bob@sandbox.test"); // never logged in
+        Account carol = new Account("carol", "carol@sandbox.test", alice.provider().withEndpoints(new OAuthEndpoints(
+                alice.provider().endpoints().authorization(), URI.create("http://127.0.0.1:1/token"), null, null, null)),
+                Sandbox.CLIENT_ID, null, null, sandbox.caFile());
+        store.save(carol.name(), new TokenSet("old", Instant.now().minusSeconds(1), "refresh", Instant.now(), List.of(), null));
+
+        // tokens live 6 s at the sandbox; a 3 s margin makes the refresher renew about every 3 s
+        TokenManager tokens = new TokenManager(store, Clock.systemUTC(), Duration.ofSeconds(3), Duration.ofSeconds(5),
+                RetryPolicy.NONE, Sleeper.SYSTEM);
+        try (Refresher refresher = new Refresher(tokens, Clock.systemUTC(), recorder)) {
+            int before = sandbox.tokenRequests("refresh_token");
+            refresher.start(List.of(alice, bob, carol));
+            await(() -> sandbox.tokenRequests("refresh_token") - before >= 2, "two background refreshes of alice");
+            await(() -> events.contains("reauth bob@sandbox.test oauthmail login bob@sandbox.test"), "bob needs a login");
+            await(() -> events.stream().anyMatch(e -> e.startsWith("error carol retry in ")), "carol retries later");
+
+            assertThat(events).contains("refreshed alice@sandbox.test");
+            assertThat(events.stream().filter(e -> e.startsWith("reauth bob")).count()).as("reported once").isEqualTo(1);
+            assertThat(events.stream().filter(e -> e.startsWith("error carol")).findFirst().orElseThrow())
+                    .matches("error carol retry in (29|30) s");
+            List<AccountState> states = refresher.states();
+            assertThat(states).extracting(AccountState::account, AccountState::status).containsExactly(
+                    org.assertj.core.groups.Tuple.tuple("alice@sandbox.test", "ok"),
+                    org.assertj.core.groups.Tuple.tuple("bob@sandbox.test", "needs-login"),
+                    org.assertj.core.groups.Tuple.tuple("carol", "retrying"));
+            assertThat(states.get(0).nextRefresh()).isBefore(states.get(0).expiresAt());
+            assertThat(states.toString()).doesNotContain(store.load(alice.name()).orElseThrow().accessToken());
+        }
+    }
+
+    @Test
+    void refreshesAreSpreadOverTheLastTenthOfTheTokensLife() {
+        TokenManager tokens = new TokenManager(EncryptedFileStore.openWithKeyFile(dir), Clock.systemUTC());
+        try (Refresher refresher = new Refresher(tokens, Clock.systemUTC(), Events.NONE)) {
+            Instant now = Instant.parse("2026-01-01T00:00:00Z");
+            TokenSet hourLong = new TokenSet("t", now.plus(Duration.ofMinutes(65)), "r", now, List.of(), null);
+            Instant due = now.plus(Duration.ofMinutes(60)); // expiry less the 5-minute margin
+            java.util.Set<Long> seconds = new java.util.HashSet<>();
+            for (int i = 0; i < 1000; i++) {
+                Instant next = refresher.nextRefresh(hourLong, now);
+                assertThat(next).isBetween(due.minus(Duration.ofMinutes(6)), due);
+                seconds.add(next.getEpochSecond());
+            }
+            assertThat(seconds.size()).as("spread, not one burst").isGreaterThan(300);
+        }
+    }
+}
