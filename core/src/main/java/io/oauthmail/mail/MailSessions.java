@@ -145,7 +145,8 @@ public final class MailSessions {
             return connectOnce(factory, account, protocol, server, token, failure);
         } catch (AuthenticationFailedException refused) {
             String fresh = tokens.tokenAfterRejection(account, token);
-            validUntil[0] = java.time.Instant.now().plus(java.time.Duration.ofMinutes(30)); // refreshed just now
+            validUntil[0] = tokens.peek(account).filter(t -> t.accessToken().equals(fresh))
+                    .map(t -> t.expiresAt().minus(tokens.margin())).orElse(java.time.Instant.now());
             failure.set(null);
             try {
                 return connectOnce(factory, account, protocol, server, fresh, failure);

@@ -47,6 +47,7 @@ public final class Daemon implements AutoCloseable {
 
     /** One JSON object per account; no tokens. */
     static String statusJson(Refresher refresher) {
+        com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
         return refresher.states().stream().map(state -> {
             Map<String, Object> fields = new LinkedHashMap<>();
             fields.put("account", state.account());
@@ -55,7 +56,7 @@ public final class Daemon implements AutoCloseable {
             fields.put("next_refresh", state.nextRefresh() == null ? null : state.nextRefresh().toString());
             fields.put("message", state.message());
             try {
-                return new com.fasterxml.jackson.databind.ObjectMapper().writeValueAsString(fields);
+                return json.writeValueAsString(fields);
             } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
                 throw new IllegalStateException(e);
             }

@@ -7,6 +7,10 @@ import io.oauthmail.cli.OAuthMailCli;
 import io.oauthmail.config.AccountResolver;
 import io.oauthmail.config.AccountSettings;
 import io.oauthmail.server.Daemon;
+import io.oauthmail.token.RetryPolicy;
+import io.oauthmail.token.Sleeper;
+import io.oauthmail.token.TokenManager;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -31,7 +35,10 @@ public final class ServeCommand implements Callable<Integer> {
         for (AccountSettings settings : context.config().accounts().values()) {
             accounts.add(AccountResolver.withSecret(settings));
         }
-        Daemon daemon = Daemon.start(accounts, context.tokens(), context.config().hooks(),
+        // The refresher backs off by itself (30 s up to 10 min): the token manager must not retry underneath it.
+        TokenManager tokens = new TokenManager(context.store(), context.clock(), TokenManager.DEFAULT_MARGIN,
+                Duration.ofSeconds(30), RetryPolicy.NONE, Sleeper.SYSTEM);
+        Daemon daemon = Daemon.start(accounts, tokens, context.config().hooks(),
                 Daemon.socketIn(context.paths().stateDir()));
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {

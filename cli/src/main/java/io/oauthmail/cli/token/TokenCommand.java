@@ -43,12 +43,8 @@ public final class TokenCommand implements Callable<Integer> {
         CliContext context = root.context();
         AccountSettings settings = context.account(name);
         Account account = AccountResolver.withoutSecret(settings);
-        TokenSet tokens = cachedIfValid(context, account).orElseGet(() -> {
-            Account withSecret = AccountResolver.withSecret(settings);
-            TokenManager manager = context.tokens();
-            manager.accessToken(withSecret);
-            return context.store().load(name).orElseThrow();
-        });
+        TokenSet tokens = cachedIfValid(context, account)
+                .orElseGet(() -> context.tokens().validTokens(AccountResolver.withSecret(settings)));
         String output;
         try {
             output = TokenOutput.format(account, tokens, format, base64, context.clock().instant());
