@@ -233,6 +233,21 @@ class CliMailTest {
     }
 
     @Test
+    void theLocalPasswordIsReadFromStdinAndStoredOnlyAsAHash() throws Exception {
+        Run set = run(new java.io.ByteArrayInputStream("a local secret 1\n".getBytes(java.nio.charset.StandardCharsets.UTF_8)),
+                "accounts", "set-local-password", "alice@sandbox.test");
+        assertThat(set.exit()).as(set.err()).isZero();
+        java.nio.file.Path file = home.resolve("state/local-passwords");
+        assertThat(java.nio.file.Files.readString(file)).startsWith("alice@sandbox.test\t").doesNotContain("a local secret");
+        assertThat(java.nio.file.attribute.PosixFilePermissions.toString(java.nio.file.Files.getPosixFilePermissions(file)))
+                .isEqualTo("rw-------");
+        assertThat(new io.oauthmail.server.proxy.LocalPasswords(file).verify("alice@sandbox.test", "a local secret 1".toCharArray()))
+                .isTrue();
+        assertThat(run(new java.io.ByteArrayInputStream("short\n".getBytes(java.nio.charset.StandardCharsets.UTF_8)),
+                "accounts", "set-local-password", "alice@sandbox.test").err()).contains("at least 8 characters");
+    }
+
+    @Test
     void aServerThatIsNotThereFailsTheVerdictAndTheExitCode() {
         Run added = run("accounts", "add", "broken", "--provider", "generic", "--issuer", sandbox.issuer().toString(),
                 "--client-id", Sandbox.CLIENT_ID, "--scopes", "openid email " + Sandbox.MAIL_SCOPE,

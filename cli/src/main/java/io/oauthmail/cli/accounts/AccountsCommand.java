@@ -10,7 +10,7 @@ import picocli.CommandLine.ParentCommand;
 @Command(name = "accounts", mixinStandardHelpOptions = true,
         description = "List, show, add and remove accounts (the config file is edited for you).",
         subcommands = {AccountsListCommand.class, AccountsShowCommand.class, AccountsAddCommand.class,
-            AccountsRemoveCommand.class})
+            AccountsRemoveCommand.class, AccountsSetLocalPasswordCommand.class})
 public final class AccountsCommand implements Callable<Integer> {
 
     @ParentCommand

@@ -28,6 +28,11 @@ public final class ServeCommand implements Callable<Integer> {
     @ParentCommand
     OAuthMailCli root;
 
+    @picocli.CommandLine.Option(names = "--listen", paramLabel = "PROTOCOL=HOST:PORT",
+            description = "Run the proxy for clients without OAuth, e.g. smtp=127.0.0.1:1587 (repeatable). "
+                    + "Clients log in as the account with its local password (accounts set-local-password).")
+    List<String> listen = new ArrayList<>();
+
     @Override
     public Integer call() throws Exception {
         CliContext context = root.context();
@@ -40,15 +45,37 @@ public final class ServeCommand implements Callable<Integer> {
                 Duration.ofSeconds(30), RetryPolicy.NONE, Sleeper.SYSTEM);
         Daemon daemon = Daemon.start(accounts, tokens, context.config().hooks(),
                 Daemon.socketIn(context.paths().stateDir()));
+        List<AutoCloseable> proxies = new ArrayList<>();
+        try {
+            for (String spec : listen) {
+                proxies.add(ProxyListeners.start(spec, accounts, context, tokens));
+            }
+        } catch (RuntimeException e) {
+            proxies.forEach(ServeCommand::closeQuietly);
+            daemon.close();
+            throw e;
+        }
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            proxies.forEach(ServeCommand::closeQuietly);
             daemon.close();
             stopped.countDown();
         }, "oauthmail-serve-stop"));
+        for (String spec : listen) {
+            context.err().println("oauthmail serve: proxy " + spec + " (log in as the account, with its local password)");
+        }
         context.err().println("oauthmail serve: keeping " + accounts.size() + " account(s) fresh; status: oauthmail status"
                 + " (socket " + daemon.socket() + "); stop with Ctrl-C or SIGTERM");
         context.err().flush();
         stopped.await();
         return ExitCodes.OK;
+    }
+
+    private static void closeQuietly(AutoCloseable closeable) {
+        try {
+            closeable.close();
+        } catch (Exception ignored) {
+            // stopping anyway
+        }
     }
 }

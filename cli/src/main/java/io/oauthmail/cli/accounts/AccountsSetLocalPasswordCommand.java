@@ -1,0 +1,65 @@
+package io.oauthmail.cli.accounts;
+
+import io.oauthmail.OAuthMailException;
+import io.oauthmail.cli.CliContext;
+import io.oauthmail.cli.ExitCodes;
+import io.oauthmail.server.proxy.LocalPasswords;
+import java.io.BufferedReader;
+import java.io.Console;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
+
+/** {@code oauthmail accounts set-local-password ACCOUNT}: the password legacy clients give the proxy. */
+@Command(name = "set-local-password", mixinStandardHelpOptions = true,
+        description = {"Set the local password that programs without OAuth use to log in to oauthmail serve's proxy.",
+            "Read from stdin when it is not a terminal (first line). Stored only as a salted slow hash;",
+            "it is not your provider's password and not the token store's key."})
+final class AccountsSetLocalPasswordCommand implements Callable<Integer> {
+
+    @ParentCommand
+    AccountsCommand parent;
+
+    @Parameters(paramLabel = "ACCOUNT")
+    String name;
+
+    @Override
+    public Integer call() {
+        CliContext context = parent.context();
+        context.account(name); // a clear error if there is no such account
+        char[] password = read(context);
+        try {
+            new LocalPasswords(LocalPasswordsFile.of(context)).set(name, password);
+        } finally {
+            Arrays.fill(password, '\0');
+        }
+        context.err().println("local password of " + name + " set; clients log in to the proxy as " + name);
+        return ExitCodes.OK;
+    }
+
+    private static char[] read(CliContext context) {
+        Console console = System.console();
+        if (console != null && context.in() == System.in) {
+            char[] first = console.readPassword("New local password: ");
+            char[] again = console.readPassword("Again: ");
+            if (first == null || !Arrays.equals(first, again)) {
+                throw new OAuthMailException("the two passwords differ; nothing was changed", null);
+            }
+            return first;
+        }
+        try {
+            String line = new BufferedReader(new InputStreamReader(context.in(), StandardCharsets.UTF_8)).readLine();
+            if (line == null || line.isEmpty()) {
+                throw new OAuthMailException("no password on stdin", "echo 'the password' | oauthmail accounts set-local-password ACCOUNT");
+            }
+            return line.toCharArray();
+        } catch (IOException e) {
+            throw new OAuthMailException("cannot read the password: " + e.getMessage(), null, e);
+        }
+    }
+}
