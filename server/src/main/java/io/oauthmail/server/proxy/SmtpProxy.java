@@ -1,26 +1,16 @@
 package io.oauthmail.server.proxy;
 
-import io.oauthmail.OAuthMailException;
 import io.oauthmail.account.Account;
-import io.oauthmail.mail.TlsTrust;
 import io.oauthmail.provider.MailServer;
 import io.oauthmail.token.TokenManager;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.Map;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Semaphore;
-import java.util.concurrent.atomic.AtomicInteger;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * A local SMTP server for programs that cannot speak OAuth: they log in with {@code AUTH PLAIN} or
@@ -31,85 +21,40 @@ import org.slf4j.LoggerFactory;
  */
 public final class SmtpProxy implements AutoCloseable {
 
-    private static final Logger LOG = LoggerFactory.getLogger(SmtpProxy.class);
     private static final int MAX_FAILED_LOGINS = 3;
     private static final int PRE_AUTH_TIMEOUT_MILLIS = 5 * 60_000;
 
-    private final ServerSocket listener;
+    private final ProxyListener listener;
     private final Map<String, Account> accounts;
     private final LocalPasswords passwords;
-    private final TokenManager tokens;
-    private final ExecutorService threads;
-    private final Semaphore slots;
-    private final AtomicInteger upstreamLogins = new AtomicInteger();
-    private final Map<java.util.Optional<java.nio.file.Path>, javax.net.ssl.SSLSocketFactory> tls =
-            new java.util.concurrent.ConcurrentHashMap<>(); // built once per CA: building copies the trust store
+    private final Upstream upstream;
 
-    private SmtpProxy(ServerSocket listener, Map<String, Account> accounts, LocalPasswords passwords, TokenManager tokens,
-            int maxConnections) {
-        this.listener = listener;
+    private SmtpProxy(InetSocketAddress address, Map<String, Account> accounts, LocalPasswords passwords,
+            TokenManager tokens, int maxConnections) throws IOException {
         this.accounts = Map.copyOf(accounts);
         this.passwords = passwords;
-        this.tokens = tokens;
-        this.slots = new Semaphore(maxConnections);
-        this.threads = Executors.newCachedThreadPool(task -> {
-            Thread thread = new Thread(task, "oauthmail-smtp-proxy");
-            thread.setDaemon(true);
-            return thread;
-        });
+        this.upstream = new Upstream(tokens);
+        this.listener = ProxyListener.start(address, maxConnections, "oauthmail-smtp-proxy",
+                "421 4.7.0 too many connections, try again later", this::session);
     }
 
     /** Listens on {@code address} (use 127.0.0.1: a wider address needs local TLS, which comes next). */
     public static SmtpProxy start(InetSocketAddress address, Map<String, Account> accounts, LocalPasswords passwords,
             TokenManager tokens, int maxConnections) throws IOException {
-        if (!address.getAddress().isLoopbackAddress()) {
-            throw new OAuthMailException("the proxy listens on loopback only (asked for " + address + ")",
-                    "use 127.0.0.1: serving other hosts needs local TLS, which oauthmail does not offer yet");
-        }
-        ServerSocket listener = new ServerSocket();
-        listener.setReuseAddress(true);
-        listener.bind(address, 50);
-        SmtpProxy proxy = new SmtpProxy(listener, accounts, passwords, tokens, maxConnections);
-        proxy.threads.execute(proxy::acceptLoop);
-        return proxy;
+        return new SmtpProxy(address, accounts, passwords, tokens, maxConnections);
     }
 
     public int port() {
-        return listener.getLocalPort();
+        return listener.port();
     }
 
     /** Successful upstream logins so far: tests use it to prove a bad local login never reached upstream. */
     public int upstreamLogins() {
-        return upstreamLogins.get();
-    }
-
-    private void acceptLoop() {
-        while (!listener.isClosed()) {
-            try {
-                Socket client = listener.accept();
-                if (!slots.tryAcquire()) {
-                    Lines.write(client.getOutputStream(), "421 4.7.0 too many connections, try again later");
-                    client.close();
-                    continue;
-                }
-                threads.execute(() -> {
-                    try (client) {
-                        session(client);
-                    } catch (IOException e) {
-                        LOG.debug("SMTP proxy session ended: {}", e.getMessage());
-                    } finally {
-                        slots.release();
-                    }
-                });
-            } catch (IOException e) {
-                // closed, or one accept failed: the loop condition decides
-            }
-        }
+        return upstream.logins();
     }
 
     private void session(Socket client) throws IOException {
         client.setSoTimeout(PRE_AUTH_TIMEOUT_MILLIS);
-        client.setTcpNoDelay(true);
         InputStream in = client.getInputStream();
         OutputStream out = client.getOutputStream();
         Lines.write(out, "220 localhost oauthmail SMTP proxy ready");
@@ -137,7 +82,7 @@ public final class SmtpProxy implements AutoCloseable {
                         return;
                     }
                     failed++;
-                    pause(1000L * failed); // slow down guessing; every failure costs the guesser more
+                    Upstream.pause(1000L * failed); // slow down guessing; every failure costs the guesser more
                     Lines.write(out, "535 5.7.8 authentication failed");
                     if (failed >= MAX_FAILED_LOGINS) {
                         Lines.write(out, "421 4.7.0 too many failed logins");
@@ -153,40 +98,20 @@ public final class SmtpProxy implements AutoCloseable {
     /** Logs in upstream with a fresh token (one forced refresh if refused), tells the client, relays the bytes. */
     private void relay(Socket client, Account account) throws IOException {
         MailServer server = account.provider().smtp();
-        Socket upstream;
+        Socket connection;
         try {
-            upstream = loginUpstream(account, server);
-        } catch (UpstreamSmtp.Refused e) {
+            connection = upstream.login(account, (token, tls) -> UpstreamSmtp.login(account, server, token, tls, 30_000));
+        } catch (TokenRefused e) {
             Lines.write(client.getOutputStream(), "454 4.7.0 the server refused " + account.name() + "'s token: " + e.getMessage());
             return;
         } catch (IOException | RuntimeException e) {
             Lines.write(client.getOutputStream(), "454 4.4.0 cannot reach " + server + " for now: " + e.getMessage());
             return;
         }
-        upstreamLogins.incrementAndGet();
         client.setSoTimeout(0);
         Lines.write(client.getOutputStream(), "235 2.7.0 authenticated");
-        try (upstream) {
-            Relay.both(client, upstream, threads);
-        }
-    }
-
-    private Socket loginUpstream(Account account, MailServer server) throws IOException {
-        String token = tokens.accessToken(account);
-        javax.net.ssl.SSLSocketFactory factory = tls.computeIfAbsent(account.ca(), ca -> TlsTrust.socketFactory(ca.orElse(null)));
-        try {
-            return UpstreamSmtp.login(account, server, token, factory, 30_000);
-        } catch (UpstreamSmtp.Refused refused) {
-            String fresh = tokens.tokenAfterRejection(account, token);
-            return UpstreamSmtp.login(account, server, fresh, factory, 30_000);
-        }
-    }
-
-    private static void pause(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+        try (connection) {
+            Relay.both(client, connection, listener.threads());
         }
     }
 
@@ -200,11 +125,6 @@ public final class SmtpProxy implements AutoCloseable {
 
     @Override
     public void close() {
-        try {
-            listener.close();
-        } catch (IOException ignored) {
-            // closing anyway
-        }
-        threads.shutdownNow();
+        listener.close();
     }
 }

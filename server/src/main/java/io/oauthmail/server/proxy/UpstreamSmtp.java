@@ -23,15 +23,6 @@ import javax.net.ssl.SSLSocketFactory;
  */
 final class UpstreamSmtp {
 
-    /** The server refused the token; {@code diagnosis} says why in words. */
-    static final class Refused extends IOException {
-        private static final long serialVersionUID = 1L;
-
-        Refused(String diagnosis) {
-            super(diagnosis);
-        }
-    }
-
     private UpstreamSmtp() {
     }
 
@@ -85,7 +76,7 @@ final class UpstreamSmtp {
             Lines.write(out, mechanism.equals("OAUTHBEARER") ? "AQ==" : ""); // answer the challenge as each mechanism asks
             finalLine(in);
         }
-        throw new Refused(diagnosis);
+        throw new TokenRefused(diagnosis);
     }
 
     private static SSLSocket secure(SSLSocketFactory tls, Socket plain, MailServer server) throws IOException {
