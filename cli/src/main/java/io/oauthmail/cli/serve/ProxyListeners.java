@@ -4,6 +4,7 @@ import io.oauthmail.OAuthMailException;
 import io.oauthmail.account.Account;
 import io.oauthmail.cli.CliContext;
 import io.oauthmail.cli.accounts.LocalPasswordsFile;
+import io.oauthmail.server.proxy.ImapProxy;
 import io.oauthmail.server.proxy.LocalPasswords;
 import io.oauthmail.server.proxy.SmtpProxy;
 import io.oauthmail.token.TokenManager;
@@ -27,8 +28,8 @@ final class ProxyListeners {
             throw new OAuthMailException("--listen takes PROTOCOL=HOST:PORT, e.g. smtp=127.0.0.1:1587, not '" + spec + "'", null);
         }
         String protocol = spec.substring(0, eq);
-        if (!protocol.equals("smtp")) {
-            throw new OAuthMailException("the " + protocol + " proxy is not available yet (only smtp)",
+        if (!protocol.equals("smtp") && !protocol.equals("imap")) {
+            throw new OAuthMailException("the " + protocol + " proxy is not available yet (smtp and imap are)",
                     "use oauthmail token as the password command of your client (passwordeval, PassCmd) meanwhile");
         }
         Map<String, Account> byName = new HashMap<>();
@@ -36,7 +37,9 @@ final class ProxyListeners {
         try {
             InetSocketAddress address = new InetSocketAddress(InetAddress.getByName(spec.substring(eq + 1, colon)),
                     Integer.parseInt(spec.substring(colon + 1)));
-            return SmtpProxy.start(address, byName, new LocalPasswords(LocalPasswordsFile.of(context)), tokens, 200);
+            LocalPasswords passwords = new LocalPasswords(LocalPasswordsFile.of(context));
+            return protocol.equals("smtp") ? SmtpProxy.start(address, byName, passwords, tokens, 200)
+                    : ImapProxy.start(address, byName, passwords, tokens, 200);
         } catch (NumberFormatException e) {
             throw new OAuthMailException("not a port in --listen " + spec, null);
         } catch (IOException e) {

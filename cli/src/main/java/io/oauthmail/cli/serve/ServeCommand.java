@@ -29,7 +29,7 @@ public final class ServeCommand implements Callable<Integer> {
     OAuthMailCli root;
 
     @picocli.CommandLine.Option(names = "--listen", paramLabel = "PROTOCOL=HOST:PORT",
-            description = "Run the proxy for clients without OAuth, e.g. smtp=127.0.0.1:1587 (repeatable). "
+            description = "Run the proxy for clients without OAuth, e.g. smtp=127.0.0.1:1587 or imap=127.0.0.1:1143 (repeatable). "
                     + "Clients log in as the account with its local password (accounts set-local-password).")
     List<String> listen = new ArrayList<>();
 

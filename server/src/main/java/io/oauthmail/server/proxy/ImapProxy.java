@@ -1,0 +1,153 @@
+package io.oauthmail.server.proxy;
+
+import io.oauthmail.account.Account;
+import io.oauthmail.provider.MailServer;
+import io.oauthmail.token.TokenManager;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * A local IMAP server for programs that cannot speak OAuth: they log in with {@code LOGIN} or
+ * {@code AUTHENTICATE PLAIN}, the account's name and its local password; the proxy then logs in to the real
+ * server with a fresh token and relays the bytes both ways, IDLE and long sessions included. Nothing goes
+ * upstream before the local login succeeded; failed logins are slowed and limited.
+ */
+public final class ImapProxy implements AutoCloseable {
+
+    private static final int MAX_FAILED_LOGINS = 3;
+    private static final String CAPABILITIES = "IMAP4rev1 AUTH=PLAIN SASL-IR ID";
+
+    private final ProxyListener listener;
+    private final Map<String, Account> accounts;
+    private final LocalPasswords passwords;
+    private final Upstream upstream;
+
+    private ImapProxy(InetSocketAddress address, Map<String, Account> accounts, LocalPasswords passwords,
+            TokenManager tokens, int maxConnections) throws IOException {
+        this.accounts = Map.copyOf(accounts);
+        this.passwords = passwords;
+        this.upstream = new Upstream(tokens);
+        this.listener = ProxyListener.start(address, maxConnections, "oauthmail-imap-proxy",
+                "* BYE [UNAVAILABLE] too many connections, try again later", this::session);
+    }
+
+    public static ImapProxy start(InetSocketAddress address, Map<String, Account> accounts, LocalPasswords passwords,
+            TokenManager tokens, int maxConnections) throws IOException {
+        return new ImapProxy(address, accounts, passwords, tokens, maxConnections);
+    }
+
+    public int port() {
+        return listener.port();
+    }
+
+    public int upstreamLogins() {
+        return upstream.logins();
+    }
+
+    private void session(Socket client) throws IOException {
+        client.setSoTimeout(5 * 60_000);
+        InputStream in = client.getInputStream();
+        OutputStream out = client.getOutputStream();
+        Lines.write(out, "* OK [CAPABILITY " + CAPABILITIES + "] oauthmail IMAP proxy ready");
+        int failed = 0;
+        String line;
+        while ((line = Lines.read(in)) != null) {
+            String[] parts = line.split(" ", 3);
+            if (parts.length < 2) {
+                Lines.write(out, "* BAD expected a tag and a command");
+                continue;
+            }
+            String tag = parts[0];
+            String rest = parts.length > 2 ? parts[2] : "";
+            String[] credentials = null;
+            switch (parts[1].toUpperCase(Locale.ROOT)) {
+                case "CAPABILITY" -> {
+                    Lines.write(out, "* CAPABILITY " + CAPABILITIES);
+                    Lines.write(out, tag + " OK CAPABILITY completed");
+                }
+                case "NOOP" -> Lines.write(out, tag + " OK NOOP completed");
+                case "ID" -> {
+                    Lines.write(out, "* ID NIL");
+                    Lines.write(out, tag + " OK ID completed");
+                }
+                case "LOGOUT" -> {
+                    Lines.write(out, "* BYE oauthmail IMAP proxy closing");
+                    Lines.write(out, tag + " OK LOGOUT completed");
+                    return;
+                }
+                case "LOGIN" -> {
+                    List<String> arguments = ImapArguments.read(rest, in, out);
+                    credentials = arguments.size() == 2 ? arguments.toArray(String[]::new) : new String[] {"", ""};
+                }
+                case "AUTHENTICATE" -> credentials = plain(rest, in, out);
+                case "STARTTLS" -> Lines.write(out, tag + " BAD STARTTLS is not offered yet: the proxy listens on loopback only");
+                default -> Lines.write(out, tag + " BAD log in first (LOGIN or AUTHENTICATE PLAIN)");
+            }
+            if (credentials == null) {
+                continue;
+            }
+            Account account = accounts.get(credentials[0]);
+            if (account != null && passwords.verify(account.name(), credentials[1].toCharArray())) {
+                relay(client, tag, account);
+                return;
+            }
+            failed++;
+            Upstream.pause(1000L * failed);
+            Lines.write(out, tag + " NO [AUTHENTICATIONFAILED] authentication failed");
+            if (failed >= MAX_FAILED_LOGINS) {
+                Lines.write(out, "* BYE too many failed logins");
+                return;
+            }
+        }
+    }
+
+    /** {@code AUTHENTICATE PLAIN [initial-response]}: {user, password}, or a failed pair. */
+    private static String[] plain(String rest, InputStream in, OutputStream out) throws IOException {
+        String[] parts = rest.trim().split(" +");
+        if (!parts[0].equalsIgnoreCase("PLAIN")) {
+            return new String[] {"", ""};
+        }
+        String response = parts.length > 1 ? parts[1] : null;
+        if (response == null) {
+            Lines.write(out, "+ ");
+            response = Lines.read(in);
+        }
+        String decoded = response == null ? null : SmtpProxy.decode(response);
+        String[] fields = decoded == null ? new String[0] : decoded.split("\0", -1);
+        return fields.length == 3 ? new String[] {fields[1], fields[2]} : new String[] {"", ""};
+    }
+
+    private void relay(Socket client, String tag, Account account) throws IOException {
+        MailServer server = account.provider().imap();
+        Socket connection;
+        try {
+            if (server == null) {
+                throw new IOException("no IMAP server is configured for " + account.name());
+            }
+            connection = upstream.login(account, (token, tls) -> UpstreamImap.login(account, server, token, tls, 30_000));
+        } catch (TokenRefused e) {
+            Lines.write(client.getOutputStream(), tag + " NO [UNAVAILABLE] the server refused " + account.name() + "'s token: "
+                    + e.getMessage());
+            return;
+        } catch (IOException | RuntimeException e) {
+            Lines.write(client.getOutputStream(), tag + " NO [UNAVAILABLE] cannot reach the IMAP server for now: " + e.getMessage());
+            return;
+        }
+        client.setSoTimeout(0);
+        Lines.write(client.getOutputStream(), tag + " OK LOGIN completed");
+        try (connection) {
+            Relay.both(client, connection, listener.threads());
+        }
+    }
+
+    @Override
+    public void close() {
+        listener.close();
+    }
+}
