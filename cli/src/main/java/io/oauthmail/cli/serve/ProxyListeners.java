@@ -6,6 +6,7 @@ import io.oauthmail.cli.CliContext;
 import io.oauthmail.cli.accounts.LocalPasswordsFile;
 import io.oauthmail.server.proxy.ImapProxy;
 import io.oauthmail.server.proxy.LocalPasswords;
+import io.oauthmail.server.proxy.Pop3Proxy;
 import io.oauthmail.server.proxy.SmtpProxy;
 import io.oauthmail.token.TokenManager;
 import java.io.IOException;
@@ -28,9 +29,8 @@ final class ProxyListeners {
             throw new OAuthMailException("--listen takes PROTOCOL=HOST:PORT, e.g. smtp=127.0.0.1:1587, not '" + spec + "'", null);
         }
         String protocol = spec.substring(0, eq);
-        if (!protocol.equals("smtp") && !protocol.equals("imap")) {
-            throw new OAuthMailException("the " + protocol + " proxy is not available yet (smtp and imap are)",
-                    "use oauthmail token as the password command of your client (passwordeval, PassCmd) meanwhile");
+        if (!protocol.equals("smtp") && !protocol.equals("imap") && !protocol.equals("pop")) {
+            throw new OAuthMailException("unknown proxy protocol '" + protocol + "'", "use smtp, imap or pop");
         }
         Map<String, Account> byName = new HashMap<>();
         accounts.forEach(account -> byName.put(account.name(), account));
@@ -38,8 +38,11 @@ final class ProxyListeners {
             InetSocketAddress address = new InetSocketAddress(InetAddress.getByName(spec.substring(eq + 1, colon)),
                     Integer.parseInt(spec.substring(colon + 1)));
             LocalPasswords passwords = new LocalPasswords(LocalPasswordsFile.of(context));
-            return protocol.equals("smtp") ? SmtpProxy.start(address, byName, passwords, tokens, 200)
-                    : ImapProxy.start(address, byName, passwords, tokens, 200);
+            return switch (protocol) {
+                case "smtp" -> SmtpProxy.start(address, byName, passwords, tokens, 200);
+                case "imap" -> ImapProxy.start(address, byName, passwords, tokens, 200);
+                default -> Pop3Proxy.start(address, byName, passwords, tokens, 200);
+            };
         } catch (NumberFormatException e) {
             throw new OAuthMailException("not a port in --listen " + spec, null);
         } catch (IOException e) {

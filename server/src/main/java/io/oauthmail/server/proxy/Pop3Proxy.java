@@ -1,0 +1,141 @@
+package io.oauthmail.server.proxy;
+
+import io.oauthmail.account.Account;
+import io.oauthmail.provider.MailServer;
+import io.oauthmail.token.TokenManager;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * A local POP3 server for programs that cannot speak OAuth: {@code USER}/{@code PASS} or {@code AUTH PLAIN}
+ * with the account's name and local password, then AUTH XOAUTH2 upstream and a byte relay. Nothing goes
+ * upstream before the local login succeeded; failed logins are slowed and limited.
+ */
+public final class Pop3Proxy implements AutoCloseable {
+
+    private static final int MAX_FAILED_LOGINS = 3;
+
+    private final ProxyListener listener;
+    private final Map<String, Account> accounts;
+    private final LocalPasswords passwords;
+    private final Upstream upstream;
+
+    private Pop3Proxy(InetSocketAddress address, Map<String, Account> accounts, LocalPasswords passwords,
+            TokenManager tokens, int maxConnections) throws IOException {
+        this.accounts = Map.copyOf(accounts);
+        this.passwords = passwords;
+        this.upstream = new Upstream(tokens);
+        this.listener = ProxyListener.start(address, maxConnections, "oauthmail-pop3-proxy",
+                "-ERR [SYS/TEMP] too many connections, try again later", this::session);
+    }
+
+    public static Pop3Proxy start(InetSocketAddress address, Map<String, Account> accounts, LocalPasswords passwords,
+            TokenManager tokens, int maxConnections) throws IOException {
+        return new Pop3Proxy(address, accounts, passwords, tokens, maxConnections);
+    }
+
+    public int port() {
+        return listener.port();
+    }
+
+    public int upstreamLogins() {
+        return upstream.logins();
+    }
+
+    private void session(Socket client) throws IOException {
+        client.setSoTimeout(5 * 60_000);
+        InputStream in = client.getInputStream();
+        OutputStream out = client.getOutputStream();
+        Lines.write(out, "+OK oauthmail POP3 proxy ready");
+        String user = null;
+        int failed = 0;
+        String line;
+        while ((line = Lines.read(in)) != null) {
+            String[] parts = line.split(" ", 2);
+            String argument = parts.length > 1 ? parts[1] : "";
+            String[] credentials = null;
+            switch (parts[0].toUpperCase(Locale.ROOT)) {
+                case "CAPA" -> {
+                    Lines.write(out, "+OK capabilities follow");
+                    Lines.write(out, "USER");
+                    Lines.write(out, "SASL PLAIN");
+                    Lines.write(out, ".");
+                }
+                case "USER" -> {
+                    user = argument;
+                    Lines.write(out, "+OK send PASS");
+                }
+                case "PASS" -> credentials = user == null ? new String[] {"", ""} : new String[] {user, argument};
+                case "AUTH" -> credentials = plain(argument, in, out);
+                case "NOOP" -> Lines.write(out, "+OK");
+                case "QUIT" -> {
+                    Lines.write(out, "+OK bye");
+                    return;
+                }
+                default -> Lines.write(out, "-ERR log in first (USER/PASS or AUTH PLAIN)");
+            }
+            if (credentials == null) {
+                continue;
+            }
+            Account account = accounts.get(credentials[0]);
+            if (account != null && passwords.verify(account.name(), credentials[1].toCharArray())) {
+                relay(client, account);
+                return;
+            }
+            failed++;
+            user = null;
+            Upstream.pause(1000L * failed);
+            Lines.write(out, "-ERR [AUTH] authentication failed");
+            if (failed >= MAX_FAILED_LOGINS) {
+                return;
+            }
+        }
+    }
+
+    private static String[] plain(String argument, InputStream in, OutputStream out) throws IOException {
+        String[] parts = argument.trim().split(" +");
+        if (!parts[0].equalsIgnoreCase("PLAIN")) {
+            return new String[] {"", ""};
+        }
+        String response = parts.length > 1 ? parts[1] : null;
+        if (response == null) {
+            Lines.write(out, "+ ");
+            response = Lines.read(in);
+        }
+        String decoded = response == null ? null : SmtpProxy.decode(response);
+        String[] fields = decoded == null ? new String[0] : decoded.split("\0", -1);
+        return fields.length == 3 ? new String[] {fields[1], fields[2]} : new String[] {"", ""};
+    }
+
+    private void relay(Socket client, Account account) throws IOException {
+        MailServer server = account.provider().pop3();
+        Socket connection;
+        try {
+            if (server == null) {
+                throw new IOException("no POP3 server is configured for " + account.name());
+            }
+            connection = upstream.login(account, (token, tls) -> UpstreamPop3.login(account, server, token, tls, 30_000));
+        } catch (TokenRefused e) {
+            Lines.write(client.getOutputStream(), "-ERR [SYS/TEMP] the server refused " + account.name() + "'s token: " + e.getMessage());
+            return;
+        } catch (IOException | RuntimeException e) {
+            Lines.write(client.getOutputStream(), "-ERR [SYS/TEMP] cannot reach the POP3 server for now: " + e.getMessage());
+            return;
+        }
+        client.setSoTimeout(0);
+        Lines.write(client.getOutputStream(), "+OK logged in");
+        try (connection) {
+            Relay.both(client, connection, listener.threads());
+        }
+    }
+
+    @Override
+    public void close() {
+        listener.close();
+    }
+}
