@@ -85,7 +85,7 @@ public final class ImapProxy implements AutoCloseable {
                     List<String> arguments = ImapArguments.read(rest, in, out);
                     credentials = arguments.size() == 2 ? arguments.toArray(String[]::new) : new String[] {"", ""};
                 }
-                case "AUTHENTICATE" -> credentials = plain(rest, in, out);
+                case "AUTHENTICATE" -> credentials = LocalLogin.plainAfterVerb(rest, in, out);
                 case "STARTTLS" -> Lines.write(out, tag + " BAD STARTTLS is not offered yet: the proxy listens on loopback only");
                 default -> Lines.write(out, tag + " BAD log in first (LOGIN or AUTHENTICATE PLAIN)");
             }
@@ -105,22 +105,6 @@ public final class ImapProxy implements AutoCloseable {
                 return;
             }
         }
-    }
-
-    /** {@code AUTHENTICATE PLAIN [initial-response]}: {user, password}, or a failed pair. */
-    private static String[] plain(String rest, InputStream in, OutputStream out) throws IOException {
-        String[] parts = rest.trim().split(" +");
-        if (!parts[0].equalsIgnoreCase("PLAIN")) {
-            return new String[] {"", ""};
-        }
-        String response = parts.length > 1 ? parts[1] : null;
-        if (response == null) {
-            Lines.write(out, "+ ");
-            response = Lines.read(in);
-        }
-        String decoded = response == null ? null : SmtpProxy.decode(response);
-        String[] fields = decoded == null ? new String[0] : decoded.split("\0", -1);
-        return fields.length == 3 ? new String[] {fields[1], fields[2]} : new String[] {"", ""};
     }
 
     private void relay(Socket client, String tag, Account account) throws IOException {

@@ -71,7 +71,7 @@ public final class Pop3Proxy implements AutoCloseable {
                     Lines.write(out, "+OK send PASS");
                 }
                 case "PASS" -> credentials = user == null ? new String[] {"", ""} : new String[] {user, argument};
-                case "AUTH" -> credentials = plain(argument, in, out);
+                case "AUTH" -> credentials = LocalLogin.plainAfterVerb(argument, in, out);
                 case "NOOP" -> Lines.write(out, "+OK");
                 case "QUIT" -> {
                     Lines.write(out, "+OK bye");
@@ -95,21 +95,6 @@ public final class Pop3Proxy implements AutoCloseable {
                 return;
             }
         }
-    }
-
-    private static String[] plain(String argument, InputStream in, OutputStream out) throws IOException {
-        String[] parts = argument.trim().split(" +");
-        if (!parts[0].equalsIgnoreCase("PLAIN")) {
-            return new String[] {"", ""};
-        }
-        String response = parts.length > 1 ? parts[1] : null;
-        if (response == null) {
-            Lines.write(out, "+ ");
-            response = Lines.read(in);
-        }
-        String decoded = response == null ? null : SmtpProxy.decode(response);
-        String[] fields = decoded == null ? new String[0] : decoded.split("\0", -1);
-        return fields.length == 3 ? new String[] {fields[1], fields[2]} : new String[] {"", ""};
     }
 
     private void relay(Socket client, Account account) throws IOException {

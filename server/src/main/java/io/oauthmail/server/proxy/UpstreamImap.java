@@ -9,11 +9,8 @@ import io.oauthmail.sasl.XOAuth2;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.util.Locale;
-import javax.net.ssl.SSLParameters;
-import javax.net.ssl.SSLSocket;
 import javax.net.ssl.SSLSocketFactory;
 
 /**
@@ -27,21 +24,15 @@ final class UpstreamImap {
 
     static Socket login(Account account, MailServer server, String token, SSLSocketFactory tls, int timeoutMillis)
             throws IOException {
-        Socket socket = new Socket();
+        Socket socket = UpstreamSockets.open(server, tls, timeoutMillis);
         try {
-            socket.connect(new InetSocketAddress(server.host(), server.port()), timeoutMillis);
-            socket.setSoTimeout(timeoutMillis);
-            socket.setTcpNoDelay(true);
-            if (server.tls() == TlsMode.IMPLICIT) {
-                socket = secure(tls, socket, server);
-            }
             String greeting = Lines.read(socket.getInputStream());
             if (greeting == null || !greeting.startsWith("* OK")) {
                 throw new IOException("unexpected greeting: " + greeting);
             }
             if (server.tls() == TlsMode.STARTTLS) {
                 command(socket, "o0", "STARTTLS");
-                socket = secure(tls, socket, server);
+                socket = UpstreamSockets.secure(tls, socket, server);
             }
             String capabilities = command(socket, "o1", "CAPABILITY").toUpperCase(Locale.ROOT);
             String mechanism = account.saslMechanisms().stream().filter(m -> capabilities.contains("AUTH=" + m))
@@ -98,14 +89,5 @@ final class UpstreamImap {
             untagged.append(line).append('\n');
         }
         throw new IOException("the server closed the connection after " + command);
-    }
-
-    private static SSLSocket secure(SSLSocketFactory tls, Socket plain, MailServer server) throws IOException {
-        SSLSocket socket = (SSLSocket) tls.createSocket(plain, server.host(), server.port(), true);
-        SSLParameters parameters = socket.getSSLParameters();
-        parameters.setEndpointIdentificationAlgorithm("HTTPS");
-        socket.setSSLParameters(parameters);
-        socket.startHandshake();
-        return socket;
     }
 }

@@ -8,10 +8,7 @@ import io.oauthmail.sasl.XOAuth2;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.net.InetSocketAddress;
 import java.net.Socket;
-import javax.net.ssl.SSLParameters;
-import javax.net.ssl.SSLSocket;
 import javax.net.ssl.SSLSocketFactory;
 
 /**
@@ -25,19 +22,13 @@ final class UpstreamPop3 {
 
     static Socket login(Account account, MailServer server, String token, SSLSocketFactory tls, int timeoutMillis)
             throws IOException {
-        Socket socket = new Socket();
+        Socket socket = UpstreamSockets.open(server, tls, timeoutMillis);
         try {
-            socket.connect(new InetSocketAddress(server.host(), server.port()), timeoutMillis);
-            socket.setSoTimeout(timeoutMillis);
-            socket.setTcpNoDelay(true);
-            if (server.tls() == TlsMode.IMPLICIT) {
-                socket = secure(tls, socket, server);
-            }
             expectOk(socket.getInputStream(), "greeting");
             if (server.tls() == TlsMode.STARTTLS) {
                 Lines.write(socket.getOutputStream(), "STLS");
                 expectOk(socket.getInputStream(), "STLS");
-                socket = secure(tls, socket, server);
+                socket = UpstreamSockets.secure(tls, socket, server);
             }
             String response = XOAuth2.base64(account.mailUser(), token);
             InputStream in = socket.getInputStream();
@@ -71,14 +62,5 @@ final class UpstreamPop3 {
         if (line == null || !line.startsWith("+OK")) {
             throw new IOException("unexpected " + what + " reply: " + line);
         }
-    }
-
-    private static SSLSocket secure(SSLSocketFactory tls, Socket plain, MailServer server) throws IOException {
-        SSLSocket socket = (SSLSocket) tls.createSocket(plain, server.host(), server.port(), true);
-        SSLParameters parameters = socket.getSSLParameters();
-        parameters.setEndpointIdentificationAlgorithm("HTTPS");
-        socket.setSSLParameters(parameters);
-        socket.startHandshake();
-        return socket;
     }
 }

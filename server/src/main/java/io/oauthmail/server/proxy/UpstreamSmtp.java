@@ -9,11 +9,8 @@ import io.oauthmail.sasl.XOAuth2;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.util.Locale;
-import javax.net.ssl.SSLParameters;
-import javax.net.ssl.SSLSocket;
 import javax.net.ssl.SSLSocketFactory;
 
 /**
@@ -28,14 +25,8 @@ final class UpstreamSmtp {
 
     static Socket login(Account account, MailServer server, String token, SSLSocketFactory tls, int timeoutMillis)
             throws IOException {
-        Socket socket = new Socket();
+        Socket socket = UpstreamSockets.open(server, tls, timeoutMillis);
         try {
-            socket.connect(new InetSocketAddress(server.host(), server.port()), timeoutMillis);
-            socket.setSoTimeout(timeoutMillis);
-            socket.setTcpNoDelay(true);
-            if (server.tls() == TlsMode.IMPLICIT) {
-                socket = secure(tls, socket, server);
-            }
             expect(socket.getInputStream(), 220, "greeting");
             String capabilities = ehlo(socket);
             if (server.tls() == TlsMode.STARTTLS) {
@@ -44,7 +35,7 @@ final class UpstreamSmtp {
                 }
                 Lines.write(socket.getOutputStream(), "STARTTLS");
                 expect(socket.getInputStream(), 220, "STARTTLS");
-                socket = secure(tls, socket, server);
+                socket = UpstreamSockets.secure(tls, socket, server);
                 capabilities = ehlo(socket);
             }
             authenticate(account, server, token, socket, capabilities);
@@ -77,15 +68,6 @@ final class UpstreamSmtp {
             finalLine(in);
         }
         throw new TokenRefused(diagnosis);
-    }
-
-    private static SSLSocket secure(SSLSocketFactory tls, Socket plain, MailServer server) throws IOException {
-        SSLSocket socket = (SSLSocket) tls.createSocket(plain, server.host(), server.port(), true);
-        SSLParameters parameters = socket.getSSLParameters();
-        parameters.setEndpointIdentificationAlgorithm("HTTPS"); // check the certificate names this host
-        socket.setSSLParameters(parameters);
-        socket.startHandshake();
-        return socket;
     }
 
     private static String ehlo(Socket socket) throws IOException {
