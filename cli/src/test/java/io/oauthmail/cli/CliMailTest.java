@@ -203,18 +203,69 @@ class CliMailTest {
         java.nio.file.Files.delete(big);
     }
 
-    @Test
-    void statusAsksTheRunningDaemonAndSaysWhenThereIsNone() throws Exception {
+    /** A daemon for alice and bob, in-process, on this home's control socket. */
+    private static io.oauthmail.server.Daemon startDaemon(io.oauthmail.token.TokenManager tokens) throws Exception {
         io.oauthmail.config.OAuthMailPaths paths = io.oauthmail.config.OAuthMailPaths.fromEnvironment(env, null);
         io.oauthmail.config.Config config = io.oauthmail.config.ConfigReader.read(paths);
         java.util.List<io.oauthmail.account.Account> accounts = new java.util.ArrayList<>();
         for (String user : new String[] {"alice@sandbox.test", "bob@sandbox.test"}) {
             accounts.add(io.oauthmail.config.AccountResolver.withSecret(config.account(user).orElseThrow()));
         }
-        io.oauthmail.token.TokenManager tokens = new io.oauthmail.token.TokenManager(
-                io.oauthmail.store.EncryptedFileStore.openWithKeyFile(paths.tokenDir()), java.time.Clock.systemUTC());
-        try (io.oauthmail.server.Daemon daemon = io.oauthmail.server.Daemon.start(accounts, tokens, Map.of(),
-                io.oauthmail.server.Daemon.socketIn(paths.stateDir()))) {
+        return io.oauthmail.server.Daemon.start(accounts, tokens, Map.of(), io.oauthmail.server.Daemon.socketIn(paths.stateDir()));
+    }
+
+    private static io.oauthmail.token.TokenManager tokenManager() {
+        return new io.oauthmail.token.TokenManager(io.oauthmail.store.EncryptedFileStore.openWithKeyFile(home.resolve("tokens")),
+                java.time.Clock.systemUTC());
+    }
+
+    @Test
+    void tokenAsksTheRunningDaemonFirstFromJavaAndFromTheLauncherWithoutAJvm() throws Exception {
+        io.oauthmail.token.TokenManager tokens = tokenManager();
+        try (io.oauthmail.server.Daemon daemon = startDaemon(tokens)) {
+            String expected = tokens.accessToken(io.oauthmail.config.AccountResolver.withoutSecret(
+                    io.oauthmail.config.ConfigReader.read(io.oauthmail.config.OAuthMailPaths.fromEnvironment(env, null))
+                            .account("alice@sandbox.test").orElseThrow()));
+            // A wrong passphrase would make the store refuse: only the daemon can answer this.
+            Map<String, String> wrongKey = new java.util.HashMap<>(env);
+            wrongKey.put("OAUTHMAIL_PASSPHRASE", "not the key");
+            java.io.ByteArrayOutputStream printed = new java.io.ByteArrayOutputStream();
+            java.io.PrintStream out = new java.io.PrintStream(printed, true, java.nio.charset.StandardCharsets.UTF_8);
+            assertThat(io.oauthmail.cli.token.TokenFastPath.tryRun(new String[] {"token", "alice@sandbox.test"}, out, wrongKey)).isTrue();
+            assertThat(printed.toString(java.nio.charset.StandardCharsets.UTF_8).strip()).isEqualTo(expected);
+            printed.reset();
+            assertThat(io.oauthmail.cli.token.TokenFastPath.tryRun(
+                    new String[] {"token", "alice@sandbox.test", "--format", "xoauth2"}, out, wrongKey)).isTrue();
+            assertThat(printed.toString(java.nio.charset.StandardCharsets.UTF_8).strip())
+                    .isEqualTo("user=alice@sandbox.test\u0001auth=Bearer " + expected + "\u0001\u0001");
+
+            // The launcher's path: a PATH with curl and no java, so an unanswered request could not fall back quietly.
+            Path bin = java.nio.file.Files.createDirectories(home.resolve("bin-curl-only"));
+            Path curl = Path.of("/usr/bin/curl");
+            org.junit.jupiter.api.Assumptions.assumeTrue(java.nio.file.Files.isExecutable(curl), "curl is not installed");
+            java.nio.file.Files.deleteIfExists(bin.resolve("curl"));
+            java.nio.file.Files.createSymbolicLink(bin.resolve("curl"), curl);
+            Path launcher = Path.of("..", "oauthmail").toAbsolutePath().normalize();
+            ProcessBuilder builder = new ProcessBuilder("/bin/sh", launcher.toString(), "token", "alice@sandbox.test");
+            builder.environment().clear();
+            builder.environment().putAll(Map.of("OAUTHMAIL_HOME", home.toString(), "PATH", bin.toString()));
+            Process process = builder.start();
+            String stdout = new String(process.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            String stderr = new String(process.getErrorStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            assertThat(process.waitFor()).as(stderr).isZero();
+            assertThat(stdout).isEqualTo(expected + "\n");
+            // An account the daemon does not serve goes on to Java, which this PATH does not have.
+            builder.command("/bin/sh", launcher.toString(), "token", "nobody@sandbox.test");
+            Process fallback = builder.start();
+            assertThat(fallback.waitFor()).isEqualTo(127);
+            assertThat(new String(fallback.getErrorStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8))
+                    .contains("no Java found");
+        }
+    }
+
+    @Test
+    void statusAsksTheRunningDaemonAndSaysWhenThereIsNone() throws Exception {
+        try (io.oauthmail.server.Daemon daemon = startDaemon(tokenManager())) {
             Run status = null;
             for (int i = 0; i < 100; i++) { // the first refresh pass runs in the background
                 status = run("status");

@@ -2,17 +2,21 @@ package io.oauthmail.server;
 
 import io.oauthmail.account.Account;
 import io.oauthmail.token.TokenManager;
+import io.oauthmail.token.TokenSet;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.stream.Collectors;
 
 /**
  * {@code oauthmail serve}: the refresher keeping every account fresh, the notifier running the user's hooks,
- * and the control socket answering {@code oauthmail status}. (The IMAP/POP3/SMTP proxy joins it next.)
+ * and the control socket answering {@code oauthmail status} and {@code oauthmail token}. The proxies are
+ * started beside it by the command.
  */
 public final class Daemon implements AutoCloseable {
 
@@ -29,7 +33,20 @@ public final class Daemon implements AutoCloseable {
         Refresher refresher = new Refresher(tokens, Clock.systemUTC(), new Notifier(hooks));
         refresher.start(accounts);
         try {
-            return new Daemon(refresher, ControlServer.start(socket, () -> statusJson(refresher)));
+            Map<String, Account> byName = new HashMap<>();
+            accounts.forEach(account -> byName.put(account.name(), account));
+            return new Daemon(refresher, ControlServer.start(socket, new ControlServer.Answers() {
+                @Override
+                public String status() {
+                    return statusJson(refresher);
+                }
+
+                @Override
+                public Optional<TokenSet> token(String account) {
+                    Account known = byName.get(account);
+                    return known == null ? Optional.empty() : Optional.of(tokens.validTokens(known));
+                }
+            }));
         } catch (IOException | RuntimeException e) {
             refresher.close();
             throw e;

@@ -2,12 +2,18 @@ package io.oauthmail.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.oauthmail.OAuthMailException;
 import io.oauthmail.account.Account;
 import io.oauthmail.provider.Providers;
+import io.oauthmail.token.TokenSet;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Instant;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -17,15 +23,77 @@ class ControlAndNotifierTest {
     Path dir;
 
     @Test
-    void theControlSocketAnswersStatusAndOnlyItsOwnerCanReachIt() throws Exception {
+    void theControlSocketAnswersStatusAndTokensAndOnlyItsOwnerCanReachIt() throws Exception {
         Path socket = dir.resolve("run/serve.sock");
-        try (ControlServer server = ControlServer.start(socket, () -> "{\"account\":\"me\",\"status\":\"ok\"}\n")) {
-            assertThat(ControlServer.query(socket, "STATUS")).startsWith("{\"account\":\"me\",\"status\":\"ok\"}");
-            assertThat(ControlServer.query(socket, "SHUTDOWN")).startsWith("ERR");
+        TokenSet stored = new TokenSet("the-access-token", Instant.parse("2030-01-01T00:00:00Z"), "the-refresh-token",
+                Instant.now(), List.of(), null);
+        ControlServer.Answers answers = new ControlServer.Answers() {
+            @Override
+            public String status() {
+                return "{\"account\":\"me\",\"status\":\"ok\"}";
+            }
+
+            @Override
+            public Optional<TokenSet> token(String account) {
+                return switch (account) {
+                    case "me@example.com" -> Optional.of(stored);
+                    case "revoked@example.com" -> throw new OAuthMailException("revoked@example.com needs to log in again",
+                            "oauthmail login revoked@example.com");
+                    default -> Optional.empty();
+                };
+            }
+        };
+        try (ControlServer server = ControlServer.start(socket, answers)) {
+            ControlClient client = new ControlClient(socket);
+            assertThat(client.status()).startsWith("{\"account\":\"me\",\"status\":\"ok\"}");
+
+            TokenSet token = client.token("me@example.com").orElseThrow();
+            assertThat(token.accessToken()).isEqualTo("the-access-token");
+            assertThat(token.expiresAt()).isEqualTo(stored.expiresAt());
+            assertThat(token.refreshToken()).as("the refresh token never leaves the daemon").isNull();
+            assertThat(client.token("stranger@example.com")).isEmpty();
+            assertThat(client.token("revoked@example.com")).isEmpty();
+
+            ControlClient.Answer revoked = client.get("/token/revoked%40example.com");
+            assertThat(revoked.code()).isEqualTo(503);
+            assertThat(revoked.body()).contains("oauthmail login revoked@example.com");
+            assertThat(client.get("/token/stranger%40example.com").code()).isEqualTo(404);
+            assertThat(client.get("/shutdown").code()).isEqualTo(404);
+            assertThat(client.get("/token/%zz").code()).isEqualTo(400);
+
             assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(socket.getParent()))).isEqualTo("rwx------");
             assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(socket))).isEqualTo("rw-------");
         }
         assertThat(socket).doesNotExist();
+        assertThat(new ControlClient(socket).token("me@example.com")).as("no daemon: the store answers").isEmpty();
+    }
+
+    @Test
+    void curlFetchesATokenOverTheSocketAsTheLauncherDoes() throws Exception {
+        Assumptions.assumeTrue(new ProcessBuilder("curl", "--version").start().waitFor() == 0, "curl is not installed");
+        Path socket = dir.resolve("run/serve.sock");
+        TokenSet stored = new TokenSet("the-access-token", Instant.now().plusSeconds(3600), null, null, List.of(), null);
+        try (ControlServer server = ControlServer.start(socket, new ControlServer.Answers() {
+            @Override
+            public String status() {
+                return "";
+            }
+
+            @Override
+            public Optional<TokenSet> token(String account) {
+                return account.equals("me@example.com") ? Optional.of(stored) : Optional.empty();
+            }
+        })) {
+            assertThat(curl(socket, "me@example.com")).isEqualTo("0:the-access-token\n");
+            assertThat(curl(socket, "other@example.com")).as("-f: an HTTP error prints nothing").isEqualTo("22:");
+        }
+    }
+
+    private static String curl(Path socket, String account) throws Exception {
+        Process curl = new ProcessBuilder("curl", "-sf", "--max-time", "5", "--unix-socket", socket.toString(),
+                "http://localhost/token/" + account).redirectErrorStream(true).start();
+        String out = new String(curl.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        return curl.waitFor() + ":" + out;
     }
 
     @Test

@@ -4,7 +4,7 @@ import io.oauthmail.OAuthMailException;
 import io.oauthmail.cli.CliContext;
 import io.oauthmail.cli.ExitCodes;
 import io.oauthmail.cli.OAuthMailCli;
-import io.oauthmail.server.ControlServer;
+import io.oauthmail.server.ControlClient;
 import io.oauthmail.server.Daemon;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -30,7 +30,7 @@ public final class StatusCommand implements Callable<Integer> {
         Path socket = Daemon.socketIn(context.paths().stateDir());
         String answer;
         try {
-            answer = ControlServer.query(socket, "STATUS");
+            answer = new ControlClient(socket).status();
         } catch (IOException e) {
             throw new OAuthMailException("oauthmail serve is not running (no answer at " + socket + ")",
                     "start it: oauthmail serve   (or see oauthmail accounts for what is stored)");

@@ -7,6 +7,8 @@ import io.oauthmail.config.AccountSettings;
 import io.oauthmail.config.Config;
 import io.oauthmail.config.ConfigReader;
 import io.oauthmail.config.OAuthMailPaths;
+import io.oauthmail.server.ControlClient;
+import io.oauthmail.server.Daemon;
 import io.oauthmail.store.EncryptedFileStore;
 import io.oauthmail.token.TokenManager;
 import io.oauthmail.token.TokenSet;
@@ -19,10 +21,11 @@ import java.util.Optional;
 
 /**
  * The lean start-up path of the one command mail clients run on every login: {@code oauthmail token ACCOUNT
- * [--format F] [--base64]} with a cached token that is still valid. No lambdas here, see {@link io.oauthmail.cli.Main}. Measured: picocli's reflection over the
+ * [--format F] [--base64]} with a token from a running {@code oauthmail serve}, or a cached token that is
+ * still valid. No lambdas here, see {@link io.oauthmail.cli.Main}. Measured: picocli's reflection over the
  * command's annotations was some 100 ms of a ~350 ms run; this case needs none of it. Only that exact form
  * and only that outcome are handled here: anything else (another option, no cached token, a refresh, an
- * error, a passphrase-protected store) returns empty and the full command runs, with picocli and all the
+ * error, a passphrase-protected store without a daemon) returns empty and the full command runs, with picocli and all the
  * messages. Passphrase stores are left to the full path because the key derivation dominates there anyway.
  */
 public final class TokenFastPath {
@@ -32,8 +35,7 @@ public final class TokenFastPath {
 
     /** Prints the token and returns true, or returns false having printed nothing. */
     public static boolean tryRun(String[] args, PrintStream out, Map<String, String> env) {
-        if (args.length < 2 || !args[0].equals("token") || args[1].startsWith("-")
-                || env.get("OAUTHMAIL_PASSPHRASE") != null) {
+        if (args.length < 2 || !args[0].equals("token") || args[1].startsWith("-")) {
             return false;
         }
         String format = "token";
@@ -49,6 +51,14 @@ public final class TokenFastPath {
         }
         try {
             OAuthMailPaths paths = OAuthMailPaths.fromEnvironment(env, null);
+            // A running daemon first: it holds the key (no passphrase asked again) and keeps the token fresh.
+            Optional<TokenSet> fromDaemon = new ControlClient(Daemon.socketIn(paths.stateDir())).token(args[1]);
+            if (fromDaemon.isPresent()) {
+                return print(paths, args[1], fromDaemon.get(), format, base64, out);
+            }
+            if (env.get("OAUTHMAIL_PASSPHRASE") != null) {
+                return false;
+            }
             if (format.equals("token") && !base64) {
                 // The token alone (passwordeval, PassCmd) needs no account settings: skip the TOML parser when a
                 // line scan shows the account is declared and the store is the default one.
@@ -80,5 +90,21 @@ public final class TokenFastPath {
         } catch (OAuthMailException | IllegalArgumentException | IOException e) {
             return false; // the full command reports it properly
         }
+    }
+
+    /** Prints the daemon's token in the asked format; the bare token needs no account settings at all. */
+    private static boolean print(OAuthMailPaths paths, String name, TokenSet tokens, String format, boolean base64,
+            PrintStream out) throws IOException {
+        if (format.equals("token") && !base64) {
+            out.println(tokens.accessToken());
+        } else {
+            Optional<AccountSettings> settings = ConfigReader.read(paths).account(name);
+            if (settings.isEmpty()) {
+                return false;
+            }
+            out.println(TokenOutput.format(AccountResolver.withoutSecret(settings.get()), tokens, format, base64, Instant.now()));
+        }
+        out.flush();
+        return !out.checkError();
     }
 }
