@@ -33,6 +33,7 @@ public final class Refresher implements AutoCloseable {
 
     private static final Duration WATCHDOG = Duration.ofSeconds(30);
     private static final Duration MAX_RETRY = Duration.ofMinutes(10);
+    private static final Duration UNUSED_WARNING = Duration.ofDays(80);
 
     private final TokenManager tokens;
     private final Clock clock;
@@ -122,9 +123,38 @@ public final class Refresher implements AutoCloseable {
         }
         Instant retryAt = now.plus(pause);
         AccountState old = states.get(account.name());
-        states.put(account.name(), new AccountState(account.name(), "retrying", old == null ? null : old.expiresAt(), retryAt, message));
+        String unused = unusedWarning(account, now);
+        states.put(account.name(), new AccountState(account.name(), "retrying", old == null ? null : old.expiresAt(), retryAt,
+                unused == null ? message : message + "; " + unused));
         events.error(account, message, retryAt);
+        if (unused != null) {
+            events.warning(account, unused);
+        }
         plan(account, pause);
+    }
+
+    /**
+     * Microsoft drops a refresh token unused for 90 days. While refreshes succeed that never happens (each one
+     * uses it, and the rotated token is stored with its issue time); when they keep failing, the stored issue
+     * time is the last successful use, so from day 80 the user is told before the grant is gone.
+     */
+    private String unusedWarning(Account account, Instant now) {
+        if (!account.provider().has(Quirk.REFRESH_TOKEN_DIES_AFTER_90_DAYS_UNUSED)) {
+            return null;
+        }
+        Instant lastUse;
+        try {
+            lastUse = tokens.peek(account).map(TokenSet::refreshTokenIssuedAt).orElse(null);
+        } catch (RuntimeException e) {
+            return null; // the store's own problem is already the error being reported
+        }
+        if (lastUse == null || Duration.between(lastUse, now).compareTo(UNUSED_WARNING) < 0) {
+            return null;
+        }
+        long days = Duration.between(lastUse, now).toDays();
+        return "the refresh token was last used " + days + " days ago and Microsoft drops it after 90 days unused"
+                + " (about " + Math.max(0, 90 - days) + " days left): fix what makes the refresh fail, or run "
+                + account.loginCommand();
     }
 
     /** Into the margin, less a random part of up to a tenth of the token's remaining life (spreads the load). */

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.oauthmail.account.Account;
 import io.oauthmail.provider.OAuthEndpoints;
+import io.oauthmail.provider.Provider;
+import io.oauthmail.provider.Quirk;
 import io.oauthmail.sandbox.Sandbox;
 import io.oauthmail.store.EncryptedFileStore;
 import io.oauthmail.testing.SandboxAccounts;
@@ -107,6 +109,34 @@ class RefresherTest {
                     org.assertj.core.groups.Tuple.tuple("carol", "retrying"));
             assertThat(states.get(0).nextRefresh()).isBefore(states.get(0).expiresAt());
             assertThat(states.toString()).doesNotContain(store.load(alice.name()).orElseThrow().accessToken());
+        }
+    }
+
+    @Test
+    void aMicrosoftRefreshTokenThatKeepsFailingIsWarnedAboutBeforeItsNinetyDaysUnused() throws Exception {
+        EncryptedFileStore store = EncryptedFileStore.openWithKeyFile(dir);
+        Account alice = SandboxAccounts.account(sandbox, "alice@sandbox.test");
+        java.util.Set<Quirk> microsoftLike = java.util.Set.of(Quirk.REFRESH_TOKEN_DIES_AFTER_90_DAYS_UNUSED);
+        Provider unreachable = alice.provider().withEndpoints(new OAuthEndpoints(alice.provider().endpoints().authorization(),
+                URI.create("http://127.0.0.1:1/token"), null, null, null));
+        Provider microsoft = new Provider("microsoft", unreachable.endpoints(), unreachable.scopes(), null, null, null, microsoftLike);
+        Account dave = new Account("dave", "dave@sandbox.test", microsoft, Sandbox.CLIENT_ID, null, null, null);
+        Account erin = new Account("erin", "erin@sandbox.test", microsoft, Sandbox.CLIENT_ID, null, null, null);
+        Account frank = new Account("frank", "frank@sandbox.test", unreachable, Sandbox.CLIENT_ID, null, null, null);
+        Instant longAgo = Instant.now().minus(Duration.ofDays(84));
+        store.save("dave", new TokenSet("old", Instant.now().minusSeconds(1), "refresh", longAgo, List.of(), null));
+        store.save("erin", new TokenSet("old", Instant.now().minusSeconds(1), "refresh", Instant.now().minus(Duration.ofDays(10)),
+                List.of(), null));
+        store.save("frank", new TokenSet("old", Instant.now().minusSeconds(1), "refresh", longAgo, List.of(), null));
+        TokenManager tokens = new TokenManager(store, Clock.systemUTC(), Duration.ofSeconds(3), Duration.ofSeconds(5),
+                RetryPolicy.NONE, Sleeper.SYSTEM);
+        try (Refresher refresher = new Refresher(tokens, Clock.systemUTC(), recorder)) {
+            refresher.start(List.of(dave, erin, frank));
+            await(() -> events.stream().filter(e -> e.startsWith("error ")).count() == 3, "all three fail to refresh");
+            assertThat(events).contains("warning dave").doesNotContain("warning erin", "warning frank");
+            AccountState state = refresher.states().get(0);
+            assertThat(state.message()).contains("last used 84 days ago").contains("about 6 days left")
+                    .contains("oauthmail login dave");
         }
     }
 
