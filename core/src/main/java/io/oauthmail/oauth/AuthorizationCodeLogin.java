@@ -83,7 +83,7 @@ final class AuthorizationCodeLogin {
         }
         TokenSet tokens = new TokenEndpoint(account, clock, Duration.ofSeconds(30)).exchange(
                 new AuthorizationCodeGrant(new AuthorizationCode(code), redirectUri, verifier));
-        return new Authorization(tokens, emailFrom(tokens.idToken()));
+        return EmailLookup.authorization(account, tokens);
     }
 
     /**

@@ -84,7 +84,7 @@ public final class DeviceFlow {
             sleep(interval);
             TokenEndpoint.Answer answer = tokenEndpoint.send(tokenEndpoint.tokenRequest(grant, null));
             if (answer.tokens() != null) {
-                return new Authorization(answer.tokens(), AuthorizationCodeLogin.emailFrom(answer.tokens().idToken()));
+                return EmailLookup.authorization(account, answer.tokens());
             }
             switch (String.valueOf(answer.error().getCode())) {
                 case "authorization_pending":
