@@ -20,9 +20,9 @@ final class EmbeddedH2 {
 
     /**
      * AUTO_SERVER: the first process to open the file serves it to the others, so the CLI and the daemon can
-     * share it (plain embedded mode refuses a second process). H2 listens on all interfaces for that, and
-     * asks for a random key kept beside the file and for the password, which is therefore derived from the
-     * store key rather than left empty.
+     * share it (plain embedded mode refuses a second process). H2 asks for a random key kept beside the file
+     * and for the password, which is therefore derived from the store key rather than left empty. Its server
+     * would listen on every interface: see {@link #loopbackOnly()}.
      * WRITE_DELAY=0: each commit is written to the file before it returns (H2 otherwise writes up to half a
      * second later), so a saved refresh token survives the process.
      * DB_CLOSE_DELAY: the store borrows a connection per call; keeping the database open for a few seconds
@@ -33,11 +33,23 @@ final class EmbeddedH2 {
         if (file.contains(";")) {
             throw new IllegalArgumentException("an H2 database path cannot contain ';': " + file);
         }
+        loopbackOnly();
         JdbcDataSource h2 = new JdbcDataSource();
         h2.setURL("jdbc:h2:file:" + file + ";AUTO_SERVER=TRUE;WRITE_DELAY=0;DB_CLOSE_DELAY=10");
         h2.setUser("oauthmail");
         h2.setPassword(password(key));
         return h2;
+    }
+
+    /**
+     * The processes sharing the file are on this host, so H2's AUTO_SERVER has no business on the network.
+     * H2 reads its bind address from a JVM-wide property once, when its first class loads; it is set only if
+     * the application has not chosen one itself (an application running its own H2 server keeps its choice).
+     */
+    static void loopbackOnly() {
+        if (System.getProperty("h2.bindAddress") == null) {
+            System.setProperty("h2.bindAddress", "127.0.0.1");
+        }
     }
 
     static String password(byte[] key) {

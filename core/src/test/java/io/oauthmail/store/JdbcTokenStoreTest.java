@@ -56,6 +56,29 @@ class JdbcTokenStoreTest extends JdbcTokenStoreContract {
     }
 
     @Test
+    void theSharedDatabaseServerListensOnLoopbackOnly() throws Exception {
+        JdbcTokenStore.openH2(file, KEY).save("me", tokens);
+        // H2 announces where its AUTO_SERVER listens in the lock file: server=ADDRESS:PORT
+        java.util.Properties lock = new java.util.Properties();
+        try (var in = Files.newInputStream(file.resolveSibling("tokens.lock.db"))) {
+            lock.load(in);
+        }
+        String server = lock.getProperty("server");
+        assertThat(server).matches("(127\\.0\\.0\\.1|localhost):\\d+");
+        int port = Integer.parseInt(server.substring(server.indexOf(':') + 1));
+        for (java.net.NetworkInterface nic : java.util.Collections.list(java.net.NetworkInterface.getNetworkInterfaces())) {
+            for (java.net.InetAddress address : java.util.Collections.list(nic.getInetAddresses())) {
+                if (!address.isLoopbackAddress() && address instanceof java.net.Inet4Address) {
+                    try (java.net.Socket socket = new java.net.Socket()) {
+                        assertThatThrownBy(() -> socket.connect(new java.net.InetSocketAddress(address, port), 2000))
+                                .as("H2's server reachable at " + address).isInstanceOf(java.io.IOException.class);
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
     void theEmbeddedDatabaseDoesNotOpenWithAnotherKey() {
         JdbcTokenStore.openH2(file, KEY).save("me", tokens);
         assertThatThrownBy(() -> JdbcTokenStore.openH2(file, key(8)).load("me"))
