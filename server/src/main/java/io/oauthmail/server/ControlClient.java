@@ -62,10 +62,19 @@ public final class ControlClient {
         }
     }
 
+    /** Asks the daemon to re-read its configuration; returns its answer. @throws IOException if no daemon answers */
+    public Answer reload() throws IOException {
+        return request("POST", "/reload");
+    }
+
     /** One {@code GET} on the control socket. */
     public Answer get(String path) throws IOException {
+        return request("GET", path);
+    }
+
+    private Answer request(String method, String path) throws IOException {
         try (SocketChannel channel = SocketChannel.open(UnixDomainSocketAddress.of(socket))) {
-            channel.write(ByteBuffer.wrap(("GET " + path + " HTTP/1.0\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1)));
+            channel.write(ByteBuffer.wrap((method + " " + path + " HTTP/1.0\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1)));
             ByteArrayOutputStream bytes = new ByteArrayOutputStream();
             ByteBuffer buffer = ByteBuffer.allocate(8192);
             while (channel.read(buffer) >= 0) {

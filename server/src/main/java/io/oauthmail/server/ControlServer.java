@@ -23,8 +23,9 @@ import org.slf4j.LoggerFactory;
 /**
  * The daemon's control socket: a Unix domain socket in an owner-only folder of the state directory, so only
  * the same user can reach it (file permissions, no secret to leak). It speaks a small subset of HTTP/1.0:
- * {@code GET /status} (one JSON object per account, no tokens) and {@code GET /token/ACCOUNT} (the access
- * token, refreshed first if due, with its expiry in an {@code Expires-At} header).
+ * {@code GET /status} (one JSON object per account, no tokens), {@code GET /token/ACCOUNT} (the access
+ * token, refreshed first if due, with its expiry in an {@code Expires-At} header) and {@code POST /reload}
+ * (re-read the configuration).
  *
  * <p>HTTP by hand, on purpose: the JDK's HTTP server cannot listen on a Unix socket, and HTTP is what lets
  * the launcher fetch a token with {@code curl --unix-socket} in a few milliseconds instead of starting a JVM.
@@ -43,6 +44,9 @@ public final class ControlServer implements AutoCloseable {
 
         /** A valid token for the account (refreshed first if due); empty if the daemon does not serve it. */
         Optional<TokenSet> token(String account);
+
+        /** Re-reads the configuration and applies it; returns what was done, for the person who asked. */
+        String reload();
     }
 
     private final Path socket;
@@ -106,10 +110,21 @@ public final class ControlServer implements AutoCloseable {
         if (parts.length != 3 || !parts[2].startsWith("HTTP/1.")) {
             return Reply.text(400, "Bad Request", "expected an HTTP/1.x request line\n");
         }
-        if (!parts[0].equals("GET")) {
-            return Reply.text(405, "Method Not Allowed", "only GET is served\n");
-        }
         String path = parts[1];
+        if (path.equals("/reload")) {
+            if (!parts[0].equals("POST")) {
+                return Reply.text(405, "Method Not Allowed", "reload with POST /reload\n");
+            }
+            try {
+                return Reply.text(200, "OK", answers.reload() + "\n");
+            } catch (OAuthMailException e) {
+                // a broken config file: the running configuration stays, and the person is told why
+                return Reply.text(422, "Unprocessable Entity", e.getMessage() + e.hint().map(hint -> "\n" + hint).orElse("") + "\n");
+            }
+        }
+        if (!parts[0].equals("GET")) {
+            return Reply.text(405, "Method Not Allowed", "only GET is served, and POST /reload\n");
+        }
         if (path.equals("/status")) {
             return new Reply(200, "OK", "application/x-ndjson", null, answers.status() + "\n");
         }

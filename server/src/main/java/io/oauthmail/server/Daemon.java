@@ -20,37 +20,75 @@ import java.util.stream.Collectors;
  */
 public final class Daemon implements AutoCloseable {
 
+    /** What {@code oauthmail reload} and SIGHUP run: re-read the config and apply it; returns what changed. */
+    public interface Reload {
+        String run();
+    }
+
+    private final TokenManager tokens;
+    private final Notifier notifier;
     private final Refresher refresher;
     private final ControlServer control;
+    private volatile Map<String, Account> accounts;
 
-    private Daemon(Refresher refresher, ControlServer control) {
+    private Daemon(TokenManager tokens, Notifier notifier, Refresher refresher, List<Account> accounts, Path socket,
+            Reload reload) throws IOException {
+        this.tokens = tokens;
+        this.notifier = notifier;
         this.refresher = refresher;
-        this.control = control;
+        this.accounts = byName(accounts);
+        this.control = ControlServer.start(socket, new ControlServer.Answers() {
+            @Override
+            public String status() {
+                return statusJson(refresher);
+            }
+
+            @Override
+            public Optional<TokenSet> token(String account) {
+                Account known = Daemon.this.accounts.get(account);
+                return known == null ? Optional.empty() : Optional.of(tokens.validTokens(known));
+            }
+
+            @Override
+            public String reload() {
+                return reload.run();
+            }
+        });
     }
 
     public static Daemon start(List<Account> accounts, TokenManager tokens, Map<String, String> hooks, Path socket)
             throws IOException {
-        Refresher refresher = new Refresher(tokens, Clock.systemUTC(), new Notifier(hooks));
+        return start(accounts, tokens, hooks, socket, () -> "this daemon cannot reload its configuration");
+    }
+
+    /** Starts the refresher, the notifier and the control socket; {@code reload} answers {@code oauthmail reload}. */
+    public static Daemon start(List<Account> accounts, TokenManager tokens, Map<String, String> hooks, Path socket,
+            Reload reload) throws IOException {
+        Notifier notifier = new Notifier(hooks);
+        Refresher refresher = new Refresher(tokens, Clock.systemUTC(), notifier);
         refresher.start(accounts);
         try {
-            Map<String, Account> byName = new HashMap<>();
-            accounts.forEach(account -> byName.put(account.name(), account));
-            return new Daemon(refresher, ControlServer.start(socket, new ControlServer.Answers() {
-                @Override
-                public String status() {
-                    return statusJson(refresher);
-                }
-
-                @Override
-                public Optional<TokenSet> token(String account) {
-                    Account known = byName.get(account);
-                    return known == null ? Optional.empty() : Optional.of(tokens.validTokens(known));
-                }
-            }));
+            return new Daemon(tokens, notifier, refresher, accounts, socket, reload);
         } catch (IOException | RuntimeException e) {
             refresher.close();
             throw e;
         }
+    }
+
+    /**
+     * Applies a re-read configuration: the accounts kept fresh and served on the control socket, and the hooks.
+     * Tokens are not touched: the refresher looks at each account again at once and refreshes only what is due.
+     */
+    public void reload(List<Account> newAccounts, Map<String, String> hooks) {
+        notifier.useHooks(hooks);
+        accounts = byName(newAccounts);
+        refresher.start(newAccounts);
+    }
+
+    private static Map<String, Account> byName(List<Account> list) {
+        Map<String, Account> map = new HashMap<>();
+        list.forEach(account -> map.put(account.name(), account));
+        return Map.copyOf(map);
     }
 
     /** Where the control socket lives: in the state folder, so several installations never share one. */

@@ -19,11 +19,16 @@ public final class Notifier implements Events {
 
     private static final Logger LOG = LoggerFactory.getLogger(Notifier.class);
 
-    private final Map<String, String> hooks;
+    private volatile Map<String, String> hooks;
     private final Map<String, String> warned = new ConcurrentHashMap<>();
 
     public Notifier(Map<String, String> hooks) {
         this.hooks = Map.copyOf(hooks);
+    }
+
+    /** The hooks of a reloaded configuration; warnings already sent are not sent again. */
+    public void useHooks(Map<String, String> newHooks) {
+        this.hooks = Map.copyOf(newHooks);
     }
 
     @Override

@@ -46,6 +46,7 @@ public final class Refresher implements AutoCloseable {
     private final Map<String, Integer> failures = new ConcurrentHashMap<>();
     private long lastWall;
     private long lastMono;
+    private boolean watching;
 
     public Refresher(TokenManager tokens, Clock clock, Events events) {
         this.tokens = tokens;
@@ -71,7 +72,10 @@ public final class Refresher implements AutoCloseable {
         }
         lastWall = clock.millis();
         lastMono = System.nanoTime();
-        scheduler.scheduleWithFixedDelay(this::watchClock, WATCHDOG.toSeconds(), WATCHDOG.toSeconds(), TimeUnit.SECONDS);
+        if (!watching) { // a reload starts the accounts again, not a second watchdog
+            watching = true;
+            scheduler.scheduleWithFixedDelay(this::watchClock, WATCHDOG.toSeconds(), WATCHDOG.toSeconds(), TimeUnit.SECONDS);
+        }
     }
 
     public List<AccountState> states() {
@@ -80,6 +84,9 @@ public final class Refresher implements AutoCloseable {
     }
 
     private void plan(Account account, Duration delay) {
+        if (accounts.get(account.name()) != account) {
+            return; // a refresh that ended after a reload dropped or replaced its account
+        }
         ScheduledFuture<?> previous = planned.put(account.name(),
                 scheduler.schedule(() -> refresh(account), Math.max(0, delay.toMillis()), TimeUnit.MILLISECONDS));
         if (previous != null) {

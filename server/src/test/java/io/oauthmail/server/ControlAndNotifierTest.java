@@ -25,6 +25,7 @@ class ControlAndNotifierTest {
     @Test
     void theControlSocketAnswersStatusAndTokensAndOnlyItsOwnerCanReachIt() throws Exception {
         Path socket = dir.resolve("run/serve.sock");
+        java.util.concurrent.atomic.AtomicInteger reloads = new java.util.concurrent.atomic.AtomicInteger();
         TokenSet stored = new TokenSet("the-access-token", Instant.parse("2030-01-01T00:00:00Z"), "the-refresh-token",
                 Instant.now(), List.of(), null);
         ControlServer.Answers answers = new ControlServer.Answers() {
@@ -41,6 +42,14 @@ class ControlAndNotifierTest {
                             "oauthmail login revoked@example.com");
                     default -> Optional.empty();
                 };
+            }
+
+            @Override
+            public String reload() {
+                if (reloads.incrementAndGet() == 2) {
+                    throw new OAuthMailException("config.toml line 3: unknown key 'provder'", "fix the file, then run oauthmail reload");
+                }
+                return "reloaded: 2 accounts";
             }
         };
         try (ControlServer server = ControlServer.start(socket, answers)) {
@@ -60,6 +69,13 @@ class ControlAndNotifierTest {
             assertThat(client.get("/token/stranger%40example.com").code()).isEqualTo(404);
             assertThat(client.get("/shutdown").code()).isEqualTo(404);
             assertThat(client.get("/token/%zz").code()).isEqualTo(400);
+
+            assertThat(client.reload()).isEqualTo(new ControlClient.Answer(200, "reloaded: 2 accounts\n", null));
+            ControlClient.Answer broken = client.reload();
+            assertThat(broken.code()).isEqualTo(422);
+            assertThat(broken.body()).contains("line 3").contains("fix the file");
+            assertThat(client.get("/reload").code()).as("a GET never changes anything").isEqualTo(405);
+            assertThat(reloads).hasValue(2);
 
             assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(socket.getParent()))).isEqualTo("rwx------");
             assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(socket))).isEqualTo("rw-------");
@@ -82,6 +98,11 @@ class ControlAndNotifierTest {
             @Override
             public Optional<TokenSet> token(String account) {
                 return account.equals("me@example.com") ? Optional.of(stored) : Optional.empty();
+            }
+
+            @Override
+            public String reload() {
+                return "";
             }
         })) {
             assertThat(curl(socket, "me@example.com")).isEqualTo("0:the-access-token\n");
