@@ -10,6 +10,7 @@ import io.oauthmail.cli.login.LoginCommand;
 import io.oauthmail.cli.mail.FetchCommand;
 import io.oauthmail.cli.mail.SendCommand;
 import io.oauthmail.cli.mail.TestCommand;
+import io.oauthmail.cli.serve.ReloadCommand;
 import io.oauthmail.cli.serve.ServeCommand;
 import io.oauthmail.cli.serve.StatusCommand;
 import io.oauthmail.cli.login.LogoutCommand;
@@ -84,6 +85,7 @@ public final class OAuthMailCli implements Runnable {
         commands.put("send", SendCommand::new);
         commands.put("serve", ServeCommand::new);
         commands.put("status", StatusCommand::new);
+        commands.put("reload", ReloadCommand::new);
         commands.put("demo", DemoCommand::new);
         commands.put("help", CommandLine.HelpCommand::new);
         return Collections.unmodifiableMap(commands);
