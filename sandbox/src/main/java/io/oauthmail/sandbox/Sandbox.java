@@ -215,6 +215,16 @@ public final class Sandbox implements AutoCloseable {
         return oauth.issueToken(user, scope, lifetime);
     }
 
+    /**
+     * Ends every open IMAPS, POP3S and SMTPS session by dropping its connection, with no BYE: what a client sees
+     * when Gmail ends an IMAP session because the token it logged in with expired (after about an hour). The
+     * sandbox's servers check a token only at login, as Gmail does, so without this hook a session would outlive
+     * its token forever. The submission port is not affected. Returns how many sessions were ended.
+     */
+    public int dropMailSessions() {
+        return imaps.dropSessions() + pop3s.dropSessions() + smtps.dropSessions();
+    }
+
     /** Every message the mail server holds, in every mailbox. */
     public List<MimeMessage> receivedMessages() {
         return List.of(greenMail.getReceivedMessages());

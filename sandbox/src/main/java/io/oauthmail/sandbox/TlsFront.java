@@ -14,6 +14,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLServerSocket;
+import javax.net.ssl.SSLSocket;
 
 /**
  * An implicit-TLS port in front of one of GreenMail's plain loopback ports: it accepts TLS with the sandbox's
@@ -105,6 +106,18 @@ final class TlsFront implements AutoCloseable {
         } catch (IOException ignored) {
             // nothing left to do with a socket that will not close
         }
+    }
+
+    /** Closes every session relayed so far, both ends; the number of client sessions it ended. */
+    int dropSessions() {
+        int clients = 0;
+        for (Socket socket : open) {
+            if (socket instanceof SSLSocket) {
+                clients++;
+            }
+            closeQuietly(socket);
+        }
+        return clients;
     }
 
     @Override

@@ -10,6 +10,7 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.util.List;
 import java.util.Locale;
+import java.time.Duration;
 import java.util.Map;
 
 /**
@@ -23,10 +24,17 @@ public final class ImapProxy implements AutoCloseable {
     private static final int MAX_FAILED_LOGINS = 3;
     private static final String CAPABILITIES = "IMAP4rev1 AUTH=PLAIN SASL-IR ID";
 
+    /**
+     * Silence both ways after the login before the session is ended with a BYE: more than the 30 minutes RFC 9051
+     * (5.4) requires, because IDLE clients re-issue IDLE every 29 minutes and a slow one must not be cut off.
+     */
+    static final Duration IDLE_AFTER_LOGIN = Duration.ofMinutes(31);
+
     private final ProxyListener listener;
     private final Map<String, Account> accounts;
     private final LocalPasswords passwords;
     private final Upstream upstream;
+    private volatile Duration idleAfterLogin = IDLE_AFTER_LOGIN;
 
     private ImapProxy(InetSocketAddress address, Map<String, Account> accounts, LocalPasswords passwords,
             TokenManager tokens, int maxConnections) throws IOException {
@@ -34,7 +42,8 @@ public final class ImapProxy implements AutoCloseable {
         this.passwords = passwords;
         this.upstream = new Upstream(tokens);
         this.listener = ProxyListener.start(address, maxConnections, "oauthmail-imap-proxy",
-                "* BYE [UNAVAILABLE] too many connections, try again later", this::session);
+                "* BYE [UNAVAILABLE] too many connections, try again later",
+                ProxyListener.Session.refusingOverLongLines("* BYE line too long", this::session));
     }
 
     public static ImapProxy start(InetSocketAddress address, Map<String, Account> accounts, LocalPasswords passwords,
@@ -117,17 +126,22 @@ public final class ImapProxy implements AutoCloseable {
             connection = upstream.login(account, (token, tls) -> UpstreamImap.login(account, server, token, tls, 30_000));
         } catch (TokenRefused e) {
             Lines.write(client.getOutputStream(), tag + " NO [UNAVAILABLE] the server refused " + account.name() + "'s token: "
-                    + e.getMessage());
+                    + Upstream.reason(e));
             return;
         } catch (IOException | RuntimeException e) {
-            Lines.write(client.getOutputStream(), tag + " NO [UNAVAILABLE] cannot reach the IMAP server for now: " + e.getMessage());
+            Lines.write(client.getOutputStream(), tag + " NO [UNAVAILABLE] cannot reach the IMAP server for now: " + Upstream.reason(e));
             return;
         }
         client.setSoTimeout(0);
         Lines.write(client.getOutputStream(), tag + " OK LOGIN completed");
         try (connection) {
-            Relay.both(client, connection, listener.threads());
+            Relay.both(client, connection, listener.threads(), new Relay.Rules(new ImapCapabilities(), StreamFilter.NONE, idleAfterLogin));
         }
+    }
+
+    /** For tests: a shorter idle limit than {@link #IDLE_AFTER_LOGIN}, for sessions that log in from now on. */
+    void idleAfterLogin(Duration limit) {
+        this.idleAfterLogin = limit;
     }
 
     @Override

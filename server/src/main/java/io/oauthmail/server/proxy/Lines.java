@@ -14,6 +14,15 @@ final class Lines {
 
     static final int MAX = 4096;
 
+    /** A peer sent a line longer than {@link #MAX}: the session ends, after the protocol's error if it is the client. */
+    static final class TooLong extends IOException {
+        private static final long serialVersionUID = 1L;
+
+        TooLong() {
+            super("line longer than " + MAX + " bytes");
+        }
+    }
+
     private Lines() {
     }
 
@@ -28,7 +37,7 @@ final class Lines {
                 return new String(bytes, 0, end, StandardCharsets.UTF_8);
             }
             if (line.size() >= MAX) {
-                throw new IOException("line longer than " + MAX + " bytes");
+                throw new TooLong();
             }
             line.write(b);
         }

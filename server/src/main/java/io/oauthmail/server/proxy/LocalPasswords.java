@@ -15,7 +15,10 @@ import java.security.SecureRandom;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import javax.crypto.Mac;
 import javax.crypto.SecretKeyFactory;
+import javax.crypto.spec.SecretKeySpec;
 import javax.crypto.spec.PBEKeySpec;
 
 /**
@@ -29,9 +32,21 @@ public final class LocalPasswords {
     private static final int ITERATIONS = 210_000;
 
     private final Path file;
+    /**
+     * Passwords verified before, as an HMAC under a key that lives only in this object: mail clients open
+     * several sessions, each logging in, and 200 logins would otherwise cost 200 slow hashes (seconds of CPU)
+     * for nothing. Guessing stays slow, because a wrong password never matches here. Someone who can read
+     * this process's memory could test guesses at HMAC speed, but could read the access tokens outright.
+     */
+    private final Map<String, byte[]> verified = new ConcurrentHashMap<>();
+    private final Map<String, Object> hashing = new ConcurrentHashMap<>();
+    private final SecretKeySpec macKey;
 
     public LocalPasswords(Path file) {
         this.file = file;
+        byte[] key = new byte[32];
+        new SecureRandom().nextBytes(key);
+        this.macKey = new SecretKeySpec(key, "HmacSHA256");
     }
 
     /** Sets (or replaces) the password of {@code account}. */
@@ -46,9 +61,28 @@ public final class LocalPasswords {
         write(lines);
     }
 
-    /** True if {@code password} is {@code account}'s local password; takes the hash's time either way. */
+    /**
+     * True if {@code password} is {@code account}'s local password. A wrong password always takes the slow hash's
+     * time; a password that was right before is recognised in microseconds. One slow hash at a time per account:
+     * a client opening many sessions at once pays for one, and a guesser cannot use every core.
+     */
     public boolean verify(String account, char[] password) {
         String line = read().get(account);
+        String remembered = account + "\t" + line; // a changed password (new salt and hash) is never matched
+        byte[] mac = line == null ? null : mac(password);
+        synchronized (hashing.computeIfAbsent(account, a -> new Object())) {
+            if (mac != null && MessageDigest.isEqual(mac, verified.get(remembered))) {
+                return true;
+            }
+            if (slowVerify(line, password)) {
+                verified.put(remembered, mac);
+                return true;
+            }
+            return false;
+        }
+    }
+
+    private static boolean slowVerify(String line, char[] password) {
         String[] parts = line == null ? new String[] {String.valueOf(ITERATIONS), b64(new byte[16]), b64(new byte[32])}
                 : line.split("\t");
         byte[] expected = Base64.getDecoder().decode(parts[2]);
@@ -103,6 +137,16 @@ public final class LocalPasswords {
             throw new IllegalStateException("PBKDF2 is not available in this JVM", e);
         } finally {
             spec.clearPassword();
+        }
+    }
+
+    private byte[] mac(char[] password) {
+        try {
+            Mac mac = Mac.getInstance("HmacSHA256");
+            mac.init(macKey);
+            return mac.doFinal(new String(password).getBytes(StandardCharsets.UTF_8));
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("HMAC-SHA256 is not available in this JVM", e);
         }
     }
 

@@ -9,6 +9,7 @@ import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.util.Locale;
+import java.time.Duration;
 import java.util.Map;
 
 /**
@@ -20,10 +21,14 @@ public final class Pop3Proxy implements AutoCloseable {
 
     private static final int MAX_FAILED_LOGINS = 3;
 
+    /** Silence both ways after the login before the session is ended: RFC 1939's autologout timer, at least ten minutes. */
+    static final Duration IDLE_AFTER_LOGIN = Duration.ofMinutes(10);
+
     private final ProxyListener listener;
     private final Map<String, Account> accounts;
     private final LocalPasswords passwords;
     private final Upstream upstream;
+    private volatile Duration idleAfterLogin = IDLE_AFTER_LOGIN;
 
     private Pop3Proxy(InetSocketAddress address, Map<String, Account> accounts, LocalPasswords passwords,
             TokenManager tokens, int maxConnections) throws IOException {
@@ -31,7 +36,8 @@ public final class Pop3Proxy implements AutoCloseable {
         this.passwords = passwords;
         this.upstream = new Upstream(tokens);
         this.listener = ProxyListener.start(address, maxConnections, "oauthmail-pop3-proxy",
-                "-ERR [SYS/TEMP] too many connections, try again later", this::session);
+                "-ERR [SYS/TEMP] too many connections, try again later",
+                ProxyListener.Session.refusingOverLongLines("-ERR line too long", this::session));
     }
 
     public static Pop3Proxy start(InetSocketAddress address, Map<String, Account> accounts, LocalPasswords passwords,
@@ -106,17 +112,23 @@ public final class Pop3Proxy implements AutoCloseable {
             }
             connection = upstream.login(account, (token, tls) -> UpstreamPop3.login(account, server, token, tls, 30_000));
         } catch (TokenRefused e) {
-            Lines.write(client.getOutputStream(), "-ERR [SYS/TEMP] the server refused " + account.name() + "'s token: " + e.getMessage());
+            Lines.write(client.getOutputStream(), "-ERR [SYS/TEMP] the server refused " + account.name() + "'s token: " + Upstream.reason(e));
             return;
         } catch (IOException | RuntimeException e) {
-            Lines.write(client.getOutputStream(), "-ERR [SYS/TEMP] cannot reach the POP3 server for now: " + e.getMessage());
+            Lines.write(client.getOutputStream(), "-ERR [SYS/TEMP] cannot reach the POP3 server for now: " + Upstream.reason(e));
             return;
         }
         client.setSoTimeout(0);
         Lines.write(client.getOutputStream(), "+OK logged in");
         try (connection) {
-            Relay.both(client, connection, listener.threads());
+            Pop3Capabilities capabilities = new Pop3Capabilities();
+            Relay.both(client, connection, listener.threads(), new Relay.Rules(capabilities.replies(), capabilities.commands(), idleAfterLogin));
         }
+    }
+
+    /** For tests: a shorter idle limit than {@link #IDLE_AFTER_LOGIN}, for sessions that log in from now on. */
+    void idleAfterLogin(Duration limit) {
+        this.idleAfterLogin = limit;
     }
 
     @Override

@@ -22,6 +22,21 @@ final class ProxyListener implements AutoCloseable {
     /** One client session; returns when it is over. */
     interface Session {
         void run(Socket client) throws IOException;
+
+        /**
+         * {@code session}, ended with {@code reply} (the protocol's error) when the client sends an over-long line:
+         * the client learns why it was cut off instead of seeing the connection drop.
+         */
+        static Session refusingOverLongLines(String reply, Session session) {
+            return client -> {
+                try {
+                    session.run(client);
+                } catch (Lines.TooLong e) {
+                    Lines.write(client.getOutputStream(), reply);
+                    throw e;
+                }
+            };
+        }
     }
 
     private final ServerSocket listener;

@@ -10,6 +10,7 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
+import java.time.Duration;
 import java.util.Map;
 
 /**
@@ -24,10 +25,17 @@ public final class SmtpProxy implements AutoCloseable {
     private static final int MAX_FAILED_LOGINS = 3;
     private static final int PRE_AUTH_TIMEOUT_MILLIS = 5 * 60_000;
 
+    /**
+     * Silence both ways after the login before the session is ended with a 421: ten minutes, the longest
+     * timeout RFC 5321 (4.5.3.2) asks a client to wait for a server, so no well-behaved client is cut off.
+     */
+    static final Duration IDLE_AFTER_LOGIN = Duration.ofMinutes(10);
+
     private final ProxyListener listener;
     private final Map<String, Account> accounts;
     private final LocalPasswords passwords;
     private final Upstream upstream;
+    private volatile Duration idleAfterLogin = IDLE_AFTER_LOGIN;
 
     private SmtpProxy(InetSocketAddress address, Map<String, Account> accounts, LocalPasswords passwords,
             TokenManager tokens, int maxConnections) throws IOException {
@@ -35,7 +43,8 @@ public final class SmtpProxy implements AutoCloseable {
         this.passwords = passwords;
         this.upstream = new Upstream(tokens);
         this.listener = ProxyListener.start(address, maxConnections, "oauthmail-smtp-proxy",
-                "421 4.7.0 too many connections, try again later", this::session);
+                "421 4.7.0 too many connections, try again later",
+                ProxyListener.Session.refusingOverLongLines("500 5.5.2 line too long", this::session));
     }
 
     /** Listens on {@code address} (use 127.0.0.1: a wider address needs local TLS, which comes next). */
@@ -102,16 +111,16 @@ public final class SmtpProxy implements AutoCloseable {
         try {
             connection = upstream.login(account, (token, tls) -> UpstreamSmtp.login(account, server, token, tls, 30_000));
         } catch (TokenRefused e) {
-            Lines.write(client.getOutputStream(), "454 4.7.0 the server refused " + account.name() + "'s token: " + e.getMessage());
+            Lines.write(client.getOutputStream(), "454 4.7.0 the server refused " + account.name() + "'s token: " + Upstream.reason(e));
             return;
         } catch (IOException | RuntimeException e) {
-            Lines.write(client.getOutputStream(), "454 4.4.0 cannot reach " + server + " for now: " + e.getMessage());
+            Lines.write(client.getOutputStream(), "454 4.4.0 cannot reach " + server + " for now: " + Upstream.reason(e));
             return;
         }
         client.setSoTimeout(0);
         Lines.write(client.getOutputStream(), "235 2.7.0 authenticated");
         try (connection) {
-            Relay.both(client, connection, listener.threads());
+            Relay.both(client, connection, listener.threads(), new Relay.Rules(new SmtpCapabilities(), StreamFilter.NONE, idleAfterLogin));
         }
     }
 
@@ -121,6 +130,11 @@ public final class SmtpProxy implements AutoCloseable {
         } catch (IllegalArgumentException e) {
             return null;
         }
+    }
+
+    /** For tests: a shorter idle limit than {@link #IDLE_AFTER_LOGIN}, for sessions that log in from now on. */
+    void idleAfterLogin(Duration limit) {
+        this.idleAfterLogin = limit;
     }
 
     @Override

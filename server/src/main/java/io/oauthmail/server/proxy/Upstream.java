@@ -2,6 +2,7 @@ package io.oauthmail.server.proxy;
 
 import io.oauthmail.account.Account;
 import io.oauthmail.mail.TlsTrust;
+import io.oauthmail.mail.TraceRedactor;
 import io.oauthmail.token.TokenManager;
 import java.io.IOException;
 import java.net.Socket;
@@ -10,6 +11,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Pattern;
 import javax.net.ssl.SSLSocketFactory;
 
 /**
@@ -22,6 +24,10 @@ final class Upstream {
     interface Login {
         Socket with(String token, SSLSocketFactory tls) throws IOException;
     }
+
+    /** Base64 or base64url this long is a secret or noise, never something a person needs to read. */
+    private static final Pattern LONG_SECRET = Pattern.compile("[A-Za-z0-9+/_.-]{40,}={0,2}");
+    private static final int MAX_REASON = 200;
 
     private final TokenManager tokens;
     private final Map<Optional<Path>, SSLSocketFactory> tls = new ConcurrentHashMap<>();
@@ -46,6 +52,18 @@ final class Upstream {
 
     int logins() {
         return logins.get();
+    }
+
+    /**
+     * Why a login failed, safe to show the client: the text comes from servers and libraries, and a server that
+     * echoes a command back would echo the token in it. Tokens and SASL strings (and any long base64 or JWT run)
+     * are masked, control characters (a CRLF would inject a protocol line) become spaces, and the length is capped.
+     */
+    static String reason(Exception e) {
+        String message = e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName();
+        String masked = LONG_SECRET.matcher(new TraceRedactor().redact(message.replaceAll("\\p{Cntrl}", " ")))
+                .replaceAll("<redacted>");
+        return masked.length() > MAX_REASON ? masked.substring(0, MAX_REASON) + "..." : masked;
     }
 
     static void pause(long millis) {

@@ -114,6 +114,7 @@ class SmtpProxyTest {
             assertThat(in.readLine()).startsWith("530");
             out.write(("EHLO " + "x".repeat(10_000) + "\r\n").getBytes(StandardCharsets.US_ASCII));
             out.flush();
+            assertThat(in.readLine()).startsWith("500 5.5.2");
             assertThat(in.readLine()).isNull(); // closed, not buffered forever
         }
     }

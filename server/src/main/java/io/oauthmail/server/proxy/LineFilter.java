@@ -1,0 +1,143 @@
+package io.oauthmail.server.proxy;
+
+import java.io.IOException;
+import java.io.OutputStream;
+
+/**
+ * A {@link StreamFilter} that hands its subclass complete lines (LF included), in place in the input chunk
+ * whenever the line is whole there, so the hot path copies nothing. A line longer than {@link #INSPECTED}
+ * is not something any of the filters rewrites (capability lists are a few hundred bytes): it is passed on
+ * unchanged as it arrives, so memory stays bounded whatever the server sends. A subclass can ask for the
+ * next n bytes to pass untouched (an IMAP literal: a message body must never be altered).
+ */
+abstract class LineFilter implements StreamFilter {
+
+    static final int INSPECTED = 8 * 1024;
+    private static final int TAIL = 32;
+
+    private final byte[] line = new byte[INSPECTED];
+    private int lineLength;
+    private boolean overLong;
+    private final byte[] tail = new byte[TAIL];
+    private int tailLength;
+    private long raw;
+
+    /**
+     * Writes the complete line {@code bytes[offset, offset + length)}, rewritten or not; returns how many bytes
+     * after it pass untouched (0 for most protocols).
+     */
+    abstract long line(byte[] bytes, int offset, int length, OutputStream out) throws IOException;
+
+    /** An over-long line went by unchanged; {@code tail} holds its last bytes. Returns as {@link #line}. */
+    long passedOverLong(byte[] tail, int length) {
+        return 0;
+    }
+
+    /** A line is about to go by unchanged because it is too long to inspect: write out anything held back. */
+    void overLongStarts(OutputStream out) throws IOException {
+    }
+
+    /** The source closed; {@code atBoundary} says whether it closed between two lines (not inside one). */
+    abstract void closed(OutputStream out, boolean atBoundary) throws IOException;
+
+    @Override
+    public final void write(byte[] bytes, int offset, int length, OutputStream out) throws IOException {
+        int at = offset;
+        int end = offset + length;
+        while (at < end) {
+            if (raw > 0) {
+                int n = (int) Math.min(raw, end - at);
+                out.write(bytes, at, n);
+                raw -= n;
+                at += n;
+                continue;
+            }
+            int lf = indexOfLf(bytes, at, end);
+            int stop = lf < 0 ? end : lf + 1;
+            int n = stop - at;
+            if (overLong) {
+                out.write(bytes, at, n);
+                keepTail(bytes, at, n);
+            } else if (lineLength == 0 && lf >= 0) {
+                raw = line(bytes, at, n, out);
+            } else if (lineLength + n <= INSPECTED) {
+                System.arraycopy(bytes, at, line, lineLength, n);
+                lineLength += n;
+                if (lf >= 0) {
+                    int whole = lineLength;
+                    lineLength = 0;
+                    raw = line(line, 0, whole, out);
+                }
+            } else {
+                overLongStarts(out);
+                out.write(line, 0, lineLength);
+                out.write(bytes, at, n);
+                tailLength = 0;
+                keepTail(line, 0, lineLength);
+                keepTail(bytes, at, n);
+                lineLength = 0;
+                overLong = true;
+            }
+            if (overLong && lf >= 0) {
+                overLong = false;
+                raw = passedOverLong(tail, tailLength);
+            }
+            at = stop;
+        }
+    }
+
+    @Override
+    public final void ended(OutputStream out) throws IOException {
+        boolean atBoundary = lineLength == 0 && raw == 0 && !overLong;
+        out.write(line, 0, lineLength);
+        lineLength = 0;
+        closed(out, atBoundary);
+    }
+
+    private static int indexOfLf(byte[] bytes, int from, int end) {
+        for (int i = from; i < end; i++) {
+            if (bytes[i] == '\n') {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    private void keepTail(byte[] bytes, int offset, int n) {
+        if (n >= TAIL) {
+            System.arraycopy(bytes, offset + n - TAIL, tail, 0, TAIL);
+            tailLength = TAIL;
+            return;
+        }
+        int keep = Math.min(tailLength, TAIL - n);
+        System.arraycopy(tail, tailLength - keep, tail, 0, keep);
+        System.arraycopy(bytes, offset, tail, keep, n);
+        tailLength = keep + n;
+    }
+
+    /** The line as text, byte for byte (ISO-8859-1), without its CRLF. */
+    static String text(byte[] bytes, int offset, int length) {
+        int end = offset + length;
+        while (end > offset && (bytes[end - 1] == '\n' || bytes[end - 1] == '\r')) {
+            end--;
+        }
+        return new String(bytes, offset, end - offset, java.nio.charset.StandardCharsets.ISO_8859_1);
+    }
+
+    static void writeLine(OutputStream out, String text) throws IOException {
+        out.write((text + "\r\n").getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+    }
+
+    /** Whether the line starts with {@code prefix}, ignoring ASCII case. */
+    static boolean startsWith(byte[] bytes, int offset, int length, String prefix) {
+        if (length < prefix.length()) {
+            return false;
+        }
+        for (int i = 0; i < prefix.length(); i++) {
+            if (Character.toUpperCase((char) (bytes[offset + i] & 0xff)) != Character.toUpperCase(prefix.charAt(i))) {
+                return false;
+            }
+        }
+        return true;
+    }
+}
