@@ -70,7 +70,8 @@ public final class LocalPasswords {
         String line = read().get(account);
         String remembered = account + "\t" + line; // a changed password (new salt and hash) is never matched
         byte[] mac = line == null ? null : mac(password);
-        synchronized (hashing.computeIfAbsent(account, a -> new Object())) {
+        // Unknown names share one lock: a client trying random names must not grow this map.
+        synchronized (line == null ? hashing : hashing.computeIfAbsent(account, a -> new Object())) {
             if (mac != null && MessageDigest.isEqual(mac, verified.get(remembered))) {
                 return true;
             }
