@@ -218,7 +218,11 @@ public final class LocalCertificate {
         throw new IOException(file + " holds no unencrypted PEM private key (-----BEGIN PRIVATE KEY-----)");
     }
 
+    /** True if {@code key} signs what the certificate's public key verifies: the pair belongs together. */
     private static boolean matches(X509Certificate certificate, PrivateKey key) throws GeneralSecurityException {
+        if (!key.getAlgorithm().equals(certificate.getPublicKey().getAlgorithm())) {
+            return false;
+        }
         String algorithm = key.getAlgorithm().equals("EC") ? "SHA256withECDSA" : "SHA256with" + key.getAlgorithm();
         byte[] probe = "oauthmail".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
         Signature signer = Signature.getInstance(algorithm);
