@@ -1,6 +1,7 @@
 package io.oauthmail.server.proxy;
 
 import io.oauthmail.OAuthMailException;
+import io.oauthmail.store.OwnerOnlyFile;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

@@ -13,12 +13,12 @@ import io.oauthmail.provider.MailServer;
 import io.oauthmail.provider.TlsMode;
 import io.oauthmail.sandbox.Sandbox;
 import io.oauthmail.store.EncryptedFileStore;
+import io.oauthmail.testing.Mailboxes;
 import io.oauthmail.testing.SandboxAccounts;
 import io.oauthmail.testing.SandboxLogins;
 import io.oauthmail.token.TokenManager;
 import jakarta.mail.Folder;
 import jakarta.mail.Message;
-import jakarta.mail.MessagingException;
 import jakarta.mail.Session;
 import jakarta.mail.Store;
 import jakarta.mail.Transport;
@@ -110,13 +110,7 @@ class LocalTlsTest {
     }
 
     private static boolean delivered(String subject) {
-        return sandbox.receivedMessages().stream().anyMatch(m -> {
-            try {
-                return subject.equals(m.getSubject());
-            } catch (MessagingException e) {
-                return false;
-            }
-        });
+        return Mailboxes.delivered(sandbox, subject);
     }
 
     @Test

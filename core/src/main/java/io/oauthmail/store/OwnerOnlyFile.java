@@ -1,26 +1,26 @@
-package io.oauthmail.server.proxy;
+package io.oauthmail.store;
 
 import java.io.IOException;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.PosixFilePermissions;
 
 /**
- * Writes a secret file (password hashes, a private key) owner-only from its first byte, and atomically: a crash
- * leaves the old file or the new one, never half of one, and the secret is never readable by others in between.
+ * Writes a small file that may hold a secret (the config, password hashes, a private key) owner-only from its
+ * first byte, and atomically: a crash leaves the old file or the new one, never half of one, and the content is
+ * never readable by others in between.
  */
-final class OwnerOnlyFile {
+public final class OwnerOnlyFile {
 
     private OwnerOnlyFile() {
     }
 
-    static void write(Path file, String text) throws IOException {
+    /** Replaces {@code file} with {@code text} (UTF-8), creating its folder if needed. */
+    public static void write(Path file, String text) throws IOException {
         Path dir = file.toAbsolutePath().getParent();
         Files.createDirectories(dir);
-        Path temp = Files.createTempFile(dir, "." + file.getFileName() + "-", ".tmp",
-                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+        Path temp = Files.createTempFile(dir, "." + file.getFileName() + "-", ".tmp", FilePermissions.ownerOnlyFile());
         try {
             Files.writeString(temp, text);
             try {
