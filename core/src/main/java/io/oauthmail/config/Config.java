@@ -16,9 +16,10 @@ import java.util.Optional;
  * @param accounts the accounts, by name
  * @param hooks    the daemon's event commands from {@code [serve]}: {@code on_reauth_needed}, {@code on_error},
  *                 {@code on_token_refreshed}, {@code on_warning}
+ * @param listeners the proxy listeners of {@code [[listener]]} tables, in file order, for {@code oauthmail serve}
  */
 public record Config(Path file, Path tokenDir, String passphraseCmd, String storeKind, String jdbcUrl,
-        Map<String, AccountSettings> accounts, Map<String, String> hooks) {
+        Map<String, AccountSettings> accounts, Map<String, String> hooks, java.util.List<ListenerSettings> listeners) {
 
     /** The event names a {@code [serve]} table may give commands for. */
     public static final java.util.Set<String> HOOKS = java.util.Set.of("on_reauth_needed", "on_error",
@@ -27,6 +28,12 @@ public record Config(Path file, Path tokenDir, String passphraseCmd, String stor
     public Config {
         accounts = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(accounts));
         hooks = Map.copyOf(hooks);
+        listeners = java.util.List.copyOf(listeners);
+    }
+
+    public Config(Path file, Path tokenDir, String passphraseCmd, String storeKind, String jdbcUrl,
+            Map<String, AccountSettings> accounts, Map<String, String> hooks) {
+        this(file, tokenDir, passphraseCmd, storeKind, jdbcUrl, accounts, hooks, java.util.List.of());
     }
 
     public Config(Path file, Path tokenDir, String passphraseCmd, String storeKind, String jdbcUrl,

@@ -87,7 +87,7 @@ public final class ConfigReader {
             throw new ConfigException(file, 0, null, "cannot read it: " + e.getMessage(), null);
         }
         Checker check = new Checker(file, text);
-        check.onlyKeys(root, List.of(), Set.of("store", "accounts", "serve"));
+        check.onlyKeys(root, List.of(), Set.of("store", "accounts", "serve", "listener"));
         Map<String, String> hooks = new LinkedHashMap<>();
         JsonNode serve = root.get("serve");
         if (serve != null) {
@@ -132,7 +132,8 @@ public final class ConfigReader {
                 accounts.put(entry.getKey(), account(check, entry.getKey(), entry.getValue()));
             }
         }
-        return new Config(file, tokenDir, passphraseCmd, kind, jdbcUrl, accounts, hooks);
+        return new Config(file, tokenDir, passphraseCmd, kind, jdbcUrl, accounts, hooks,
+                ListenerReader.read(check, root.get("listener"), accounts.keySet()));
     }
 
     private static AccountSettings account(Checker check, String name, JsonNode node) {
@@ -203,11 +204,15 @@ public final class ConfigReader {
     }
 
     /** Type checks that report the line and key of the first problem. */
-    private record Checker(Path file, String text) {
+    record Checker(Path file, String text) {
 
         /** Line numbers are looked up only for an error: splitting the text costs start-up time otherwise. */
         ConfigException error(List<String> table, String key, String problem, String hint) {
-            String where = key == null ? String.join(".", table) : String.join(".", table) + "." + key;
+            List<String> path = new ArrayList<>(table);
+            if (key != null) {
+                path.add(key);
+            }
+            String where = String.join(".", path);
             return new ConfigException(file, new TomlLines(text).lineOf(table, key), where.isEmpty() ? null : where, problem, hint);
         }
 

@@ -1,13 +1,11 @@
 package io.oauthmail.config;
 
 import io.oauthmail.OAuthMailException;
+import io.oauthmail.store.OwnerOnlyFile;
 import java.io.IOException;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -117,22 +115,8 @@ public final class ConfigWriter {
     }
 
     private static void write(Path file, List<String> lines) {
-        String text = String.join("\n", lines).stripTrailing() + "\n";
         try {
-            Path dir = file.toAbsolutePath().getParent();
-            Files.createDirectories(dir);
-            Path temp = Files.createTempFile(dir, ".config-", ".tmp",
-                    PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-            try {
-                Files.writeString(temp, text);
-                try {
-                    Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-                } catch (AtomicMoveNotSupportedException e) {
-                    Files.move(temp, file, StandardCopyOption.REPLACE_EXISTING);
-                }
-            } finally {
-                Files.deleteIfExists(temp);
-            }
+            OwnerOnlyFile.write(file, String.join("\n", lines).stripTrailing() + "\n");
         } catch (IOException | UnsupportedOperationException e) {
             throw new OAuthMailException("cannot write " + file + ": " + e.getMessage(),
                     "check that the folder exists and is yours", e);

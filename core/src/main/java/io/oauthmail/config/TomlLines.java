@@ -16,14 +16,24 @@ final class TomlLines {
         this.lines = text.split("\r?\n", -1);
     }
 
-    /** 1-based line of {@code key} inside table {@code table} (e.g. ["accounts", "me@x"]), or its header, or 0. */
+    /**
+     * 1-based line of {@code key} inside table {@code table} (e.g. ["accounts", "me@x"]), or its header, or 0.
+     * The tables of an array of tables ({@code [[listener]]}) are named by their place, counted from 1:
+     * ["listener[2]"] is the second.
+     */
     int lineOf(List<String> table, String key) {
         List<String> current = List.of();
+        java.util.Map<String, Integer> seen = new java.util.HashMap<>();
         int header = 0;
         for (int i = 0; i < lines.length; i++) {
             String line = lines[i].strip();
-            if (line.startsWith("[") && !line.startsWith("[[")) {
-                current = headerPath(line);
+            if (line.startsWith("[")) {
+                if (line.startsWith("[[")) {
+                    String array = String.join(".", headerPath(line.substring(1)));
+                    current = List.of(array + "[" + seen.merge(array, 1, Integer::sum) + "]");
+                } else {
+                    current = headerPath(line);
+                }
                 if (current.equals(table)) {
                     header = i + 1;
                 }

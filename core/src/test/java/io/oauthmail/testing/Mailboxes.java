@@ -4,10 +4,12 @@ import io.oauthmail.account.Account;
 import io.oauthmail.mail.InboxReader;
 import io.oauthmail.mail.MailSessions;
 import io.oauthmail.mail.MessageSummary;
+import io.oauthmail.sandbox.Sandbox;
 import io.oauthmail.store.EncryptedFileStore;
 import io.oauthmail.store.TokenStore;
 import io.oauthmail.token.TokenManager;
 import io.oauthmail.token.TokenSet;
+import jakarta.mail.MessagingException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -17,6 +19,17 @@ import java.util.List;
 public final class Mailboxes {
 
     private Mailboxes() {
+    }
+
+    /** True if the sandbox's SMTP servers accepted a message with this subject. */
+    public static boolean delivered(Sandbox sandbox, String subject) {
+        return sandbox.receivedMessages().stream().anyMatch(m -> {
+            try {
+                return subject.equals(m.getSubject());
+            } catch (MessagingException e) {
+                return false;
+            }
+        });
     }
 
     /** Stores {@code tokens} for {@code account} in a new store under {@code dir} and lists its INBOX. */

@@ -1,13 +1,12 @@
 package io.oauthmail.cli.mail;
 
 import io.oauthmail.OAuthMailException;
+import io.oauthmail.store.OwnerOnlyFile;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.Base64;
 import java.util.Properties;
 
@@ -40,18 +39,7 @@ record FetchState(long uidValidity, long lastUid) {
 
     void write(Path file) {
         try {
-            Files.createDirectories(file.getParent());
-            Path temp = Files.createTempFile(file.getParent(), ".state-", ".tmp");
-            try {
-                Files.writeString(temp, "uidvalidity=" + uidValidity + "\nlastuid=" + lastUid + "\n");
-                try {
-                    Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-                } catch (AtomicMoveNotSupportedException e) {
-                    Files.move(temp, file, StandardCopyOption.REPLACE_EXISTING);
-                }
-            } finally {
-                Files.deleteIfExists(temp);
-            }
+            OwnerOnlyFile.write(file, "uidvalidity=" + uidValidity + "\nlastuid=" + lastUid + "\n");
         } catch (IOException e) {
             throw new OAuthMailException("cannot save the fetch state " + file + ": " + e.getMessage(), null, e);
         }

@@ -23,6 +23,8 @@ public final class ImapProxy implements AutoCloseable {
 
     private static final int MAX_FAILED_LOGINS = 3;
     private static final String CAPABILITIES = "IMAP4rev1 AUTH=PLAIN SASL-IR ID";
+    /** Before TLS on a STARTTLS listener (RFC 3501 6.2.1): no login mechanism, and LOGIN disabled. */
+    private static final String CAPABILITIES_BEFORE_TLS = "IMAP4rev1 STARTTLS LOGINDISABLED ID";
 
     /**
      * Silence both ways after the login before the session is ended with a BYE: more than the 30 minutes RFC 9051
@@ -31,24 +33,33 @@ public final class ImapProxy implements AutoCloseable {
     static final Duration IDLE_AFTER_LOGIN = Duration.ofMinutes(31);
 
     private final ProxyListener listener;
+    private final ListenerOptions options;
     private final Map<String, Account> accounts;
     private final LocalPasswords passwords;
     private final Upstream upstream;
     private volatile Duration idleAfterLogin = IDLE_AFTER_LOGIN;
 
-    private ImapProxy(InetSocketAddress address, Map<String, Account> accounts, LocalPasswords passwords,
-            TokenManager tokens, int maxConnections) throws IOException {
+    private ImapProxy(ListenerOptions options, Map<String, Account> accounts, LocalPasswords passwords, TokenManager tokens)
+            throws IOException {
+        this.options = options;
         this.accounts = Map.copyOf(accounts);
         this.passwords = passwords;
         this.upstream = new Upstream(tokens);
-        this.listener = ProxyListener.start(address, maxConnections, "oauthmail-imap-proxy",
+        this.listener = ProxyListener.start(options, "oauthmail-imap-proxy",
                 "* BYE [UNAVAILABLE] too many connections, try again later",
                 ProxyListener.Session.refusingOverLongLines("* BYE line too long", this::session));
     }
 
+    /** A plain listener on a loopback {@code address}, reading from each account's own server. */
     public static ImapProxy start(InetSocketAddress address, Map<String, Account> accounts, LocalPasswords passwords,
             TokenManager tokens, int maxConnections) throws IOException {
-        return new ImapProxy(address, accounts, passwords, tokens, maxConnections);
+        return start(ListenerOptions.plain(address, maxConnections), accounts, passwords, tokens);
+    }
+
+    /** Listens as {@code options} say, for the logins of {@code accounts} (by account name). */
+    public static ImapProxy start(ListenerOptions options, Map<String, Account> accounts, LocalPasswords passwords,
+            TokenManager tokens) throws IOException {
+        return new ImapProxy(options, accounts, passwords, tokens);
     }
 
     public int port() {
@@ -59,14 +70,14 @@ public final class ImapProxy implements AutoCloseable {
         return upstream.logins();
     }
 
-    private void session(Socket client) throws IOException {
-        client.setSoTimeout(5 * 60_000);
-        InputStream in = client.getInputStream();
-        OutputStream out = client.getOutputStream();
-        Lines.write(out, "* OK [CAPABILITY " + CAPABILITIES + "] oauthmail IMAP proxy ready");
+    private void session(ClientConnection client) throws IOException {
+        client.socket().setSoTimeout(5 * 60_000);
+        Lines.write(client.out(), "* OK [CAPABILITY " + capabilities(client) + "] oauthmail IMAP proxy ready");
         int failed = 0;
         String line;
-        while ((line = Lines.read(in)) != null) {
+        while ((line = Lines.read(client.in())) != null) {
+            InputStream in = client.in();
+            OutputStream out = client.out();
             String[] parts = line.split(" ", 3);
             if (parts.length < 2) {
                 Lines.write(out, "* BAD expected a tag and a command");
@@ -74,10 +85,15 @@ public final class ImapProxy implements AutoCloseable {
             }
             String tag = parts[0];
             String rest = parts.length > 2 ? parts[2] : "";
+            String verb = parts[1].toUpperCase(Locale.ROOT);
             String[] credentials = null;
-            switch (parts[1].toUpperCase(Locale.ROOT)) {
+            if ((verb.equals("LOGIN") || verb.equals("AUTHENTICATE")) && client.needsStartTls()) {
+                Lines.write(out, tag + " NO [PRIVACYREQUIRED] Must issue a STARTTLS command first");
+                continue;
+            }
+            switch (verb) {
                 case "CAPABILITY" -> {
-                    Lines.write(out, "* CAPABILITY " + CAPABILITIES);
+                    Lines.write(out, "* CAPABILITY " + capabilities(client));
                     Lines.write(out, tag + " OK CAPABILITY completed");
                 }
                 case "NOOP" -> Lines.write(out, tag + " OK NOOP completed");
@@ -95,7 +111,14 @@ public final class ImapProxy implements AutoCloseable {
                     credentials = arguments.size() == 2 ? arguments.toArray(String[]::new) : new String[] {"", ""};
                 }
                 case "AUTHENTICATE" -> credentials = LocalLogin.plainAfterVerb(rest, in, out);
-                case "STARTTLS" -> Lines.write(out, tag + " BAD STARTTLS is not offered yet: the proxy listens on loopback only");
+                case "STARTTLS" -> {
+                    if (!client.needsStartTls()) {
+                        Lines.write(out, tag + " BAD STARTTLS is not offered here");
+                    } else if (!client.startTls(tag + " OK begin TLS negotiation now",
+                            tag + " BAD nothing may follow STARTTLS before the TLS handshake")) {
+                        return;
+                    }
+                }
                 default -> Lines.write(out, tag + " BAD log in first (LOGIN or AUTHENTICATE PLAIN)");
             }
             if (credentials == null) {
@@ -103,21 +126,21 @@ public final class ImapProxy implements AutoCloseable {
             }
             Account account = accounts.get(credentials[0]);
             if (account != null && passwords.verify(account.name(), credentials[1].toCharArray())) {
-                relay(client, tag, account);
+                relay(client.socket(), tag, account);
                 return;
             }
             failed++;
             Upstream.pause(1000L * failed);
-            Lines.write(out, tag + " NO [AUTHENTICATIONFAILED] authentication failed");
+            Lines.write(client.out(), tag + " NO [AUTHENTICATIONFAILED] authentication failed");
             if (failed >= MAX_FAILED_LOGINS) {
-                Lines.write(out, "* BYE too many failed logins");
+                Lines.write(client.out(), "* BYE too many failed logins");
                 return;
             }
         }
     }
 
     private void relay(Socket client, String tag, Account account) throws IOException {
-        MailServer server = account.provider().imap();
+        MailServer server = options.upstream().orElse(account.provider().imap());
         Socket connection;
         try {
             if (server == null) {
@@ -142,6 +165,11 @@ public final class ImapProxy implements AutoCloseable {
     /** For tests: a shorter idle limit than {@link #IDLE_AFTER_LOGIN}, for sessions that log in from now on. */
     void idleAfterLogin(Duration limit) {
         this.idleAfterLogin = limit;
+    }
+
+    /** After STARTTLS the client asks again, and gets the list for the TLS session (RFC 3501 6.2.1). */
+    private static String capabilities(ClientConnection client) {
+        return client.needsStartTls() ? CAPABILITIES_BEFORE_TLS : CAPABILITIES;
     }
 
     @Override

@@ -1,14 +1,12 @@
 package io.oauthmail.server.proxy;
 
 import io.oauthmail.OAuthMailException;
+import io.oauthmail.store.OwnerOnlyFile;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
@@ -112,19 +110,7 @@ public final class LocalPasswords {
         StringBuilder text = new StringBuilder();
         lines.forEach((account, rest) -> text.append(account).append('\t').append(rest).append('\n'));
         try {
-            Files.createDirectories(file.toAbsolutePath().getParent());
-            Path temp = Files.createTempFile(file.toAbsolutePath().getParent(), ".passwords-", ".tmp",
-                    PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-            try {
-                Files.writeString(temp, text);
-                try {
-                    Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-                } catch (AtomicMoveNotSupportedException e) {
-                    Files.move(temp, file, StandardCopyOption.REPLACE_EXISTING);
-                }
-            } finally {
-                Files.deleteIfExists(temp);
-            }
+            OwnerOnlyFile.write(file, text.toString());
         } catch (IOException e) {
             throw new OAuthMailException("cannot save the local passwords in " + file + ": " + e.getMessage(), null, e);
         }

@@ -4,13 +4,14 @@ import io.oauthmail.account.Account;
 import io.oauthmail.provider.MailServer;
 import io.oauthmail.token.TokenManager;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.util.List;
 import java.util.Locale;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * A local POP3 server for programs that cannot speak OAuth: {@code USER}/{@code PASS} or {@code AUTH PLAIN}
@@ -25,24 +26,33 @@ public final class Pop3Proxy implements AutoCloseable {
     static final Duration IDLE_AFTER_LOGIN = Duration.ofMinutes(10);
 
     private final ProxyListener listener;
+    private final ListenerOptions options;
     private final Map<String, Account> accounts;
     private final LocalPasswords passwords;
     private final Upstream upstream;
     private volatile Duration idleAfterLogin = IDLE_AFTER_LOGIN;
 
-    private Pop3Proxy(InetSocketAddress address, Map<String, Account> accounts, LocalPasswords passwords,
-            TokenManager tokens, int maxConnections) throws IOException {
+    private Pop3Proxy(ListenerOptions options, Map<String, Account> accounts, LocalPasswords passwords, TokenManager tokens)
+            throws IOException {
+        this.options = options;
         this.accounts = Map.copyOf(accounts);
         this.passwords = passwords;
         this.upstream = new Upstream(tokens);
-        this.listener = ProxyListener.start(address, maxConnections, "oauthmail-pop3-proxy",
+        this.listener = ProxyListener.start(options, "oauthmail-pop3-proxy",
                 "-ERR [SYS/TEMP] too many connections, try again later",
                 ProxyListener.Session.refusingOverLongLines("-ERR line too long", this::session));
     }
 
+    /** A plain listener on a loopback {@code address}, reading from each account's own server. */
     public static Pop3Proxy start(InetSocketAddress address, Map<String, Account> accounts, LocalPasswords passwords,
             TokenManager tokens, int maxConnections) throws IOException {
-        return new Pop3Proxy(address, accounts, passwords, tokens, maxConnections);
+        return start(ListenerOptions.plain(address, maxConnections), accounts, passwords, tokens);
+    }
+
+    /** Listens as {@code options} say, for the logins of {@code accounts} (by account name). */
+    public static Pop3Proxy start(ListenerOptions options, Map<String, Account> accounts, LocalPasswords passwords,
+            TokenManager tokens) throws IOException {
+        return new Pop3Proxy(options, accounts, passwords, tokens);
     }
 
     public int port() {
@@ -53,31 +63,43 @@ public final class Pop3Proxy implements AutoCloseable {
         return upstream.logins();
     }
 
-    private void session(Socket client) throws IOException {
-        client.setSoTimeout(5 * 60_000);
-        InputStream in = client.getInputStream();
-        OutputStream out = client.getOutputStream();
-        Lines.write(out, "+OK oauthmail POP3 proxy ready");
+    private void session(ClientConnection client) throws IOException {
+        client.socket().setSoTimeout(5 * 60_000);
+        Lines.write(client.out(), "+OK oauthmail POP3 proxy ready");
         String user = null;
         int failed = 0;
         String line;
-        while ((line = Lines.read(in)) != null) {
+        while ((line = Lines.read(client.in())) != null) {
+            OutputStream out = client.out();
             String[] parts = line.split(" ", 2);
+            String verb = parts[0].toUpperCase(Locale.ROOT);
             String argument = parts.length > 1 ? parts[1] : "";
             String[] credentials = null;
-            switch (parts[0].toUpperCase(Locale.ROOT)) {
+            if (Set.of("USER", "PASS", "AUTH", "APOP").contains(verb) && client.needsStartTls()) {
+                Lines.write(out, "-ERR Must issue STLS first: logins need TLS here");
+                continue;
+            }
+            switch (verb) {
                 case "CAPA" -> {
                     Lines.write(out, "+OK capabilities follow");
-                    Lines.write(out, "USER");
-                    Lines.write(out, "SASL PLAIN");
+                    for (String capability : client.needsStartTls() ? List.of("STLS") : List.of("USER", "SASL PLAIN")) {
+                        Lines.write(out, capability);
+                    }
                     Lines.write(out, ".");
+                }
+                case "STLS" -> {
+                    if (!client.needsStartTls()) {
+                        Lines.write(out, "-ERR STLS is not offered here");
+                    } else if (!client.startTls("+OK begin TLS negotiation", "-ERR nothing may follow STLS before the TLS handshake")) {
+                        return;
+                    }
                 }
                 case "USER" -> {
                     user = argument;
                     Lines.write(out, "+OK send PASS");
                 }
                 case "PASS" -> credentials = user == null ? new String[] {"", ""} : new String[] {user, argument};
-                case "AUTH" -> credentials = LocalLogin.plainAfterVerb(argument, in, out);
+                case "AUTH" -> credentials = LocalLogin.plainAfterVerb(argument, client.in(), out);
                 case "NOOP" -> Lines.write(out, "+OK");
                 case "QUIT" -> {
                     Lines.write(out, "+OK bye");
@@ -90,13 +112,13 @@ public final class Pop3Proxy implements AutoCloseable {
             }
             Account account = accounts.get(credentials[0]);
             if (account != null && passwords.verify(account.name(), credentials[1].toCharArray())) {
-                relay(client, account);
+                relay(client.socket(), account);
                 return;
             }
             failed++;
             user = null;
             Upstream.pause(1000L * failed);
-            Lines.write(out, "-ERR [AUTH] authentication failed");
+            Lines.write(client.out(), "-ERR [AUTH] authentication failed");
             if (failed >= MAX_FAILED_LOGINS) {
                 return;
             }
@@ -104,7 +126,7 @@ public final class Pop3Proxy implements AutoCloseable {
     }
 
     private void relay(Socket client, Account account) throws IOException {
-        MailServer server = account.provider().pop3();
+        MailServer server = options.upstream().orElse(account.provider().pop3());
         Socket connection;
         try {
             if (server == null) {

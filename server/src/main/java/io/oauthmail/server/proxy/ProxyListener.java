@@ -12,8 +12,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * What every proxy protocol shares: a loopback-only listener, a cap on connections (the next one is told
- * to come back later), and a thread per session.
+ * What every proxy protocol shares: a listener (loopback only unless it has local TLS), TLS from the first byte
+ * for implicit-TLS listeners, a cap on connections (the next one is told to come back later), and a thread per
+ * session.
  */
 final class ProxyListener implements AutoCloseable {
 
@@ -21,7 +22,7 @@ final class ProxyListener implements AutoCloseable {
 
     /** One client session; returns when it is over. */
     interface Session {
-        void run(Socket client) throws IOException;
+        void run(ClientConnection client) throws IOException;
 
         /**
          * {@code session}, ended with {@code reply} (the protocol's error) when the client sends an over-long line:
@@ -32,12 +33,14 @@ final class ProxyListener implements AutoCloseable {
                 try {
                     session.run(client);
                 } catch (Lines.TooLong e) {
-                    Lines.write(client.getOutputStream(), reply);
+                    Lines.write(client.out(), reply);
                     throw e;
                 }
             };
         }
     }
+
+    private static final int HANDSHAKE_TIMEOUT_MILLIS = 30_000;
 
     private final ServerSocket listener;
     private final ExecutorService threads;
@@ -53,17 +56,20 @@ final class ProxyListener implements AutoCloseable {
         });
     }
 
-    static ProxyListener start(InetSocketAddress address, int maxConnections, String name, String busyLine, Session session)
+    static ProxyListener start(ListenerOptions options, String threadName, String busyLine, Session session)
             throws IOException {
-        if (!address.getAddress().isLoopbackAddress()) {
-            throw new OAuthMailException("the proxy listens on loopback only (asked for " + address + ")",
-                    "use 127.0.0.1: serving other hosts needs local TLS, which oauthmail does not offer yet");
+        InetSocketAddress address = options.address();
+        if (!address.getAddress().isLoopbackAddress() && options.tls().mode() == LocalTls.Mode.NONE) {
+            throw new OAuthMailException(options.name() + ": listening on " + address.getAddress().getHostAddress()
+                    + " without TLS would send passwords and mail across the network in the clear",
+                    "give it local TLS (tls = \"starttls\" or \"implicit\" in the config, --tls starttls with --listen),"
+                            + " or listen on 127.0.0.1");
         }
         ServerSocket socket = new ServerSocket();
         socket.setReuseAddress(true);
         socket.bind(address, 50);
-        ProxyListener listener = new ProxyListener(socket, maxConnections, name);
-        listener.threads.execute(() -> listener.acceptLoop(busyLine, session));
+        ProxyListener listener = new ProxyListener(socket, options.maxConnections(), threadName);
+        listener.threads.execute(() -> listener.acceptLoop(options.tls(), busyLine, session));
         return listener;
     }
 
@@ -75,19 +81,25 @@ final class ProxyListener implements AutoCloseable {
         return threads;
     }
 
-    private void acceptLoop(String busyLine, Session session) {
+    private void acceptLoop(LocalTls tls, String busyLine, Session session) {
+        boolean implicit = tls.mode() == LocalTls.Mode.IMPLICIT;
         while (!listener.isClosed()) {
             try {
                 Socket client = listener.accept();
                 if (!slots.tryAcquire()) {
-                    Lines.write(client.getOutputStream(), busyLine);
+                    if (!implicit) { // a TLS client would read a plain line as a broken record: just close
+                        Lines.write(client.getOutputStream(), busyLine);
+                    }
                     client.close();
                     continue;
                 }
                 threads.execute(() -> {
                     try (client) {
                         client.setTcpNoDelay(true);
-                        session.run(client);
+                        client.setSoTimeout(HANDSHAKE_TIMEOUT_MILLIS); // the session sets its own once it starts
+                        try (ClientConnection connection = new ClientConnection(implicit ? tls.secure(client) : client, tls)) {
+                            session.run(connection);
+                        }
                     } catch (IOException e) {
                         LOG.debug("proxy session ended: {}", e.getMessage());
                     } finally {

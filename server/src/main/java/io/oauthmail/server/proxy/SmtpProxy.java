@@ -4,21 +4,21 @@ import io.oauthmail.account.Account;
 import io.oauthmail.provider.MailServer;
 import io.oauthmail.token.TokenManager;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.time.Duration;
+import java.util.Locale;
 import java.util.Map;
 
 /**
  * A local SMTP server for programs that cannot speak OAuth: they log in with {@code AUTH PLAIN} or
  * {@code AUTH LOGIN}, the account's name and its local password; the proxy then logs in to the account's real
  * server with a fresh token (XOAUTH2 or OAUTHBEARER) and relays the bytes both ways. Nothing goes upstream
- * before the local login succeeded: the proxy is never an open relay. Failed logins are slowed down and
- * limited; lines are limited in length, connections in number.
+ * before the local login succeeded: the proxy is never an open relay. On a STARTTLS listener no login is taken
+ * before TLS. Failed logins are slowed down and limited; lines are limited in length, connections in number.
  */
 public final class SmtpProxy implements AutoCloseable {
 
@@ -32,25 +32,33 @@ public final class SmtpProxy implements AutoCloseable {
     static final Duration IDLE_AFTER_LOGIN = Duration.ofMinutes(10);
 
     private final ProxyListener listener;
+    private final ListenerOptions options;
     private final Map<String, Account> accounts;
     private final LocalPasswords passwords;
     private final Upstream upstream;
     private volatile Duration idleAfterLogin = IDLE_AFTER_LOGIN;
 
-    private SmtpProxy(InetSocketAddress address, Map<String, Account> accounts, LocalPasswords passwords,
-            TokenManager tokens, int maxConnections) throws IOException {
+    private SmtpProxy(ListenerOptions options, Map<String, Account> accounts, LocalPasswords passwords, TokenManager tokens)
+            throws IOException {
+        this.options = options;
         this.accounts = Map.copyOf(accounts);
         this.passwords = passwords;
         this.upstream = new Upstream(tokens);
-        this.listener = ProxyListener.start(address, maxConnections, "oauthmail-smtp-proxy",
+        this.listener = ProxyListener.start(options, "oauthmail-smtp-proxy",
                 "421 4.7.0 too many connections, try again later",
                 ProxyListener.Session.refusingOverLongLines("500 5.5.2 line too long", this::session));
     }
 
-    /** Listens on {@code address} (use 127.0.0.1: a wider address needs local TLS, which comes next). */
+    /** A plain listener on a loopback {@code address}, sending through each account's own server. */
     public static SmtpProxy start(InetSocketAddress address, Map<String, Account> accounts, LocalPasswords passwords,
             TokenManager tokens, int maxConnections) throws IOException {
-        return new SmtpProxy(address, accounts, passwords, tokens, maxConnections);
+        return start(ListenerOptions.plain(address, maxConnections), accounts, passwords, tokens);
+    }
+
+    /** Listens as {@code options} say, for the logins of {@code accounts} (by account name). */
+    public static SmtpProxy start(ListenerOptions options, Map<String, Account> accounts, LocalPasswords passwords,
+            TokenManager tokens) throws IOException {
+        return new SmtpProxy(options, accounts, passwords, tokens);
     }
 
     public int port() {
@@ -62,21 +70,35 @@ public final class SmtpProxy implements AutoCloseable {
         return upstream.logins();
     }
 
-    private void session(Socket client) throws IOException {
-        client.setSoTimeout(PRE_AUTH_TIMEOUT_MILLIS);
-        InputStream in = client.getInputStream();
-        OutputStream out = client.getOutputStream();
-        Lines.write(out, "220 localhost oauthmail SMTP proxy ready");
+    private void session(ClientConnection client) throws IOException {
+        client.socket().setSoTimeout(PRE_AUTH_TIMEOUT_MILLIS);
+        Lines.write(client.out(), "220 localhost oauthmail SMTP proxy ready");
+        boolean greeted = false; // RFC 3207: after STARTTLS the client says EHLO again, and the server forgets the first
         int failed = 0;
         String line;
-        while ((line = Lines.read(in)) != null) {
-            String verb = line.length() >= 4 ? line.substring(0, 4).toUpperCase(java.util.Locale.ROOT) : line.toUpperCase(java.util.Locale.ROOT);
+        while ((line = Lines.read(client.in())) != null) {
+            OutputStream out = client.out();
+            String verb = line.length() >= 4 ? line.substring(0, 4).toUpperCase(Locale.ROOT) : line.toUpperCase(Locale.ROOT);
             switch (verb) {
                 case "EHLO" -> {
+                    greeted = true;
                     Lines.write(out, "250-localhost oauthmail SMTP proxy");
-                    Lines.write(out, "250 AUTH PLAIN LOGIN");
+                    Lines.write(out, client.needsStartTls() ? "250 STARTTLS" : "250 AUTH PLAIN LOGIN");
                 }
-                case "HELO" -> Lines.write(out, "250 localhost");
+                case "HELO" -> {
+                    greeted = true;
+                    Lines.write(out, "250 localhost");
+                }
+                case "STAR" -> {
+                    if (!line.trim().equalsIgnoreCase("STARTTLS") || !client.needsStartTls()) {
+                        Lines.write(out, "503 5.5.1 STARTTLS is not offered here");
+                    } else if (!client.startTls("220 2.0.0 ready to start TLS",
+                            "501 5.5.2 nothing may follow STARTTLS before the TLS handshake")) {
+                        return;
+                    } else {
+                        greeted = false;
+                    }
+                }
                 case "NOOP" -> Lines.write(out, "250 2.0.0 OK");
                 case "RSET" -> Lines.write(out, "250 2.0.0 OK");
                 case "QUIT" -> {
@@ -84,10 +106,18 @@ public final class SmtpProxy implements AutoCloseable {
                     return;
                 }
                 case "AUTH" -> {
-                    String[] credentials = LocalLogin.read(line, in, out);
+                    if (client.needsStartTls()) {
+                        Lines.write(out, "530 5.7.0 Must issue a STARTTLS command first");
+                        continue;
+                    }
+                    if (!greeted) {
+                        Lines.write(out, "503 5.5.1 send EHLO first");
+                        continue;
+                    }
+                    String[] credentials = LocalLogin.read(line, client.in(), out);
                     Account account = credentials == null ? null : accounts.get(credentials[0]);
                     if (account != null && passwords.verify(account.name(), credentials[1].toCharArray())) {
-                        relay(client, account);
+                        relay(client.socket(), account);
                         return;
                     }
                     failed++;
@@ -98,7 +128,8 @@ public final class SmtpProxy implements AutoCloseable {
                         return;
                     }
                 }
-                case "MAIL", "RCPT", "DATA", "BDAT" -> Lines.write(out, "530 5.7.0 log in first (AUTH PLAIN or AUTH LOGIN)");
+                case "MAIL", "RCPT", "DATA", "BDAT" -> Lines.write(out, client.needsStartTls()
+                        ? "530 5.7.0 Must issue a STARTTLS command first" : "530 5.7.0 log in first (AUTH PLAIN or AUTH LOGIN)");
                 default -> Lines.write(out, "502 5.5.2 command not recognised before login");
             }
         }
@@ -106,7 +137,7 @@ public final class SmtpProxy implements AutoCloseable {
 
     /** Logs in upstream with a fresh token (one forced refresh if refused), tells the client, relays the bytes. */
     private void relay(Socket client, Account account) throws IOException {
-        MailServer server = account.provider().smtp();
+        MailServer server = options.upstream().orElse(account.provider().smtp());
         Socket connection;
         try {
             connection = upstream.login(account, (token, tls) -> UpstreamSmtp.login(account, server, token, tls, 30_000));

@@ -90,6 +90,8 @@ class ProxyUpstreamTest {
         String plain = Base64.getEncoder().encodeToString(("\0" + DOWN + "\0" + PASSWORD).getBytes());
         try (ProxyFixture.Raw smtp = new ProxyFixture.Raw(proxies.smtp.port())) {
             smtp.until("220");
+            smtp.send("EHLO client.example");
+            smtp.until("250 ");
             smtp.send("AUTH PLAIN " + plain);
             assertThat(smtp.line()).startsWith("454 4.4.0").satisfies(ProxyUpstreamTest::noSecrets);
         }

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.oauthmail.account.Account;
 import io.oauthmail.sandbox.Sandbox;
 import io.oauthmail.store.EncryptedFileStore;
+import io.oauthmail.testing.Mailboxes;
 import io.oauthmail.testing.SandboxAccounts;
 import io.oauthmail.testing.SandboxLogins;
 import io.oauthmail.token.TokenManager;
@@ -75,13 +76,7 @@ class SmtpProxyTest {
     }
 
     private static boolean delivered(String subject) {
-        return sandbox.receivedMessages().stream().anyMatch(m -> {
-            try {
-                return subject.equals(m.getSubject());
-            } catch (MessagingException e) {
-                return false;
-            }
-        });
+        return Mailboxes.delivered(sandbox, subject);
     }
 
     @Test

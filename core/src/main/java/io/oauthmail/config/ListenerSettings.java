@@ -1,0 +1,40 @@
+package io.oauthmail.config;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * One {@code [[listener]]} of the config file: a local proxy address and protocol, checked by {@link ConfigReader}.
+ *
+ * <pre>
+ * [[listener]]
+ * protocol = "imap"                      # smtp | imap | pop
+ * listen = "127.0.0.1:1143"
+ * upstream = "imap.gmail.com:993:tls"    # optional: one server for every login; default: each account's own
+ * tls = "starttls"                       # none (default, loopback only) | starttls | implicit
+ * cert = "/etc/ssl/fullchain.pem"        # optional, with key: default a generated self-signed certificate
+ * key = "/etc/ssl/key.pem"
+ * accounts = ["work@corp.com"]           # optional: who may log in here; default every account
+ * </pre>
+ *
+ * @param name     where it was written, for messages: {@code listener[2]} (counted from 1, in file order)
+ * @param protocol {@code smtp}, {@code imap} or {@code pop}
+ * @param listen   {@code HOST:PORT}
+ * @param upstream a {@code HOST:PORT[:tls|starttls|plain]} spec, or empty for each account's own server
+ * @param tls      {@code none}, {@code starttls} or {@code implicit}
+ * @param cert     the PEM certificate chain, or empty for the generated certificate (then {@code key} is empty too)
+ * @param key      the PEM private key (PKCS#8, RSA or EC) of {@code cert}
+ * @param accounts the accounts that may log in here; empty for all
+ */
+public record ListenerSettings(String name, String protocol, String listen, Optional<String> upstream, String tls,
+        Optional<Path> cert, Optional<Path> key, List<String> accounts) {
+
+    /** The values {@code protocol} and {@code tls} may take. */
+    public static final List<String> PROTOCOLS = List.of("smtp", "imap", "pop");
+    public static final List<String> TLS_MODES = List.of("none", "starttls", "implicit");
+
+    public ListenerSettings {
+        accounts = List.copyOf(accounts);
+    }
+}
