@@ -50,15 +50,18 @@ public final class OAuthMailCli implements Runnable {
 
     private final Map<String, String> env;
     private final InputStream in;
+    private final boolean ownsProcess;
     private CliContext context;
 
-    private OAuthMailCli(Map<String, String> env, InputStream in) {
+    private OAuthMailCli(Map<String, String> env, InputStream in, boolean ownsProcess) {
         this.env = env;
         this.in = in;
+        this.ownsProcess = ownsProcess;
     }
 
     public static void main(String[] args) {
-        System.exit(run(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true), System.in, System.getenv()));
+        System.exit(run(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true), System.in, System.getenv(),
+                true));
     }
 
     /** Runs one command line with this process's stdin and environment; returns the exit code. */
@@ -93,7 +96,12 @@ public final class OAuthMailCli implements Runnable {
 
     /** Runs one command line; returns the exit code. Used by {@link #main} and by tests. */
     public static int run(String[] args, PrintWriter out, PrintWriter err, InputStream in, Map<String, String> env) {
-        CommandLine cli = new CommandLine(new OAuthMailCli(env, in));
+        return run(args, out, err, in, env, false);
+    }
+
+    private static int run(String[] args, PrintWriter out, PrintWriter err, InputStream in, Map<String, String> env,
+            boolean ownsProcess) {
+        CommandLine cli = new CommandLine(new OAuthMailCli(env, in, ownsProcess));
         String first = firstCommandName(args);
         if (first != null && COMMANDS.containsKey(first) && !first.equals("help")) {
             cli.addSubcommand(first, COMMANDS.get(first).get());
@@ -108,6 +116,14 @@ public final class OAuthMailCli implements Runnable {
 
     public CommandLine.Model.CommandSpec spec() {
         return spec;
+    }
+
+    /**
+     * True when this command line is the process ({@link #main}), not a call from a test or a program: only then
+     * may a command take over process-wide things such as signal handlers.
+     */
+    public boolean ownsProcess() {
+        return ownsProcess;
     }
 
     /** The context of this command line, for the subcommands. */

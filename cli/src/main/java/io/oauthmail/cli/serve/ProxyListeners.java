@@ -12,6 +12,7 @@ import io.oauthmail.server.proxy.LocalCertificate;
 import io.oauthmail.server.proxy.LocalPasswords;
 import io.oauthmail.server.proxy.LocalTls;
 import io.oauthmail.server.proxy.Pop3Proxy;
+import io.oauthmail.server.proxy.Proxy;
 import io.oauthmail.server.proxy.SmtpProxy;
 import io.oauthmail.token.TokenManager;
 import java.io.IOException;
@@ -68,7 +69,7 @@ final class ProxyListeners {
 
     /** Starts every listener, or none: a failure closes those already started. Returns a line per listener. */
     static List<String> start(List<ListenerSettings> listeners, List<Account> accounts, CliContext context, TokenManager tokens,
-            List<AutoCloseable> started) {
+            List<Proxy> started) {
         LocalPasswords passwords = new LocalPasswords(LocalPasswordsFile.of(context));
         LocalCertificate generated = null;
         List<String> lines = new ArrayList<>();
@@ -99,7 +100,7 @@ final class ProxyListeners {
     }
 
     /** A running proxy and the port it took (the one asked for, or the free one found for port 0). */
-    private record Started(AutoCloseable proxy, int port) {
+    private record Started(Proxy proxy, int port) {
     }
 
     private static Started start(ListenerSettings settings, ListenerOptions options, Map<String, Account> accounts,

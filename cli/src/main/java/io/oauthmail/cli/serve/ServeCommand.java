@@ -1,13 +1,9 @@
 package io.oauthmail.cli.serve;
 
-import io.oauthmail.account.Account;
 import io.oauthmail.cli.CliContext;
 import io.oauthmail.cli.ExitCodes;
 import io.oauthmail.cli.OAuthMailCli;
-import io.oauthmail.config.AccountResolver;
-import io.oauthmail.config.AccountSettings;
 import io.oauthmail.config.ListenerSettings;
-import io.oauthmail.server.Daemon;
 import io.oauthmail.token.RetryPolicy;
 import io.oauthmail.token.Sleeper;
 import io.oauthmail.token.TokenManager;
@@ -53,50 +49,44 @@ public final class ServeCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         CliContext context = root.context();
-        List<Account> accounts = new ArrayList<>();
-        for (AccountSettings settings : context.config().accounts().values()) {
-            accounts.add(AccountResolver.withSecret(settings));
-        }
-        List<ListenerSettings> listeners = new ArrayList<>(context.config().listeners());
-        listeners.addAll(ProxyListeners.fromFlags(listen, tls, tlsCert, tlsKey));
+        List<ListenerSettings> fromFlags = ProxyListeners.fromFlags(listen, tls, tlsCert, tlsKey);
         // The refresher backs off by itself (30 s up to 10 min): the token manager must not retry underneath it.
         TokenManager tokens = new TokenManager(context.store(), context.clock(), TokenManager.DEFAULT_MARGIN,
                 Duration.ofSeconds(30), RetryPolicy.NONE, Sleeper.SYSTEM);
-        Daemon daemon = Daemon.start(accounts, tokens, context.config().hooks(),
-                Daemon.socketIn(context.paths().stateDir()));
-        List<AutoCloseable> proxies = new ArrayList<>();
-        List<String> started;
-        try {
-            started = ProxyListeners.start(listeners, accounts, context, tokens, proxies);
-        } catch (RuntimeException e) {
-            proxies.forEach(ServeCommand::closeQuietly);
-            daemon.close();
-            throw e;
-        }
+        RunningServe serve = RunningServe.start(context, fromFlags, tokens);
         CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            proxies.forEach(ServeCommand::closeQuietly);
-            daemon.close();
+        // SIGTERM and Ctrl-C end the wait below, so the stop runs in order and the exit code is 0; the hook
+        // covers a JVM where signals cannot be caught, and any other way the JVM is asked to exit. Signals are
+        // the process's: taken only when this command is the process, never inside a test or a host program.
+        Thread hook = new Thread(() -> {
+            serve.close();
             stopped.countDown();
-        }, "oauthmail-serve-stop"));
-        for (String line : started) {
-            context.err().println("oauthmail serve: proxy " + line);
+        }, "oauthmail-serve-stop");
+        Runtime.getRuntime().addShutdownHook(hook);
+        boolean hangup = false;
+        if (root.ownsProcess()) {
+            Signals.onTerminate(stopped::countDown);
+            hangup = Signals.onHangup(() -> {
+                try {
+                    serve.reload();
+                } catch (RuntimeException e) {
+                    // already said on stderr by the reload; the daemon goes on as it was
+                }
+            });
         }
-        if (!started.isEmpty()) {
-            context.err().println("oauthmail serve: proxy clients log in as the account, with its local password");
-        }
-        context.err().println("oauthmail serve: keeping " + accounts.size() + " account(s) fresh; status: oauthmail status"
-                + " (socket " + daemon.socket() + "); stop with Ctrl-C or SIGTERM");
+        context.err().println("oauthmail serve: keeping " + serve.accountCount() + " account(s) fresh; status: oauthmail status"
+                + " (socket " + serve.daemon().socket() + "); reload: oauthmail reload" + (hangup ? " or SIGHUP" : "")
+                + "; stop with Ctrl-C or SIGTERM");
         context.err().flush();
         stopped.await();
-        return ExitCodes.OK;
-    }
-
-    private static void closeQuietly(AutoCloseable closeable) {
+        context.err().println("oauthmail serve: stopping");
+        context.err().flush();
+        serve.close();
         try {
-            closeable.close();
-        } catch (Exception ignored) {
-            // stopping anyway
+            Runtime.getRuntime().removeShutdownHook(hook);
+        } catch (IllegalStateException e) {
+            // the JVM is already shutting down (the hook ran): nothing to undo
         }
+        return ExitCodes.OK;
     }
 }

@@ -19,7 +19,7 @@ import java.util.Map;
  * server with a fresh token and relays the bytes both ways, IDLE and long sessions included. Nothing goes
  * upstream before the local login succeeded; failed logins are slowed and limited.
  */
-public final class ImapProxy implements AutoCloseable {
+public final class ImapProxy implements Proxy {
 
     private static final int MAX_FAILED_LOGINS = 3;
     private static final String CAPABILITIES = "IMAP4rev1 AUTH=PLAIN SASL-IR ID";
@@ -62,6 +62,7 @@ public final class ImapProxy implements AutoCloseable {
         return new ImapProxy(options, accounts, passwords, tokens);
     }
 
+    @Override
     public int port() {
         return listener.port();
     }
@@ -170,6 +171,11 @@ public final class ImapProxy implements AutoCloseable {
     /** After STARTTLS the client asks again, and gets the list for the TLS session (RFC 3501 6.2.1). */
     private static String capabilities(ClientConnection client) {
         return client.needsStartTls() ? CAPABILITIES_BEFORE_TLS : CAPABILITIES;
+    }
+
+    @Override
+    public void stopAccepting() {
+        listener.stopAccepting();
     }
 
     @Override

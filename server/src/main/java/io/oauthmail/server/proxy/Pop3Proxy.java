@@ -18,7 +18,7 @@ import java.util.Set;
  * with the account's name and local password, then AUTH XOAUTH2 upstream and a byte relay. Nothing goes
  * upstream before the local login succeeded; failed logins are slowed and limited.
  */
-public final class Pop3Proxy implements AutoCloseable {
+public final class Pop3Proxy implements Proxy {
 
     private static final int MAX_FAILED_LOGINS = 3;
 
@@ -55,6 +55,7 @@ public final class Pop3Proxy implements AutoCloseable {
         return new Pop3Proxy(options, accounts, passwords, tokens);
     }
 
+    @Override
     public int port() {
         return listener.port();
     }
@@ -151,6 +152,11 @@ public final class Pop3Proxy implements AutoCloseable {
     /** For tests: a shorter idle limit than {@link #IDLE_AFTER_LOGIN}, for sessions that log in from now on. */
     void idleAfterLogin(Duration limit) {
         this.idleAfterLogin = limit;
+    }
+
+    @Override
+    public void stopAccepting() {
+        listener.stopAccepting();
     }
 
     @Override

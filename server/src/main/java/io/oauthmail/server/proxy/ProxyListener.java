@@ -5,9 +5,13 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -45,6 +49,8 @@ final class ProxyListener implements AutoCloseable {
     private final ServerSocket listener;
     private final ExecutorService threads;
     private final Semaphore slots;
+    private final Set<Socket> clients = ConcurrentHashMap.newKeySet();
+    private final CountDownLatch acceptLoopEnded = new CountDownLatch(1);
 
     private ProxyListener(ServerSocket listener, int maxConnections, String name) {
         this.listener = listener;
@@ -82,6 +88,14 @@ final class ProxyListener implements AutoCloseable {
     }
 
     private void acceptLoop(LocalTls tls, String busyLine, Session session) {
+        try {
+            accept(tls, busyLine, session);
+        } finally {
+            acceptLoopEnded.countDown();
+        }
+    }
+
+    private void accept(LocalTls tls, String busyLine, Session session) {
         boolean implicit = tls.mode() == LocalTls.Mode.IMPLICIT;
         while (!listener.isClosed()) {
             try {
@@ -93,6 +107,7 @@ final class ProxyListener implements AutoCloseable {
                     client.close();
                     continue;
                 }
+                clients.add(client);
                 threads.execute(() -> {
                     try (client) {
                         client.setTcpNoDelay(true);
@@ -103,6 +118,7 @@ final class ProxyListener implements AutoCloseable {
                     } catch (IOException e) {
                         LOG.debug("proxy session ended: {}", e.getMessage());
                     } finally {
+                        clients.remove(client);
                         slots.release();
                     }
                 });
@@ -112,12 +128,34 @@ final class ProxyListener implements AutoCloseable {
         }
     }
 
-    @Override
-    public void close() {
+    /**
+     * Takes no new clients; the sessions already open go on until they end (a reload keeps them). Returns once
+     * the port is free: a thread blocked in accept holds the socket open in the kernel until it has woken up,
+     * and a reload binds the same port right after.
+     */
+    void stopAccepting() {
         try {
             listener.close();
         } catch (IOException ignored) {
             // closing anyway
+        }
+        try {
+            acceptLoopEnded.await(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Takes no new clients and ends every open session: they see the connection close (a stop). */
+    @Override
+    public void close() {
+        stopAccepting();
+        for (Socket client : clients) {
+            try {
+                client.close();
+            } catch (IOException ignored) {
+                // closing anyway
+            }
         }
         threads.shutdownNow();
     }

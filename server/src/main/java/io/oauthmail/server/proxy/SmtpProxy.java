@@ -20,7 +20,7 @@ import java.util.Map;
  * before the local login succeeded: the proxy is never an open relay. On a STARTTLS listener no login is taken
  * before TLS. Failed logins are slowed down and limited; lines are limited in length, connections in number.
  */
-public final class SmtpProxy implements AutoCloseable {
+public final class SmtpProxy implements Proxy {
 
     private static final int MAX_FAILED_LOGINS = 3;
     private static final int PRE_AUTH_TIMEOUT_MILLIS = 5 * 60_000;
@@ -61,6 +61,7 @@ public final class SmtpProxy implements AutoCloseable {
         return new SmtpProxy(options, accounts, passwords, tokens);
     }
 
+    @Override
     public int port() {
         return listener.port();
     }
@@ -166,6 +167,11 @@ public final class SmtpProxy implements AutoCloseable {
     /** For tests: a shorter idle limit than {@link #IDLE_AFTER_LOGIN}, for sessions that log in from now on. */
     void idleAfterLogin(Duration limit) {
         this.idleAfterLogin = limit;
+    }
+
+    @Override
+    public void stopAccepting() {
+        listener.stopAccepting();
     }
 
     @Override

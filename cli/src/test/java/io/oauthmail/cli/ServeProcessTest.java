@@ -1,0 +1,175 @@
+package io.oauthmail.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.oauthmail.sandbox.Sandbox;
+import jakarta.mail.Folder;
+import jakarta.mail.MessagingException;
+import jakarta.mail.Session;
+import jakarta.mail.Store;
+import java.io.ByteArrayInputStream;
+import java.io.InputStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code oauthmail serve} as the real process a service manager runs: SIGHUP and {@code oauthmail reload}
+ * re-read the config (open proxy sessions go on), a config with a mistake is refused and the running one
+ * stays, and SIGTERM stops it in order with exit code 0.
+ */
+class ServeProcessTest {
+
+    private static final String PASSWORD = "process local password";
+    private static Sandbox sandbox;
+    @TempDir
+    static Path home;
+    private static Map<String, String> env;
+
+    @BeforeAll
+    static void start() throws Exception {
+        sandbox = Sandbox.start();
+        env = SandboxHome.create(sandbox, home, "alice@sandbox.test", "bob@sandbox.test");
+        for (String user : List.of("alice@sandbox.test", "bob@sandbox.test")) {
+            assertThat(run(new ByteArrayInputStream((PASSWORD + "\n").getBytes(StandardCharsets.UTF_8)),
+                    "accounts", "set-local-password", user).exit()).isZero();
+        }
+    }
+
+    @AfterAll
+    static void stop() {
+        sandbox.close();
+    }
+
+    record Run(int exit, String out, String err) {
+    }
+
+    private static Run run(InputStream in, String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int exit = OAuthMailCli.run(args, new PrintWriter(out, true), new PrintWriter(err, true), in, env);
+        return new Run(exit, out.toString(), err.toString());
+    }
+
+    /**
+     * The daemon's stderr, in a file: a thread reading the process's pipe can lose the last lines when the
+     * process exits (the JDK drains and closes the pipe under it), and the last line is the one checked.
+     */
+    private record Output(Path file) {
+
+        String text() {
+            try {
+                return Files.exists(file) ? Files.readString(file) : "";
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        }
+
+        String await(Predicate<String> condition, String what) throws InterruptedException {
+            for (int i = 0; i < 600 && !condition.test(text()); i++) {
+                Thread.sleep(50);
+            }
+            assertThat(condition.test(text())).as(what + " in:\n" + text()).isTrue();
+            return text();
+        }
+    }
+
+    private static int freePort() throws Exception {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+
+    private static Store imap(int port) throws MessagingException {
+        Store store = Session.getInstance(new Properties()).getStore("imap");
+        store.connect("127.0.0.1", port, "alice@sandbox.test", PASSWORD);
+        return store;
+    }
+
+    @Test
+    void sighupAndReloadApplyTheNewConfigWhileSessionsGoOnAndSigtermStopsInOrder() throws Exception {
+        int imapPort = freePort();
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        ProcessBuilder builder = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
+                "io.oauthmail.cli.Main", "serve", "--listen", "imap=127.0.0.1:" + imapPort);
+        builder.environment().putAll(env);
+        Output err = new Output(home.resolve("serve.err"));
+        builder.redirectError(err.file().toFile()).redirectOutput(ProcessBuilder.Redirect.DISCARD);
+        Process serve = builder.start();
+        try {
+            err.await(t -> t.contains("account(s) fresh"), "the daemon's start");
+            assertThat(err.text()).contains("reload: oauthmail reload or SIGHUP");
+            Store session = imap(imapPort);
+            Folder inbox = session.getFolder("INBOX");
+            inbox.open(Folder.READ_ONLY);
+
+            // SIGHUP with a new listener in the file: it starts, and the open session goes on.
+            Path config = home.resolve("config.toml");
+            String original = Files.readString(config);
+            Files.writeString(config, String.join("\n", "", "[[listener]]", "protocol = \"pop\"", "listen = \"127.0.0.1:0\"",
+                    "accounts = [\"bob@sandbox.test\"]", ""), StandardOpenOption.APPEND);
+            assertThat(new ProcessBuilder("kill", "-HUP", String.valueOf(serve.pid())).start().waitFor()).isZero();
+            String printed = err.await(t -> t.contains("reloaded "), "the reload on SIGHUP");
+            Matcher pop = Pattern.compile("proxy pop on 127\\.0\\.0\\.1:(\\d+)").matcher(printed);
+            assertThat(pop.find()).as(printed).isTrue();
+            assertThat(printed).contains("2 account(s), 2 proxy listener(s)");
+            assertThat(inbox.getMessageCount()).as("the session opened before the reload").isNotNegative();
+            Store bob = Session.getInstance(new Properties()).getStore("pop3");
+            bob.connect("127.0.0.1", Integer.parseInt(pop.group(1)), "bob@sandbox.test", PASSWORD);
+            bob.close();
+            Store again = imap(imapPort); // the same port, listening anew
+            again.close();
+
+            // oauthmail reload: a file with a mistake is refused, and everything keeps running as it was.
+            Files.writeString(config, "\n[[listener]]\nprotocol = \"imaps\"\nlisten = \"127.0.0.1:0\"\n", StandardOpenOption.APPEND);
+            Run refused = run(InputStream.nullInputStream(), "reload");
+            assertThat(refused.exit()).isEqualTo(ExitCodes.FAILED);
+            assertThat(refused.err()).contains("kept its running configuration").contains("unknown proxy protocol 'imaps'");
+            assertThat(run(InputStream.nullInputStream(), "status").exit()).isZero();
+            assertThat(inbox.getMessageCount()).isNotNegative();
+
+            Files.writeString(config, original);
+            Run reloaded = run(InputStream.nullInputStream(), "reload");
+            assertThat(reloaded.exit()).as(reloaded.err()).isZero();
+            assertThat(reloaded.out()).contains("2 account(s), 1 proxy listener(s)");
+
+            // SIGTERM: an orderly stop, exit code 0, the control socket gone, open sessions ended.
+            serve.destroy();
+            assertThat(serve.waitFor(30, TimeUnit.SECONDS)).isTrue();
+            assertThat(serve.exitValue()).as(err.text()).isZero();
+            err.await(t -> t.contains("oauthmail serve: stopping"), "the stop said");
+            assertThat(home.resolve("state/run/serve.sock")).doesNotExist();
+            assertThat(inbox.isOpen() && sessionAnswers(inbox)).as("the proxy session ended with the daemon").isFalse();
+        } finally {
+            serve.destroyForcibly();
+        }
+    }
+
+    private static boolean sessionAnswers(Folder folder) {
+        try {
+            folder.getMessageCount();
+            ((org.eclipse.angus.mail.imap.IMAPFolder) folder).doCommand(protocol -> {
+                protocol.simpleCommand("NOOP", null);
+                return null;
+            });
+            return true;
+        } catch (MessagingException e) {
+            return false;
+        }
+    }
+}
