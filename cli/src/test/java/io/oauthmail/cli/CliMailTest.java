@@ -6,11 +6,8 @@ import io.oauthmail.sandbox.Sandbox;
 import java.io.InputStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
-import java.net.URI;
 import java.nio.file.Path;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -43,22 +40,7 @@ class CliMailTest {
         sandbox = Sandbox.start();
         env = Map.of("OAUTHMAIL_HOME", home.toString(), "HOME", home.toString());
         for (String user : new String[] {"alice@sandbox.test", "bob@sandbox.test"}) {
-            Run added = run("accounts", "add", user, "--provider", "generic", "--issuer", sandbox.issuer().toString(),
-                    "--client-id", Sandbox.CLIENT_ID, "--scopes", "openid email " + Sandbox.MAIL_SCOPE,
-                    "--imap", sandbox.imaps() + ":tls", "--pop", sandbox.pop3s() + ":tls",
-                    "--smtp", sandbox.submission() + ":starttls", "--ca-file", sandbox.caFile().toString());
-            assertThat(added.exit()).as(added.err()).isZero();
-            StringWriter err = new StringWriter();
-            CompletableFuture<Integer> login = CompletableFuture.supplyAsync(() -> OAuthMailCli.run(
-                    new String[] {"login", user, "--no-browser"}, new PrintWriter(new StringWriter(), true),
-                    new PrintWriter(err, true), InputStream.nullInputStream(), env));
-            URI url = null;
-            for (int i = 0; i < 200 && url == null; i++) {
-                url = err.toString().lines().filter(l -> l.startsWith("http")).map(URI::create).findFirst().orElse(null);
-                Thread.sleep(25);
-            }
-            sandbox.browser().approve(url, user);
-            assertThat(login.get(30, TimeUnit.SECONDS)).as(err.toString()).isZero();
+            SandboxCliLogin.addAndLogIn(sandbox, env, user);
         }
     }
 
