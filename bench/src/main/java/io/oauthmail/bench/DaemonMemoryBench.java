@@ -31,8 +31,8 @@ import java.util.concurrent.TimeUnit;
  * answers a NOOP through its upstream connection.
  *
  * <p>Run: {@code bench/run DaemonMemory [ACCOUNTS] [SESSIONS]} (defaults 1,000 and 200). The daemon caps each
- * proxy at 200 connections; the sandbox's submission server drops an idle session after 60 s, so memory is
- * read within that.
+ * proxy at 200 connections; the sandbox's submission server drops an SMTP session idle for 60 s, so the SMTP
+ * sessions send a NOOP every 20 s while the others are being opened, and memory is read 3 s after the last.
  */
 public final class DaemonMemoryBench {
 
@@ -76,12 +76,16 @@ public final class DaemonMemoryBench {
                 Thread.sleep(3000);
                 System.out.printf(Locale.ROOT, "oauthmail serve (pid %d), %d accounts, %d idle sessions: %s%n",
                         daemon.pid(), accounts, open.size(), memory(daemon.pid()));
-                int alive = 0;
+                int imapAlive = 0;
+                int smtpAlive = 0;
                 for (Idle session : open) {
-                    alive += session.noop() ? 1 : 0;
+                    boolean alive = session.noop();
+                    imapAlive += alive && session.imap ? 1 : 0;
+                    smtpAlive += alive && !session.imap ? 1 : 0;
                     session.socket.close();
                 }
-                System.out.printf(Locale.ROOT, "sessions that still answered NOOP through upstream: %d of %d%n", alive, open.size());
+                System.out.printf(Locale.ROOT, "sessions that still answered NOOP through upstream: IMAP %d, SMTP %d, of %d%n",
+                        imapAlive, smtpAlive, open.size());
             } finally {
                 daemon.destroy(); // SIGTERM: the daemon's own shutdown
                 if (!daemon.waitFor(10, TimeUnit.SECONDS)) {
@@ -150,16 +154,33 @@ public final class DaemonMemoryBench {
         ExecutorService pool = Executors.newFixedThreadPool(16);
         try {
             List<Future<Idle>> opening = new ArrayList<>();
+            List<Idle> open = java.util.Collections.synchronizedList(new ArrayList<>());
             for (int i = 0; i < sessions; i++) {
                 String user = users.get(i % users.size());
                 boolean imap = i % 2 == 0;
-                opening.add(pool.submit(() -> imap ? imap(user, imapPort) : smtp(user, smtpPort)));
+                opening.add(pool.submit(() -> {
+                    Idle session = imap ? imap(user, imapPort) : smtp(user, smtpPort);
+                    open.add(session);
+                    return session;
+                }));
             }
-            List<Idle> open = new ArrayList<>();
-            for (Future<Idle> future : opening) {
-                open.add(future.get(5, TimeUnit.MINUTES));
+            // Each login costs the daemon a slow password hash, so opening takes a while; the sandbox's
+            // submission server drops an SMTP session idle for 60 s: a NOOP every 20 s keeps those open.
+            java.util.concurrent.ScheduledExecutorService keepAlive = Executors.newSingleThreadScheduledExecutor();
+            keepAlive.scheduleWithFixedDelay(() -> {
+                synchronized (open) {
+                    open.stream().filter(s -> !s.imap).forEach(Idle::noop);
+                }
+            }, 20, 20, TimeUnit.SECONDS);
+            try {
+                for (Future<Idle> future : opening) {
+                    future.get(5, TimeUnit.MINUTES);
+                }
+            } finally {
+                keepAlive.shutdown();
+                keepAlive.awaitTermination(1, TimeUnit.MINUTES);
             }
-            return open;
+            return new ArrayList<>(open);
         } finally {
             pool.shutdown();
         }
