@@ -22,26 +22,31 @@ final class SandboxHome {
     static Map<String, String> create(Sandbox sandbox, Path home, String... users) throws Exception {
         Map<String, String> env = Map.of("OAUTHMAIL_HOME", home.toString(), "HOME", home.toString());
         for (String user : users) {
-            StringWriter addErr = new StringWriter();
-            int added = OAuthMailCli.run(new String[] {"accounts", "add", user, "--provider", "generic",
-                "--issuer", sandbox.issuer().toString(), "--client-id", Sandbox.CLIENT_ID,
-                "--scopes", "openid email " + Sandbox.MAIL_SCOPE, "--imap", sandbox.imaps() + ":tls",
-                "--pop", sandbox.pop3s() + ":tls", "--smtp", sandbox.submission() + ":starttls",
-                "--ca-file", sandbox.caFile().toString()}, new PrintWriter(new StringWriter(), true),
-                    new PrintWriter(addErr, true), InputStream.nullInputStream(), env);
-            assertThat(added).as(addErr.toString()).isZero();
-            StringWriter err = new StringWriter();
-            CompletableFuture<Integer> login = CompletableFuture.supplyAsync(() -> OAuthMailCli.run(
-                    new String[] {"login", user, "--no-browser"}, new PrintWriter(new StringWriter(), true),
-                    new PrintWriter(err, true), InputStream.nullInputStream(), env));
-            URI url = null;
-            for (int i = 0; i < 200 && url == null; i++) {
-                url = err.toString().lines().filter(l -> l.startsWith("http")).map(URI::create).findFirst().orElse(null);
-                Thread.sleep(25);
-            }
-            sandbox.browser().approve(url, user);
-            assertThat(login.get(30, TimeUnit.SECONDS)).as(err.toString()).isZero();
+            addAndLogIn(sandbox, env, user);
         }
         return env;
+    }
+
+    /** Adds {@code user} (IMAPS, POP3S, STARTTLS submission, the sandbox's CA) and logs it in through the CLI. */
+    static void addAndLogIn(Sandbox sandbox, Map<String, String> env, String user) throws Exception {
+        StringWriter addErr = new StringWriter();
+        int added = OAuthMailCli.run(new String[] {"accounts", "add", user, "--provider", "generic",
+            "--issuer", sandbox.issuer().toString(), "--client-id", Sandbox.CLIENT_ID,
+            "--scopes", "openid email " + Sandbox.MAIL_SCOPE, "--imap", sandbox.imaps() + ":tls",
+            "--pop", sandbox.pop3s() + ":tls", "--smtp", sandbox.submission() + ":starttls",
+            "--ca-file", sandbox.caFile().toString()}, new PrintWriter(new StringWriter(), true),
+                new PrintWriter(addErr, true), InputStream.nullInputStream(), env);
+        assertThat(added).as(addErr.toString()).isZero();
+        StringWriter err = new StringWriter();
+        CompletableFuture<Integer> login = CompletableFuture.supplyAsync(() -> OAuthMailCli.run(
+                new String[] {"login", user, "--no-browser"}, new PrintWriter(new StringWriter(), true),
+                new PrintWriter(err, true), InputStream.nullInputStream(), env));
+        URI url = null;
+        for (int i = 0; i < 200 && url == null; i++) {
+            url = err.toString().lines().filter(l -> l.startsWith("http")).map(URI::create).findFirst().orElse(null);
+            Thread.sleep(25);
+        }
+        sandbox.browser().approve(url, user);
+        assertThat(login.get(30, TimeUnit.SECONDS)).as(err.toString()).isZero();
     }
 }
