@@ -8,11 +8,14 @@ import io.oauthmail.config.OAuthMailPaths;
 import io.oauthmail.config.SecretCommand;
 import io.oauthmail.store.Stores;
 import io.oauthmail.store.TokenStore;
+import io.oauthmail.token.RetryPolicy;
+import io.oauthmail.token.Sleeper;
 import io.oauthmail.token.TokenManager;
 import java.io.InputStream;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.Map;
 
 /**
@@ -97,6 +100,7 @@ public final class CliContext {
     }
 
     public TokenManager tokens() {
-        return new TokenManager(store(), clock);
+        return new TokenManager(store(), clock, config().refreshMargin(), Duration.ofSeconds(30), RetryPolicy.DEFAULT,
+                Sleeper.SYSTEM);
     }
 }

@@ -17,9 +17,12 @@ import java.util.Optional;
  * @param hooks    the daemon's event commands from {@code [serve]}: {@code on_reauth_needed}, {@code on_error},
  *                 {@code on_token_refreshed}, {@code on_warning}
  * @param listeners the proxy listeners of {@code [[listener]]} tables, in file order, for {@code oauthmail serve}
+ * @param refreshMargin how long before expiry an access token counts as expired and is refreshed
+ *                 ({@code [tokens] refresh_margin}, default 5 minutes)
  */
 public record Config(Path file, Path tokenDir, String passphraseCmd, String storeKind, String jdbcUrl,
-        Map<String, AccountSettings> accounts, Map<String, String> hooks, java.util.List<ListenerSettings> listeners) {
+        Map<String, AccountSettings> accounts, Map<String, String> hooks, java.util.List<ListenerSettings> listeners,
+        java.time.Duration refreshMargin) {
 
     /** The event names a {@code [serve]} table may give commands for. */
     public static final java.util.Set<String> HOOKS = java.util.Set.of("on_reauth_needed", "on_error",
@@ -29,6 +32,12 @@ public record Config(Path file, Path tokenDir, String passphraseCmd, String stor
         accounts = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(accounts));
         hooks = Map.copyOf(hooks);
         listeners = java.util.List.copyOf(listeners);
+        refreshMargin = refreshMargin == null ? io.oauthmail.token.TokenManager.DEFAULT_MARGIN : refreshMargin;
+    }
+
+    public Config(Path file, Path tokenDir, String passphraseCmd, String storeKind, String jdbcUrl,
+            Map<String, AccountSettings> accounts, Map<String, String> hooks, java.util.List<ListenerSettings> listeners) {
+        this(file, tokenDir, passphraseCmd, storeKind, jdbcUrl, accounts, hooks, listeners, null);
     }
 
     public Config(Path file, Path tokenDir, String passphraseCmd, String storeKind, String jdbcUrl,

@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -52,7 +53,8 @@ public final class ConfigReader {
 
     /**
      * True if {@code text} declares account {@code name} with its own {@code [accounts."name"]} table and has
-     * no {@code [store]} table (so tokens are in the default folder, unencrypted by passphrase). A line scan,
+     * no {@code [store]} table (so tokens are in the default folder, unencrypted by passphrase) and no
+     * {@code [tokens]} table (so the refresh margin is the default). A line scan,
      * not a parse: {@code oauthmail token ACCOUNT} uses it to skip the TOML parser (~90 ms of its start-up)
      * when that is all it needs to know. False means "parse the file", never "no such account".
      */
@@ -67,7 +69,7 @@ public final class ConfigReader {
                 continue;
             }
             List<String> header = TomlLines.headerPath(line);
-            if (header.get(0).equals("store") || line.startsWith("[[")) {
+            if (header.get(0).equals("store") || header.get(0).equals("tokens") || line.startsWith("[[")) {
                 return false;
             }
             declared |= header.size() == 2 && header.get(0).equals("accounts") && header.get(1).equals(name);
@@ -87,7 +89,8 @@ public final class ConfigReader {
             throw new ConfigException(file, 0, null, "cannot read it: " + e.getMessage(), null);
         }
         Checker check = new Checker(file, text);
-        check.onlyKeys(root, List.of(), Set.of("store", "accounts", "serve", "listener"));
+        check.onlyKeys(root, List.of(), Set.of("store", "accounts", "serve", "listener", "tokens"));
+        Duration refreshMargin = refreshMargin(check, root.get("tokens"));
         Map<String, String> hooks = new LinkedHashMap<>();
         JsonNode serve = root.get("serve");
         if (serve != null) {
@@ -133,7 +136,40 @@ public final class ConfigReader {
             }
         }
         return new Config(file, tokenDir, passphraseCmd, kind, jdbcUrl, accounts, hooks,
-                ListenerReader.read(check, root.get("listener"), accounts.keySet()));
+                ListenerReader.read(check, root.get("listener"), accounts.keySet()), refreshMargin);
+    }
+
+    /**
+     * {@code [tokens] refresh_margin = "10m"}: how long before expiry a token is refreshed. Between 10 seconds and
+     * 30 minutes: tokens live about an hour at Google and Microsoft, so a longer margin would refresh on nearly
+     * every use, and a shorter one would hand out tokens that expire during a slow SMTP session.
+     */
+    private static Duration refreshMargin(Checker check, JsonNode tokens) {
+        if (tokens == null) {
+            return null;
+        }
+        List<String> table = List.of("tokens");
+        check.table(tokens, table);
+        check.onlyKeys(tokens, table, Set.of("refresh_margin"));
+        String text = check.string(tokens, table, "refresh_margin");
+        if (text == null) {
+            return null;
+        }
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("(\\d{1,6})\\s*(s|m|h)?").matcher(text.strip());
+        Duration margin = null;
+        if (m.matches()) {
+            long amount = Long.parseLong(m.group(1));
+            margin = switch (m.group(2) == null ? "s" : m.group(2)) {
+                case "m" -> Duration.ofMinutes(amount);
+                case "h" -> Duration.ofHours(amount);
+                default -> Duration.ofSeconds(amount);
+            };
+        }
+        if (margin == null || margin.compareTo(Duration.ofSeconds(10)) < 0 || margin.compareTo(Duration.ofMinutes(30)) > 0) {
+            throw check.error(table, "refresh_margin", "'" + text + "' is not a refresh margin between 10s and 30m",
+                    "write it like \"5m\" (the default), \"90s\" or \"10m\"");
+        }
+        return margin;
     }
 
     private static AccountSettings account(Checker check, String name, JsonNode node) {

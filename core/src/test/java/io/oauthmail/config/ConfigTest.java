@@ -66,6 +66,22 @@ class ConfigTest {
     }
 
     @Test
+    void theRefreshMarginIsFiveMinutesUnlessTheTokensTableSaysOtherwise() {
+        assertThat(parse("").refreshMargin()).isEqualTo(java.time.Duration.ofMinutes(5));
+        assertThat(parse("[tokens]\nrefresh_margin = \"10m\"\n").refreshMargin()).isEqualTo(java.time.Duration.ofMinutes(10));
+        assertThat(parse("[tokens]\nrefresh_margin = \"90s\"\n").refreshMargin()).isEqualTo(java.time.Duration.ofSeconds(90));
+        assertThat(parse("[tokens]\nrefresh_margin = \"120\"\n").refreshMargin()).isEqualTo(java.time.Duration.ofSeconds(120));
+        for (String bad : new String[] {"1h", "5s", "soon", "-5m"}) {
+            assertThatThrownBy(() -> parse("[accounts.a]\nprovider = \"google\"\n\n[tokens]\nrefresh_margin = \"" + bad + "\"\n"))
+                    .isInstanceOf(ConfigException.class)
+                    .hasMessageContaining(":5: tokens.refresh_margin: '" + bad + "' is not a refresh margin between 10s and 30m");
+        }
+        assertThatThrownBy(() -> parse("[tokens]\nmargin = \"5m\"\n")).hasMessageContaining(":2: tokens.margin: unknown key");
+        assertThat(ConfigReader.declaresAccountWithDefaultStore("[accounts.me]\n[tokens]\nrefresh_margin = \"10m\"\n", "me"))
+                .as("a margin of its own: the lean token path must parse the file").isFalse();
+    }
+
+    @Test
     void anUnknownKeyNamesTheLine() {
         assertThatThrownBy(() -> parse("""
                 [accounts.a]

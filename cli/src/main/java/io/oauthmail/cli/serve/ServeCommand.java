@@ -51,7 +51,7 @@ public final class ServeCommand implements Callable<Integer> {
         CliContext context = root.context();
         List<ListenerSettings> fromFlags = ProxyListeners.fromFlags(listen, tls, tlsCert, tlsKey);
         // The refresher backs off by itself (30 s up to 10 min): the token manager must not retry underneath it.
-        TokenManager tokens = new TokenManager(context.store(), context.clock(), TokenManager.DEFAULT_MARGIN,
+        TokenManager tokens = new TokenManager(context.store(), context.clock(), context.config().refreshMargin(),
                 Duration.ofSeconds(30), RetryPolicy.NONE, Sleeper.SYSTEM);
         RunningServe serve = RunningServe.start(context, fromFlags, tokens);
         CountDownLatch stopped = new CountDownLatch(1);

@@ -6,7 +6,6 @@ import io.oauthmail.cli.ExitCodes;
 import io.oauthmail.cli.OAuthMailCli;
 import io.oauthmail.config.AccountResolver;
 import io.oauthmail.config.AccountSettings;
-import io.oauthmail.token.TokenManager;
 import io.oauthmail.token.TokenSet;
 import java.util.Optional;
 import java.util.concurrent.Callable;
@@ -60,6 +59,6 @@ public final class TokenCommand implements Callable<Integer> {
     /** The stored tokens when the access token is good for at least the refresh margin: no lock, no network. */
     private static Optional<TokenSet> cachedIfValid(CliContext context, Account account) {
         return context.store().load(account.name())
-                .filter(t -> !t.expiresWithin(TokenManager.DEFAULT_MARGIN, context.clock().instant()));
+                .filter(t -> !t.expiresWithin(context.config().refreshMargin(), context.clock().instant()));
     }
 }

@@ -81,7 +81,7 @@ public final class TokenFastPath {
             Account account = AccountResolver.withoutSecret(settings.get());
             Instant now = Instant.now();
             Optional<TokenSet> tokens = EncryptedFileStore.openWithKeyFile(config.tokenDir()).load(account.name());
-            if (tokens.isEmpty() || tokens.get().expiresWithin(TokenManager.DEFAULT_MARGIN, now)) {
+            if (tokens.isEmpty() || tokens.get().expiresWithin(config.refreshMargin(), now)) {
                 return false;
             }
             out.println(TokenOutput.format(account, tokens.get(), format, base64, now));

@@ -53,6 +53,17 @@ class TokenFastPathTest {
     }
 
     @Test
+    void aLongerRefreshMarginFromTheConfigIsHonoured() throws Exception {
+        save(Instant.now().plusSeconds(8 * 60)); // valid for 8 more minutes: fine by the default 5-minute margin
+        assertThat(run("token", "me")).isTrue();
+        printed.reset();
+        java.nio.file.Files.writeString(home.resolve("config.toml"), "\n[tokens]\nrefresh_margin = \"10m\"\n",
+                java.nio.file.StandardOpenOption.APPEND);
+        assertThat(run("token", "me")).as("inside a 10-minute margin: the full command refreshes").isFalse();
+        assertThat(printed.size()).isZero();
+    }
+
+    @Test
     void theLineScanOnlyVouchesForPlainDeclarations() {
         assertThat(io.oauthmail.config.ConfigReader.declaresAccountWithDefaultStore("[accounts.\"me\"]\nprovider = \"google\"\n", "me")).isTrue();
         assertThat(io.oauthmail.config.ConfigReader.declaresAccountWithDefaultStore("[accounts.me]\n", "me")).isTrue();
