@@ -76,6 +76,12 @@ public final class Sandbox implements AutoCloseable {
                 new ServerSetup(0, "127.0.0.1", ServerSetup.PROTOCOL_POP3)});
             greenMail.start();
             started.add(greenMail::stop);
+            // Idle limits of real servers, not GreenMail's 30 s (which ended idle IMAP sessions, IDLE included, in
+            // under a minute): IMAP's autologout is at least 30 minutes (RFC 9051 5.4), POP3's 10 (RFC 1939 3),
+            // an SMTP server waits 5 minutes for a command (RFC 5321 4.5.3.2.7). Sockets accepted from now on.
+            greenMail.getImap().setClientSocketTimeout((int) Duration.ofMinutes(30).toMillis());
+            greenMail.getPop3().setClientSocketTimeout((int) Duration.ofMinutes(10).toMillis());
+            greenMail.getSmtp().setClientSocketTimeout((int) Duration.ofMinutes(5).toMillis());
             for (String user : builder.users) {
                 // The password is random and never used: the token validator decides every login.
                 GreenMailUser mailbox = greenMail.setUser(user, user, randomPassword());

@@ -60,7 +60,7 @@ final class SubmissionServer implements AutoCloseable {
                         OAuthSaslHandler.factory(verifier, user -> users.getUserByEmail(user) != null, mailScope, logins))
                 .messageHandlerFactory(context -> new Delivery(users, parsing))
                 .maxMessageSize(MAX_MESSAGE_BYTES)
-                .connectionTimeoutMs(60_000)
+                .connectionTimeoutMs(5 * 60_000) // RFC 5321 4.5.3.2.7: a server waits 5 minutes for a command
                 .build();
         server.start();
         return new SubmissionServer(server, logins);
