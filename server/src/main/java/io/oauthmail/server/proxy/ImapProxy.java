@@ -38,6 +38,7 @@ public final class ImapProxy implements Proxy {
     private final LocalPasswords passwords;
     private final Upstream upstream;
     private volatile Duration idleAfterLogin = IDLE_AFTER_LOGIN;
+    private volatile Duration idleBeforeLogin = ProxyListener.IDLE_BEFORE_LOGIN;
 
     private ImapProxy(ListenerOptions options, Map<String, Account> accounts, LocalPasswords passwords, TokenManager tokens)
             throws IOException {
@@ -47,7 +48,7 @@ public final class ImapProxy implements Proxy {
         this.upstream = new Upstream(tokens);
         this.listener = ProxyListener.start(options, "oauthmail-imap-proxy",
                 "* BYE [UNAVAILABLE] too many connections, try again later",
-                ProxyListener.Session.refusingOverLongLines("* BYE line too long", this::session));
+                ProxyListener.Session.withFarewells("* BYE line too long", "* BYE idle too long", this::session));
     }
 
     /** A plain listener on a loopback {@code address}, reading from each account's own server. */
@@ -72,7 +73,7 @@ public final class ImapProxy implements Proxy {
     }
 
     private void session(ClientConnection client) throws IOException {
-        client.socket().setSoTimeout(5 * 60_000);
+        client.socket().setSoTimeout((int) idleBeforeLogin.toMillis());
         Lines.write(client.out(), "* OK [CAPABILITY " + capabilities(client) + "] oauthmail IMAP proxy ready");
         int failed = 0;
         String line;
@@ -166,6 +167,11 @@ public final class ImapProxy implements Proxy {
     /** For tests: a shorter idle limit than {@link #IDLE_AFTER_LOGIN}, for sessions that log in from now on. */
     void idleAfterLogin(Duration limit) {
         this.idleAfterLogin = limit;
+    }
+
+    /** For tests: a shorter limit than {@link ProxyListener#IDLE_BEFORE_LOGIN} for a client that has not logged in. */
+    void idleBeforeLogin(Duration limit) {
+        this.idleBeforeLogin = limit;
     }
 
     /** After STARTTLS the client asks again, and gets the list for the TLS session (RFC 3501 6.2.1). */

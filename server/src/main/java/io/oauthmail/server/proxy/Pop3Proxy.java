@@ -31,6 +31,7 @@ public final class Pop3Proxy implements Proxy {
     private final LocalPasswords passwords;
     private final Upstream upstream;
     private volatile Duration idleAfterLogin = IDLE_AFTER_LOGIN;
+    private volatile Duration idleBeforeLogin = ProxyListener.IDLE_BEFORE_LOGIN;
 
     private Pop3Proxy(ListenerOptions options, Map<String, Account> accounts, LocalPasswords passwords, TokenManager tokens)
             throws IOException {
@@ -40,7 +41,7 @@ public final class Pop3Proxy implements Proxy {
         this.upstream = new Upstream(tokens);
         this.listener = ProxyListener.start(options, "oauthmail-pop3-proxy",
                 "-ERR [SYS/TEMP] too many connections, try again later",
-                ProxyListener.Session.refusingOverLongLines("-ERR line too long", this::session));
+                ProxyListener.Session.withFarewells("-ERR line too long", "-ERR idle too long", this::session));
     }
 
     /** A plain listener on a loopback {@code address}, reading from each account's own server. */
@@ -65,7 +66,7 @@ public final class Pop3Proxy implements Proxy {
     }
 
     private void session(ClientConnection client) throws IOException {
-        client.socket().setSoTimeout(5 * 60_000);
+        client.socket().setSoTimeout((int) idleBeforeLogin.toMillis());
         Lines.write(client.out(), "+OK oauthmail POP3 proxy ready");
         String user = null;
         int failed = 0;
@@ -152,6 +153,11 @@ public final class Pop3Proxy implements Proxy {
     /** For tests: a shorter idle limit than {@link #IDLE_AFTER_LOGIN}, for sessions that log in from now on. */
     void idleAfterLogin(Duration limit) {
         this.idleAfterLogin = limit;
+    }
+
+    /** For tests: a shorter limit than {@link ProxyListener#IDLE_BEFORE_LOGIN} for a client that has not logged in. */
+    void idleBeforeLogin(Duration limit) {
+        this.idleBeforeLogin = limit;
     }
 
     @Override

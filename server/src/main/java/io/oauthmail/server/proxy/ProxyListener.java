@@ -5,6 +5,8 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.net.SocketTimeoutException;
+import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
@@ -29,22 +31,36 @@ final class ProxyListener implements AutoCloseable {
         void run(ClientConnection client) throws IOException;
 
         /**
-         * {@code session}, ended with {@code reply} (the protocol's error) when the client sends an over-long line:
-         * the client learns why it was cut off instead of seeing the connection drop.
+         * {@code session}, ended with the protocol's own farewell when the client sends an over-long line
+         * ({@code longLine}) or says nothing for too long before logging in ({@code idle}): the client learns why
+         * it was cut off instead of seeing the connection drop.
          */
-        static Session refusingOverLongLines(String reply, Session session) {
+        static Session withFarewells(String longLine, String idle, Session session) {
             return client -> {
                 try {
                     session.run(client);
                 } catch (Lines.TooLong e) {
-                    Lines.write(client.out(), reply);
+                    farewell(client, longLine);
+                    throw e;
+                } catch (SocketTimeoutException e) {
+                    farewell(client, idle);
                     throw e;
                 }
             };
         }
+
+        private static void farewell(ClientConnection client, String line) {
+            try {
+                Lines.write(client.out(), line);
+            } catch (IOException e) {
+                // the client is gone, or its TLS handshake never finished: nothing to tell
+            }
+        }
     }
 
     private static final int HANDSHAKE_TIMEOUT_MILLIS = 30_000;
+    /** Silence allowed before a login: five minutes, as RFC 5321 gives a server waiting for a command. */
+    static final Duration IDLE_BEFORE_LOGIN = Duration.ofMinutes(5);
 
     private final ServerSocket listener;
     private final ExecutorService threads;

@@ -23,7 +23,6 @@ import java.util.Map;
 public final class SmtpProxy implements Proxy {
 
     private static final int MAX_FAILED_LOGINS = 3;
-    private static final int PRE_AUTH_TIMEOUT_MILLIS = 5 * 60_000;
 
     /**
      * Silence both ways after the login before the session is ended with a 421: ten minutes, the longest
@@ -37,6 +36,7 @@ public final class SmtpProxy implements Proxy {
     private final LocalPasswords passwords;
     private final Upstream upstream;
     private volatile Duration idleAfterLogin = IDLE_AFTER_LOGIN;
+    private volatile Duration idleBeforeLogin = ProxyListener.IDLE_BEFORE_LOGIN;
 
     private SmtpProxy(ListenerOptions options, Map<String, Account> accounts, LocalPasswords passwords, TokenManager tokens)
             throws IOException {
@@ -46,7 +46,7 @@ public final class SmtpProxy implements Proxy {
         this.upstream = new Upstream(tokens);
         this.listener = ProxyListener.start(options, "oauthmail-smtp-proxy",
                 "421 4.7.0 too many connections, try again later",
-                ProxyListener.Session.refusingOverLongLines("500 5.5.2 line too long", this::session));
+                ProxyListener.Session.withFarewells("500 5.5.2 line too long", "421 4.4.2 idle too long, closing", this::session));
     }
 
     /** A plain listener on a loopback {@code address}, sending through each account's own server. */
@@ -72,7 +72,7 @@ public final class SmtpProxy implements Proxy {
     }
 
     private void session(ClientConnection client) throws IOException {
-        client.socket().setSoTimeout(PRE_AUTH_TIMEOUT_MILLIS);
+        client.socket().setSoTimeout((int) idleBeforeLogin.toMillis());
         Lines.write(client.out(), "220 localhost oauthmail SMTP proxy ready");
         boolean greeted = false; // RFC 3207: after STARTTLS the client says EHLO again, and the server forgets the first
         int failed = 0;
@@ -167,6 +167,11 @@ public final class SmtpProxy implements Proxy {
     /** For tests: a shorter idle limit than {@link #IDLE_AFTER_LOGIN}, for sessions that log in from now on. */
     void idleAfterLogin(Duration limit) {
         this.idleAfterLogin = limit;
+    }
+
+    /** For tests: a shorter limit than {@link ProxyListener#IDLE_BEFORE_LOGIN} for a client that has not logged in. */
+    void idleBeforeLogin(Duration limit) {
+        this.idleBeforeLogin = limit;
     }
 
     @Override

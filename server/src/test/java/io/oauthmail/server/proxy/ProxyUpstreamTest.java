@@ -128,4 +128,31 @@ class ProxyUpstreamTest {
             proxies.imap.idleAfterLogin(ImapProxy.IDLE_AFTER_LOGIN);
         }
     }
+
+    @Test
+    void aClientSilentBeforeLoggingInIsToldWhyItIsCutOff() throws Exception {
+        Duration limit = Duration.ofMillis(500);
+        proxies.smtp.idleBeforeLogin(limit);
+        proxies.imap.idleBeforeLogin(limit);
+        proxies.pop3.idleBeforeLogin(limit);
+        int logins = proxies.imap.upstreamLogins();
+        try (ProxyFixture.Raw smtp = new ProxyFixture.Raw(proxies.smtp.port());
+                ProxyFixture.Raw imap = new ProxyFixture.Raw(proxies.imap.port());
+                ProxyFixture.Raw pop3 = new ProxyFixture.Raw(proxies.pop3.port())) {
+            smtp.until("220");
+            imap.until("* OK");
+            pop3.until("+OK");
+            assertThat(smtp.line()).isEqualTo("421 4.4.2 idle too long, closing");
+            assertThat(imap.line()).isEqualTo("* BYE idle too long");
+            assertThat(pop3.line()).isEqualTo("-ERR idle too long");
+            assertThat(smtp.line()).isNull();
+            assertThat(imap.line()).isNull();
+            assertThat(pop3.line()).isNull();
+        } finally {
+            proxies.smtp.idleBeforeLogin(ProxyListener.IDLE_BEFORE_LOGIN);
+            proxies.imap.idleBeforeLogin(ProxyListener.IDLE_BEFORE_LOGIN);
+            proxies.pop3.idleBeforeLogin(ProxyListener.IDLE_BEFORE_LOGIN);
+        }
+        assertThat(proxies.imap.upstreamLogins()).isEqualTo(logins);
+    }
 }
