@@ -3,7 +3,6 @@ package io.oauthmail.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.oauthmail.sandbox.Sandbox;
-import java.io.ByteArrayInputStream;
 import java.io.InputStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -34,13 +33,7 @@ class CliServeTest {
     @BeforeAll
     static void start() throws Exception {
         sandbox = Sandbox.start();
-        env = SandboxHome.create(sandbox, home, "alice@sandbox.test", "bob@sandbox.test");
-        for (String user : List.of("alice@sandbox.test", "bob@sandbox.test")) {
-            int set = OAuthMailCli.run(new String[] {"accounts", "set-local-password", user}, new PrintWriter(new StringWriter()),
-                    new PrintWriter(new StringWriter()), new ByteArrayInputStream((PASSWORD + "\n").getBytes(StandardCharsets.UTF_8)),
-                    env);
-            assertThat(set).isZero();
-        }
+        env = SandboxHome.createWithLocalPassword(sandbox, home, PASSWORD, "alice@sandbox.test", "bob@sandbox.test");
     }
 
     @AfterAll

@@ -27,6 +27,20 @@ final class SandboxHome {
         return env;
     }
 
+    /** Like {@link #create}, and each user gets {@code localPassword} for the proxies, set as a user would (stdin). */
+    static Map<String, String> createWithLocalPassword(Sandbox sandbox, Path home, String localPassword, String... users)
+            throws Exception {
+        Map<String, String> env = create(sandbox, home, users);
+        for (String user : users) {
+            StringWriter err = new StringWriter();
+            int set = OAuthMailCli.run(new String[] {"accounts", "set-local-password", user}, new PrintWriter(new StringWriter()),
+                    new PrintWriter(err, true), new java.io.ByteArrayInputStream(
+                            (localPassword + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8)), env);
+            assertThat(set).as(err.toString()).isZero();
+        }
+        return env;
+    }
+
     /** Adds {@code user} (IMAPS, POP3S, STARTTLS submission, the sandbox's CA) and logs it in through the CLI. */
     static void addAndLogIn(Sandbox sandbox, Map<String, String> env, String user) throws Exception {
         StringWriter addErr = new StringWriter();

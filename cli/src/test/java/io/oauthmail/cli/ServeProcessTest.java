@@ -7,16 +7,13 @@ import jakarta.mail.Folder;
 import jakarta.mail.MessagingException;
 import jakarta.mail.Session;
 import jakarta.mail.Store;
-import java.io.ByteArrayInputStream;
 import java.io.InputStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.net.ServerSocket;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
@@ -44,11 +41,7 @@ class ServeProcessTest {
     @BeforeAll
     static void start() throws Exception {
         sandbox = Sandbox.start();
-        env = SandboxHome.create(sandbox, home, "alice@sandbox.test", "bob@sandbox.test");
-        for (String user : List.of("alice@sandbox.test", "bob@sandbox.test")) {
-            assertThat(run(new ByteArrayInputStream((PASSWORD + "\n").getBytes(StandardCharsets.UTF_8)),
-                    "accounts", "set-local-password", user).exit()).isZero();
-        }
+        env = SandboxHome.createWithLocalPassword(sandbox, home, PASSWORD, "alice@sandbox.test", "bob@sandbox.test");
     }
 
     @AfterAll
