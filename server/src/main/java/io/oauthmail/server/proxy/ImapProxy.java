@@ -19,7 +19,7 @@ import java.util.Map;
  * server with a fresh token and relays the bytes both ways, IDLE and long sessions included. Nothing goes
  * upstream before the local login succeeded; failed logins are slowed and limited.
  */
-public final class ImapProxy implements Proxy {
+public final class ImapProxy extends ProtocolProxy {
 
     private static final int MAX_FAILED_LOGINS = 3;
     private static final String CAPABILITIES = "IMAP4rev1 AUTH=PLAIN SASL-IR ID";
@@ -32,23 +32,12 @@ public final class ImapProxy implements Proxy {
      */
     static final Duration IDLE_AFTER_LOGIN = Duration.ofMinutes(31);
 
-    private final ProxyListener listener;
-    private final ListenerOptions options;
-    private final Map<String, Account> accounts;
-    private final LocalPasswords passwords;
-    private final Upstream upstream;
-    private volatile Duration idleAfterLogin = IDLE_AFTER_LOGIN;
-    private volatile Duration idleBeforeLogin = ProxyListener.IDLE_BEFORE_LOGIN;
+    private static final Replies REPLIES = new Replies("oauthmail-imap-proxy",
+            "* BYE [UNAVAILABLE] too many connections, try again later", "* BYE line too long", "* BYE idle too long");
 
     private ImapProxy(ListenerOptions options, Map<String, Account> accounts, LocalPasswords passwords, TokenManager tokens)
             throws IOException {
-        this.options = options;
-        this.accounts = Map.copyOf(accounts);
-        this.passwords = passwords;
-        this.upstream = new Upstream(tokens);
-        this.listener = ProxyListener.start(options, "oauthmail-imap-proxy",
-                "* BYE [UNAVAILABLE] too many connections, try again later",
-                ProxyListener.Session.withFarewells("* BYE line too long", "* BYE idle too long", this::session));
+        super(options, accounts, passwords, tokens, IDLE_AFTER_LOGIN, REPLIES);
     }
 
     /** A plain listener on a loopback {@code address}, reading from each account's own server. */
@@ -64,16 +53,7 @@ public final class ImapProxy implements Proxy {
     }
 
     @Override
-    public int port() {
-        return listener.port();
-    }
-
-    public int upstreamLogins() {
-        return upstream.logins();
-    }
-
-    private void session(ClientConnection client) throws IOException {
-        client.socket().setSoTimeout((int) idleBeforeLogin.toMillis());
+    void session(ClientConnection client) throws IOException {
         Lines.write(client.out(), "* OK [CAPABILITY " + capabilities(client) + "] oauthmail IMAP proxy ready");
         int failed = 0;
         String line;
@@ -126,8 +106,8 @@ public final class ImapProxy implements Proxy {
             if (credentials == null) {
                 continue;
             }
-            Account account = accounts.get(credentials[0]);
-            if (account != null && passwords.verify(account.name(), credentials[1].toCharArray())) {
+            Account account = localLogin(credentials[0], credentials[1]);
+            if (account != null) {
                 relay(client.socket(), tag, account);
                 return;
             }
@@ -160,32 +140,12 @@ public final class ImapProxy implements Proxy {
         client.setSoTimeout(0);
         Lines.write(client.getOutputStream(), tag + " OK LOGIN completed");
         try (connection) {
-            Relay.both(client, connection, listener.threads(), new Relay.Rules(new ImapCapabilities(), StreamFilter.NONE, idleAfterLogin));
+            Relay.both(client, connection, listener.threads(), new Relay.Rules(new ImapCapabilities(), StreamFilter.NONE, idleAfterLogin()));
         }
-    }
-
-    /** For tests: a shorter idle limit than {@link #IDLE_AFTER_LOGIN}, for sessions that log in from now on. */
-    void idleAfterLogin(Duration limit) {
-        this.idleAfterLogin = limit;
-    }
-
-    /** For tests: a shorter limit than {@link ProxyListener#IDLE_BEFORE_LOGIN} for a client that has not logged in. */
-    void idleBeforeLogin(Duration limit) {
-        this.idleBeforeLogin = limit;
     }
 
     /** After STARTTLS the client asks again, and gets the list for the TLS session (RFC 3501 6.2.1). */
     private static String capabilities(ClientConnection client) {
         return client.needsStartTls() ? CAPABILITIES_BEFORE_TLS : CAPABILITIES;
-    }
-
-    @Override
-    public void stopAccepting() {
-        listener.stopAccepting();
-    }
-
-    @Override
-    public void close() {
-        listener.close();
     }
 }

@@ -18,30 +18,19 @@ import java.util.Set;
  * with the account's name and local password, then AUTH XOAUTH2 upstream and a byte relay. Nothing goes
  * upstream before the local login succeeded; failed logins are slowed and limited.
  */
-public final class Pop3Proxy implements Proxy {
+public final class Pop3Proxy extends ProtocolProxy {
 
     private static final int MAX_FAILED_LOGINS = 3;
 
     /** Silence both ways after the login before the session is ended: RFC 1939's autologout timer, at least ten minutes. */
     static final Duration IDLE_AFTER_LOGIN = Duration.ofMinutes(10);
 
-    private final ProxyListener listener;
-    private final ListenerOptions options;
-    private final Map<String, Account> accounts;
-    private final LocalPasswords passwords;
-    private final Upstream upstream;
-    private volatile Duration idleAfterLogin = IDLE_AFTER_LOGIN;
-    private volatile Duration idleBeforeLogin = ProxyListener.IDLE_BEFORE_LOGIN;
+    private static final Replies REPLIES = new Replies("oauthmail-pop3-proxy",
+            "-ERR [SYS/TEMP] too many connections, try again later", "-ERR line too long", "-ERR idle too long");
 
     private Pop3Proxy(ListenerOptions options, Map<String, Account> accounts, LocalPasswords passwords, TokenManager tokens)
             throws IOException {
-        this.options = options;
-        this.accounts = Map.copyOf(accounts);
-        this.passwords = passwords;
-        this.upstream = new Upstream(tokens);
-        this.listener = ProxyListener.start(options, "oauthmail-pop3-proxy",
-                "-ERR [SYS/TEMP] too many connections, try again later",
-                ProxyListener.Session.withFarewells("-ERR line too long", "-ERR idle too long", this::session));
+        super(options, accounts, passwords, tokens, IDLE_AFTER_LOGIN, REPLIES);
     }
 
     /** A plain listener on a loopback {@code address}, reading from each account's own server. */
@@ -57,16 +46,7 @@ public final class Pop3Proxy implements Proxy {
     }
 
     @Override
-    public int port() {
-        return listener.port();
-    }
-
-    public int upstreamLogins() {
-        return upstream.logins();
-    }
-
-    private void session(ClientConnection client) throws IOException {
-        client.socket().setSoTimeout((int) idleBeforeLogin.toMillis());
+    void session(ClientConnection client) throws IOException {
         Lines.write(client.out(), "+OK oauthmail POP3 proxy ready");
         String user = null;
         int failed = 0;
@@ -112,8 +92,8 @@ public final class Pop3Proxy implements Proxy {
             if (credentials == null) {
                 continue;
             }
-            Account account = accounts.get(credentials[0]);
-            if (account != null && passwords.verify(account.name(), credentials[1].toCharArray())) {
+            Account account = localLogin(credentials[0], credentials[1]);
+            if (account != null) {
                 relay(client.socket(), account);
                 return;
             }
@@ -146,27 +126,7 @@ public final class Pop3Proxy implements Proxy {
         Lines.write(client.getOutputStream(), "+OK logged in");
         try (connection) {
             Pop3Capabilities capabilities = new Pop3Capabilities();
-            Relay.both(client, connection, listener.threads(), new Relay.Rules(capabilities.replies(), capabilities.commands(), idleAfterLogin));
+            Relay.both(client, connection, listener.threads(), new Relay.Rules(capabilities.replies(), capabilities.commands(), idleAfterLogin()));
         }
-    }
-
-    /** For tests: a shorter idle limit than {@link #IDLE_AFTER_LOGIN}, for sessions that log in from now on. */
-    void idleAfterLogin(Duration limit) {
-        this.idleAfterLogin = limit;
-    }
-
-    /** For tests: a shorter limit than {@link ProxyListener#IDLE_BEFORE_LOGIN} for a client that has not logged in. */
-    void idleBeforeLogin(Duration limit) {
-        this.idleBeforeLogin = limit;
-    }
-
-    @Override
-    public void stopAccepting() {
-        listener.stopAccepting();
-    }
-
-    @Override
-    public void close() {
-        listener.close();
     }
 }

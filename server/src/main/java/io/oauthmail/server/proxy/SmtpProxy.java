@@ -20,7 +20,7 @@ import java.util.Map;
  * before the local login succeeded: the proxy is never an open relay. On a STARTTLS listener no login is taken
  * before TLS. Failed logins are slowed down and limited; lines are limited in length, connections in number.
  */
-public final class SmtpProxy implements Proxy {
+public final class SmtpProxy extends ProtocolProxy {
 
     private static final int MAX_FAILED_LOGINS = 3;
 
@@ -30,23 +30,12 @@ public final class SmtpProxy implements Proxy {
      */
     static final Duration IDLE_AFTER_LOGIN = Duration.ofMinutes(10);
 
-    private final ProxyListener listener;
-    private final ListenerOptions options;
-    private final Map<String, Account> accounts;
-    private final LocalPasswords passwords;
-    private final Upstream upstream;
-    private volatile Duration idleAfterLogin = IDLE_AFTER_LOGIN;
-    private volatile Duration idleBeforeLogin = ProxyListener.IDLE_BEFORE_LOGIN;
+    private static final Replies REPLIES = new Replies("oauthmail-smtp-proxy",
+            "421 4.7.0 too many connections, try again later", "500 5.5.2 line too long", "421 4.4.2 idle too long, closing");
 
     private SmtpProxy(ListenerOptions options, Map<String, Account> accounts, LocalPasswords passwords, TokenManager tokens)
             throws IOException {
-        this.options = options;
-        this.accounts = Map.copyOf(accounts);
-        this.passwords = passwords;
-        this.upstream = new Upstream(tokens);
-        this.listener = ProxyListener.start(options, "oauthmail-smtp-proxy",
-                "421 4.7.0 too many connections, try again later",
-                ProxyListener.Session.withFarewells("500 5.5.2 line too long", "421 4.4.2 idle too long, closing", this::session));
+        super(options, accounts, passwords, tokens, IDLE_AFTER_LOGIN, REPLIES);
     }
 
     /** A plain listener on a loopback {@code address}, sending through each account's own server. */
@@ -62,17 +51,7 @@ public final class SmtpProxy implements Proxy {
     }
 
     @Override
-    public int port() {
-        return listener.port();
-    }
-
-    /** Successful upstream logins so far: tests use it to prove a bad local login never reached upstream. */
-    public int upstreamLogins() {
-        return upstream.logins();
-    }
-
-    private void session(ClientConnection client) throws IOException {
-        client.socket().setSoTimeout((int) idleBeforeLogin.toMillis());
+    void session(ClientConnection client) throws IOException {
         Lines.write(client.out(), "220 localhost oauthmail SMTP proxy ready");
         boolean greeted = false; // RFC 3207: after STARTTLS the client says EHLO again, and the server forgets the first
         int failed = 0;
@@ -116,8 +95,8 @@ public final class SmtpProxy implements Proxy {
                         continue;
                     }
                     String[] credentials = LocalLogin.read(line, client.in(), out);
-                    Account account = credentials == null ? null : accounts.get(credentials[0]);
-                    if (account != null && passwords.verify(account.name(), credentials[1].toCharArray())) {
+                    Account account = credentials == null ? null : localLogin(credentials[0], credentials[1]);
+                    if (account != null) {
                         relay(client.socket(), account);
                         return;
                     }
@@ -152,7 +131,7 @@ public final class SmtpProxy implements Proxy {
         client.setSoTimeout(0);
         Lines.write(client.getOutputStream(), "235 2.7.0 authenticated");
         try (connection) {
-            Relay.both(client, connection, listener.threads(), new Relay.Rules(new SmtpCapabilities(), StreamFilter.NONE, idleAfterLogin));
+            Relay.both(client, connection, listener.threads(), new Relay.Rules(new SmtpCapabilities(), StreamFilter.NONE, idleAfterLogin()));
         }
     }
 
@@ -162,25 +141,5 @@ public final class SmtpProxy implements Proxy {
         } catch (IllegalArgumentException e) {
             return null;
         }
-    }
-
-    /** For tests: a shorter idle limit than {@link #IDLE_AFTER_LOGIN}, for sessions that log in from now on. */
-    void idleAfterLogin(Duration limit) {
-        this.idleAfterLogin = limit;
-    }
-
-    /** For tests: a shorter limit than {@link ProxyListener#IDLE_BEFORE_LOGIN} for a client that has not logged in. */
-    void idleBeforeLogin(Duration limit) {
-        this.idleBeforeLogin = limit;
-    }
-
-    @Override
-    public void stopAccepting() {
-        listener.stopAccepting();
-    }
-
-    @Override
-    public void close() {
-        listener.close();
     }
 }
