@@ -40,7 +40,7 @@ public final class OAuthMail implements AutoCloseable {
     private OAuthMail(Config config, Map<String, Account> accounts, TokenStore store) {
         this.config = config;
         this.accounts = new HashMap<>(accounts);
-        this.tokens = new TokenManager(store, Clock.systemUTC(), config.refreshMargin(), Duration.ofSeconds(30),
+        this.tokens = new TokenManager(store, Clock.systemUTC(), config.refreshMargin(), config.tokenTimeout(),
                 io.oauthmail.token.RetryPolicy.DEFAULT, io.oauthmail.token.Sleeper.SYSTEM);
         this.sessions = new MailSessions(tokens, Duration.ofSeconds(60));
     }

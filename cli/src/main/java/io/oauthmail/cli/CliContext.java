@@ -15,7 +15,6 @@ import java.io.InputStream;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.Map;
 
 /**
@@ -99,8 +98,9 @@ public final class CliContext {
         return store;
     }
 
+    /** The token manager; its warnings (a failed refresh, a token used all the same) go to stderr. */
     public TokenManager tokens() {
-        return new TokenManager(store(), clock, config().refreshMargin(), Duration.ofSeconds(30), RetryPolicy.DEFAULT,
-                Sleeper.SYSTEM);
+        return new TokenManager(store(), clock, config().refreshMargin(), config().tokenTimeout(),
+                TokenManager.DEFAULT_ANSWER_WAIT, RetryPolicy.DEFAULT, Sleeper.SYSTEM, new WarningsOnStderr(err));
     }
 }

@@ -18,11 +18,14 @@ import java.util.Optional;
  *                 {@code on_token_refreshed}, {@code on_warning}
  * @param listeners the proxy listeners of {@code [[listener]]} tables, in file order, for {@code oauthmail serve}
  * @param refreshMargin how long before expiry an access token counts as expired and is refreshed
- *                 ({@code [tokens] refresh_margin}, default 5 minutes)
+ *                 ({@code [tokens] refresh_margin}, default 5 minutes): the largest margin, which hour-long tokens
+ *                 get; shorter tokens are refreshed a quarter of their life before expiry
+ * @param tokenTimeout how long a command waits for a token, refresh and retries included ({@code [tokens] timeout},
+ *                 default 15 s)
  */
 public record Config(Path file, Path tokenDir, String passphraseCmd, String storeKind, String jdbcUrl,
         Map<String, AccountSettings> accounts, Map<String, String> hooks, java.util.List<ListenerSettings> listeners,
-        java.time.Duration refreshMargin) {
+        java.time.Duration refreshMargin, java.time.Duration tokenTimeout) {
 
     /** The event names a {@code [serve]} table may give commands for. */
     public static final java.util.Set<String> HOOKS = java.util.Set.of("on_reauth_needed", "on_error",
@@ -33,6 +36,13 @@ public record Config(Path file, Path tokenDir, String passphraseCmd, String stor
         hooks = Map.copyOf(hooks);
         listeners = java.util.List.copyOf(listeners);
         refreshMargin = refreshMargin == null ? io.oauthmail.token.TokenManager.DEFAULT_MARGIN : refreshMargin;
+        tokenTimeout = tokenTimeout == null ? io.oauthmail.token.TokenManager.DEFAULT_TIMEOUT : tokenTimeout;
+    }
+
+    public Config(Path file, Path tokenDir, String passphraseCmd, String storeKind, String jdbcUrl,
+            Map<String, AccountSettings> accounts, Map<String, String> hooks, java.util.List<ListenerSettings> listeners,
+            java.time.Duration refreshMargin) {
+        this(file, tokenDir, passphraseCmd, storeKind, jdbcUrl, accounts, hooks, listeners, refreshMargin, null);
     }
 
     public Config(Path file, Path tokenDir, String passphraseCmd, String storeKind, String jdbcUrl,

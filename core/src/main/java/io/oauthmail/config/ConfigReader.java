@@ -90,7 +90,10 @@ public final class ConfigReader {
         }
         Checker check = new Checker(file, text);
         check.onlyKeys(root, List.of(), Set.of("store", "accounts", "serve", "listener", "tokens"));
-        Duration refreshMargin = refreshMargin(check, root.get("tokens"));
+        Duration refreshMargin = duration(check, root.get("tokens"), "refresh_margin", Duration.ofSeconds(10),
+                Duration.ofMinutes(30), "write it like \"5m\" (the default), \"90s\" or \"10m\"");
+        Duration tokenTimeout = duration(check, root.get("tokens"), "timeout", Duration.ofSeconds(2), Duration.ofMinutes(10),
+                "write it like \"15s\" (the default) or \"1m\"");
         Map<String, String> hooks = new LinkedHashMap<>();
         JsonNode serve = root.get("serve");
         if (serve != null) {
@@ -136,40 +139,44 @@ public final class ConfigReader {
             }
         }
         return new Config(file, tokenDir, passphraseCmd, kind, jdbcUrl, accounts, hooks,
-                ListenerReader.read(check, root.get("listener"), accounts.keySet()), refreshMargin);
+                ListenerReader.read(check, root.get("listener"), accounts.keySet()), refreshMargin, tokenTimeout);
     }
 
     /**
-     * {@code [tokens] refresh_margin = "10m"}: how long before expiry a token is refreshed. Between 10 seconds and
-     * 30 minutes: tokens live about an hour at Google and Microsoft, so a longer margin would refresh on nearly
-     * every use, and a shorter one would hand out tokens that expire during a slow SMTP session.
+     * A duration of the {@code [tokens]} table, e.g. {@code refresh_margin = "10m"} (the largest margin before
+     * expiry at which a token is refreshed, 10 s to 30 min: hour-long tokens get it, shorter ones a quarter of
+     * their life) or {@code timeout = "15s"} (how long a command waits for a token in all, 2 s to 10 min).
      */
-    private static Duration refreshMargin(Checker check, JsonNode tokens) {
+    private static Duration duration(Checker check, JsonNode tokens, String key, Duration min, Duration max, String hint) {
         if (tokens == null) {
             return null;
         }
         List<String> table = List.of("tokens");
         check.table(tokens, table);
-        check.onlyKeys(tokens, table, Set.of("refresh_margin"));
-        String text = check.string(tokens, table, "refresh_margin");
+        check.onlyKeys(tokens, table, Set.of("refresh_margin", "timeout"));
+        String text = check.string(tokens, table, key);
         if (text == null) {
             return null;
         }
         java.util.regex.Matcher m = java.util.regex.Pattern.compile("(\\d{1,6})\\s*(s|m|h)?").matcher(text.strip());
-        Duration margin = null;
+        Duration value = null;
         if (m.matches()) {
             long amount = Long.parseLong(m.group(1));
-            margin = switch (m.group(2) == null ? "s" : m.group(2)) {
+            value = switch (m.group(2) == null ? "s" : m.group(2)) {
                 case "m" -> Duration.ofMinutes(amount);
                 case "h" -> Duration.ofHours(amount);
                 default -> Duration.ofSeconds(amount);
             };
         }
-        if (margin == null || margin.compareTo(Duration.ofSeconds(10)) < 0 || margin.compareTo(Duration.ofMinutes(30)) > 0) {
-            throw check.error(table, "refresh_margin", "'" + text + "' is not a refresh margin between 10s and 30m",
-                    "write it like \"5m\" (the default), \"90s\" or \"10m\"");
+        if (value == null || value.compareTo(min) < 0 || value.compareTo(max) > 0) {
+            throw check.error(table, key, "'" + text + "' is not a " + key.replace('_', ' ') + " between "
+                    + human(min) + " and " + human(max), hint);
         }
-        return margin;
+        return value;
+    }
+
+    private static String human(Duration d) {
+        return d.toSeconds() % 60 == 0 ? d.toMinutes() + "m" : d.toSeconds() + "s";
     }
 
     private static AccountSettings account(Checker check, String name, JsonNode node) {

@@ -138,7 +138,7 @@ public final class MailSessions {
             java.time.Instant[] validUntil) {
         MailServer server = server(account, protocol);
         io.oauthmail.token.TokenSet tokenSet = tokens.validTokens(account);
-        validUntil[0] = tokenSet.expiresAt().minus(tokens.margin());
+        validUntil[0] = tokenSet.refreshDueAt(tokens.margin());
         String token = tokenSet.accessToken();
         AtomicReference<SaslFailure> failure = new AtomicReference<>();
         try {
@@ -146,7 +146,7 @@ public final class MailSessions {
         } catch (AuthenticationFailedException refused) {
             String fresh = tokens.tokenAfterRejection(account, token);
             validUntil[0] = tokens.peek(account).filter(t -> t.accessToken().equals(fresh))
-                    .map(t -> t.expiresAt().minus(tokens.margin())).orElse(java.time.Instant.now());
+                    .map(t -> t.refreshDueAt(tokens.margin())).orElse(java.time.Instant.now());
             failure.set(null);
             try {
                 return connectOnce(factory, account, protocol, server, fresh, failure);

@@ -45,6 +45,7 @@ public final class ClientCredentialsFlow {
         TokenSet tokens = endpoint.request(new ClientCredentialsGrant(), new Scope(account.scopes().toArray(String[]::new)));
         // RFC 6749 4.4.3: no refresh token here. Drop one a server sends anyway, so whoever stores the result
         // runs this grant again instead of trying a refresh the server never promised to honour.
-        return new TokenSet(tokens.accessToken(), tokens.expiresAt(), null, null, tokens.scopes(), tokens.idToken());
+        return new TokenSet(tokens.accessToken(), tokens.expiresAt(), null, null, tokens.scopes(), tokens.idToken(),
+                tokens.obtainedAt());
     }
 }

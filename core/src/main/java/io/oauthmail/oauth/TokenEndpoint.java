@@ -44,16 +44,28 @@ import java.util.Set;
 public final class TokenEndpoint {
 
     /** Errors after which only a new login helps (RFC 6749 5.2, OpenID Connect, Microsoft's AADSTS codes). */
+    private static final String KEPT = "this is usually temporary: try again in a minute; the stored refresh token was kept";
+
     private static final Set<String> PERMANENT = Set.of("invalid_grant", "interaction_required", "consent_required",
             "login_required", "unauthorized_client", "invalid_client", "access_denied", "invalid_scope");
 
     private final Account account;
     private final Clock clock;
-    private final Duration timeout;
+    private final SendOnce sender;
     private final String reauthorizationHint;
 
+    /** With {@code timeout} both to connect and to wait for the answer. */
     public TokenEndpoint(Account account, Clock clock, Duration timeout) {
-        this(account, clock, timeout, "run: " + account.loginCommand());
+        this(account, clock, timeout, timeout);
+    }
+
+    /**
+     * @param connectTimeout how long to try to connect: nothing has been sent until then, so giving up is free
+     * @param answerWait     how long to wait for the answer once the request is sent: long, because an answer
+     *                       given up on may carry a rotated refresh token that is then lost
+     */
+    public TokenEndpoint(Account account, Clock clock, Duration connectTimeout, Duration answerWait) {
+        this(account, clock, new SendOnce(connectTimeout, answerWait), "run: " + account.loginCommand());
     }
 
     /**
@@ -61,9 +73,13 @@ public final class TokenEndpoint {
      * delegation is fixed by an administrator, not by {@code oauthmail login}).
      */
     TokenEndpoint(Account account, Clock clock, Duration timeout, String reauthorizationHint) {
+        this(account, clock, new SendOnce(timeout, timeout), reauthorizationHint);
+    }
+
+    private TokenEndpoint(Account account, Clock clock, SendOnce sender, String reauthorizationHint) {
         this.account = account;
         this.clock = clock;
-        this.timeout = timeout;
+        this.sender = sender;
         this.reauthorizationHint = reauthorizationHint;
     }
 
@@ -153,20 +169,23 @@ public final class TokenEndpoint {
 
     /** Sends {@code http}; only an answer that may carry OAuth (not 5xx, not 429) comes back. */
     private HTTPResponse post(HTTPRequest http, String what) {
-        http.setConnectTimeout((int) timeout.toMillis());
-        http.setReadTimeout((int) timeout.toMillis());
         HTTPResponse response;
         try {
-            response = http.send();
-        } catch (IOException e) {
-            throw temporary(what + " could not be reached (" + describe(e) + ")", e);
+            response = sender.send(http);
+        } catch (SendOnce.AnswerLost e) {
+            if (e.requestSent()) {
+                throw new TemporaryFailure("account " + account.name() + ": " + what + " took the request but its answer "
+                        + "never came (" + describe(e.failure()) + ")", "try again in a minute; if the provider rotated the refresh "
+                        + "token with the lost answer, the next refresh will say so", e, null, true);
+            }
+            throw temporary(what + " could not be reached (" + describe(e.failure()) + ")", e);
         }
         int status = response.getStatusCode();
         if (status == 429 || status >= 500) {
             Duration retryAfter = retryAfter(response);
             throw new TemporaryFailure("account " + account.name() + ": " + what + " answered HTTP " + status
                     + (retryAfter != null ? " (retry after " + retryAfter.toSeconds() + " s)" : ""),
-                    "this is usually temporary: try again in a minute; the stored refresh token was kept", null, retryAfter);
+                    KEPT, null, retryAfter);
         }
         return response;
     }
@@ -193,7 +212,7 @@ public final class TokenEndpoint {
         String idToken = tokens instanceof OIDCTokens oidc && oidc.getIDTokenString() != null ? oidc.getIDTokenString() : null;
         List<String> scopes = access.getScope() == null ? List.of() : access.getScope().toStringList();
         return new TokenSet(access.getValue(), expiresAt, refresh == null ? null : refresh.getValue(),
-                refresh == null ? null : sentAt, scopes, idToken);
+                refresh == null ? null : sentAt, scopes, idToken, sentAt);
     }
 
     private RuntimeException classify(ErrorObject error, int status) {
@@ -207,8 +226,7 @@ public final class TokenEndpoint {
     }
 
     private TemporaryFailure temporary(String what, Throwable cause) {
-        return new TemporaryFailure("account " + account.name() + ": " + what,
-                "this is usually temporary: try again in a minute; the stored refresh token was kept", cause);
+        return new TemporaryFailure("account " + account.name() + ": " + what, KEPT, cause);
     }
 
     /** {@code Retry-After} in seconds (the HTTP-date form is rare at token endpoints and treated as absent). */

@@ -33,6 +33,9 @@ final class TokenJson {
             json.writeNumberField("version", VERSION);
             json.writeStringField("accessToken", tokens.accessToken());
             json.writeNumberField("expiresAt", tokens.expiresAt().getEpochSecond());
+            if (tokens.obtainedAt() != null) {
+                json.writeNumberField("obtainedAt", tokens.obtainedAt().getEpochSecond());
+            }
             if (tokens.refreshToken() != null) {
                 json.writeStringField("refreshToken", tokens.refreshToken());
             }
@@ -61,6 +64,7 @@ final class TokenJson {
         String idToken = null;
         Long expiresAt = null;
         Long refreshIssuedAt = null;
+        Long obtainedAt = null;
         List<String> scopes = new ArrayList<>();
         try (JsonParser json = JSON.createParser(bytes)) {
             if (json.nextToken() != JsonToken.START_OBJECT) {
@@ -73,6 +77,7 @@ final class TokenJson {
                     case "version" -> version = json.getIntValue();
                     case "accessToken" -> access = json.getValueAsString();
                     case "expiresAt" -> expiresAt = json.getLongValue();
+                    case "obtainedAt" -> obtainedAt = json.getLongValue();
                     case "refreshToken" -> refresh = json.getValueAsString();
                     case "refreshTokenIssuedAt" -> refreshIssuedAt = value == JsonToken.VALUE_NULL ? null : json.getLongValue();
                     case "idToken" -> idToken = json.getValueAsString();
@@ -89,6 +94,7 @@ final class TokenJson {
             throw new IOException("unknown or incomplete token record (version " + version + ")");
         }
         return new TokenSet(access, Instant.ofEpochSecond(expiresAt), refresh,
-                refreshIssuedAt == null ? null : Instant.ofEpochSecond(refreshIssuedAt), scopes, idToken);
+                refreshIssuedAt == null ? null : Instant.ofEpochSecond(refreshIssuedAt), scopes, idToken,
+                obtainedAt == null ? null : Instant.ofEpochSecond(obtainedAt));
     }
 }

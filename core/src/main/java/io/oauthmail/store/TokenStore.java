@@ -15,6 +15,42 @@ public interface TokenStore {
     /** Replaces the tokens of {@code account}; when this returns, they survive a crash. */
     void save(String account, TokenSet tokens);
 
+    /**
+     * Called with the account's lock held, before a refresh spends its refresh token: makes sure that the
+     * answer can then be saved at once (room reserved on disk, the key and cipher ready, the database reachable),
+     * and throws if it cannot, so that a provider that rotates never takes a refresh token whose successor
+     * cannot be kept. The returned save must be fast: it sits between the provider's answer and durability.
+     * Close it when the refresh ends, saved or not. The default simply saves.
+     */
+    default PreparedSave prepareSave(String account) {
+        return new PreparedSave() {
+            @Override
+            public void save(TokenSet tokens) {
+                TokenStore.this.save(account, tokens);
+            }
+        };
+    }
+
+    /** A save made ready before a refresh: see {@link #prepareSave}. */
+    interface PreparedSave extends AutoCloseable {
+
+        /** Saves the refreshed tokens; when this returns, they survive a crash. */
+        void save(TokenSet tokens);
+
+        /**
+         * True if an earlier refresh of this account was prepared and never finished (its process died, or its
+         * save failed, after the request may have reached the provider): a refusal of the stored refresh token
+         * is then most likely that refresh's doing, not a revocation.
+         */
+        default boolean earlierRefreshUnfinished() {
+            return false;
+        }
+
+        @Override
+        default void close() {
+        }
+    }
+
     /** Forgets {@code account}'s tokens; does nothing if there are none. */
     void delete(String account);
 

@@ -36,4 +36,21 @@ final class ReauthorizationHints {
         }
         return new ReauthorizationRequired(account.name(), e.reason() + "; most likely " + cause, "run: " + account.loginCommand());
     }
+
+    /** The refusal came right after a refresh whose answer was lost: that refresh most likely spent the token. */
+    static ReauthorizationRequired afterLostAnswer(ReauthorizationRequired e, Account account) {
+        return new ReauthorizationRequired(account.name(), e.reason() + "; most likely because the answer to the refresh "
+                + "just before was lost in transit after the provider had rotated the refresh token (a network or "
+                + "token-endpoint fault, not a revocation)", "run: " + account.loginCommand());
+    }
+
+    /**
+     * The refusal came after an earlier refresh that never finished (its process was killed, or its save failed,
+     * after the request may have reached the provider): that refresh most likely spent the token.
+     */
+    static ReauthorizationRequired afterUnfinishedRefresh(ReauthorizationRequired e, Account account) {
+        return new ReauthorizationRequired(account.name(), e.reason() + "; most likely because an earlier refresh of this "
+                + "account did not finish (the process was stopped, or the new tokens could not be saved) after the "
+                + "provider had rotated the refresh token", "run: " + account.loginCommand());
+    }
 }

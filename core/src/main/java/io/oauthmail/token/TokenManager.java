@@ -1,83 +1,137 @@
 package io.oauthmail.token;
 
+import io.oauthmail.OAuthMailException;
 import io.oauthmail.ReauthorizationRequired;
 import io.oauthmail.TemporaryFailure;
 import io.oauthmail.account.Account;
-import io.oauthmail.account.AppGrant;
-import io.oauthmail.oauth.ClientCredentialsFlow;
-import io.oauthmail.oauth.ServiceAccountFlow;
-import io.oauthmail.oauth.TokenEndpoint;
 import io.oauthmail.store.TokenStore;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Predicate;
 
 /**
- * Hands out access tokens that are valid for at least a margin (five minutes by default), refreshing ahead
- * of expiry. One refresh at a time per account, however many threads ask: the others wait and get its
- * result, and other processes sharing the store wait on its lock and then read the refreshed tokens.
- * A temporary failure (network, 5xx, 429) is retried a few times with capped backoff, keeping the refresh
- * token; a lost grant becomes {@link ReauthorizationRequired} with the likely cause and the command that
- * fixes it.
+ * Hands out access tokens, refreshing them when they are due: a quarter of their lifetime before expiry, at
+ * most the configured margin (see {@link TokenSet#refreshMargin}). A token that is not due is never refreshed
+ * unless a server refused it or a refresh is asked for.
  *
- * <p>Crash safety: a rotated refresh token is saved (atomically, forced to disk) before the new access token
- * is handed out, so nothing ever uses a token the store does not have. A crash between the provider's answer
- * and that save leaves the previous tokens intact in the store; Microsoft keeps a previous refresh token
- * valid after rotating (rotation does not revoke it), so the next refresh simply works; a provider that
- * retires it at once answers {@code invalid_grant}, and the user is told to log in again. No state is ever
- * half-written.
+ * <p><b>One refresh at a time per account.</b> However many threads ask, one refresh runs (on its own thread)
+ * and the others wait for its result; other processes sharing the store wait on its lock and then read the
+ * refreshed tokens.
+ *
+ * <p><b>Bounded waits, unabandoned refreshes.</b> A caller waits at most the timeout (15 s by default: a mail
+ * client's password command must not hang a minute). The refresh itself goes on after a caller gave up while
+ * its request is out: once a provider has the request it may rotate the refresh token, and an answer given up on
+ * would take the only copy of its successor with it. (A process that exits, such as the CLI, does end it: then
+ * the next refresh names that cause if the provider refuses.)
+ *
+ * <p><b>Nothing slow between answer and disk.</b> Before the refresh token is spent, the store prepares the save
+ * (room on disk, key, cipher); the answer is saved before anything else is done with it, and before it is handed
+ * out. If the save cannot be prepared (a full disk), the refresh token is not spent.
+ *
+ * <p><b>Failures.</b> A temporary one (network, 5xx, 429) is retried with capped backoff within the timeout,
+ * keeping the refresh token; while the current access token has not expired, the caller gets it and a warning
+ * instead of an error. A request whose answer was lost is sent again once, deliberately and with a warning:
+ * if the provider did act on it, the refresh token is spent either way, and the refusal is then explained. A lost
+ * grant becomes {@link ReauthorizationRequired} with the likely cause and the command that fixes it.
  */
 public final class TokenManager {
 
+    /** The largest refresh margin, the one hour-long tokens get: see {@link TokenSet#refreshMargin}. */
     public static final Duration DEFAULT_MARGIN = Duration.ofMinutes(5);
+    /** How long a caller waits for a token in all, retries included. */
+    public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(15);
+    /** How long a refresh whose request is out waits for its answer, callers or not. */
+    public static final Duration DEFAULT_ANSWER_WAIT = Duration.ofMinutes(2);
+    /** A token that has at least this left is still handed out when its refresh fails for a temporary reason. */
+    static final Duration STILL_USABLE = Duration.ofSeconds(5);
+    private static final Duration MAX_CONNECT = Duration.ofSeconds(10);
 
     private final TokenStore store;
     private final Clock clock;
     private final Duration margin;
-    private final Duration httpTimeout;
+    private final Duration timeout;
+    private final Duration answerWait;
     private final RetryPolicy retry;
     private final Sleeper sleeper;
+    private final RefreshEvents events;
+    private final Map<String, CompletableFuture<TokenSet>> inFlight = new ConcurrentHashMap<>();
 
-    public TokenManager(TokenStore store, Clock clock, Duration margin, Duration httpTimeout, RetryPolicy retry,
+    /**
+     * @param margin  the largest refresh margin ({@code [tokens] refresh_margin})
+     * @param timeout how long a caller waits in all ({@code [tokens] timeout})
+     */
+    public TokenManager(TokenStore store, Clock clock, Duration margin, Duration timeout, RetryPolicy retry,
             Sleeper sleeper) {
+        this(store, clock, margin, timeout, DEFAULT_ANSWER_WAIT, retry, sleeper, RefreshEvents.NONE);
+    }
+
+    public TokenManager(TokenStore store, Clock clock, Duration margin, Duration timeout, Duration answerWait,
+            RetryPolicy retry, Sleeper sleeper, RefreshEvents events) {
         this.store = store;
         this.clock = clock;
         this.margin = margin;
-        this.httpTimeout = httpTimeout;
+        this.timeout = timeout;
+        this.answerWait = answerWait.compareTo(timeout) < 0 ? timeout : answerWait;
         this.retry = retry;
         this.sleeper = sleeper;
+        this.events = events;
     }
 
     public TokenManager(TokenStore store, Clock clock) {
-        this(store, clock, DEFAULT_MARGIN, Duration.ofSeconds(30), RetryPolicy.DEFAULT, Sleeper.SYSTEM);
+        this(store, clock, DEFAULT_MARGIN, DEFAULT_TIMEOUT, RetryPolicy.DEFAULT, Sleeper.SYSTEM);
     }
 
-    /** A valid access token for {@code account}, refreshed first if it expires within the margin. */
+    /** The same manager telling {@code events} what it does. */
+    public TokenManager withEvents(RefreshEvents events) {
+        return new TokenManager(store, clock, margin, timeout, answerWait, retry, sleeper, events);
+    }
+
+    /** A valid access token for {@code account}, refreshed first if it is due. */
     public String accessToken(Account account) {
         return validTokens(account).accessToken();
     }
 
-    /** Like {@link #accessToken} but with the expiry: for callers that keep a connection as long as it holds. */
+    /**
+     * The tokens, refreshed first if due. When that refresh fails for a temporary reason and the current access
+     * token has not expired, it is returned (and {@link RefreshEvents#servedDespiteFailure} told): only an
+     * expired token makes a failed refresh fatal.
+     */
     public TokenSet validTokens(Account account) {
         TokenSet current = storedOrNone(account);
-        if (current != null && !current.expiresWithin(margin, clock.instant())) {
+        if (current != null && !current.needsRefresh(margin, clock.instant())) {
             return current;
         }
-        try (TokenStore.AccountLock lock = store.lock(account.name())) {
-            // Another thread or process may have refreshed while we waited for the lock.
-            current = storedOrNone(account);
-            if (current != null && !current.expiresWithin(margin, clock.instant())) {
-                return current;
+        try {
+            return refreshIfDue(account);
+        } catch (TemporaryFailure e) {
+            TokenSet latest = storedOrNone(account);
+            if (latest != null && latest.usableAt(clock.instant().plus(STILL_USABLE))) {
+                events.servedDespiteFailure(account, latest, e);
+                return latest;
             }
-            return refreshLocked(account, current);
+            throw e;
         }
+    }
+
+    /** Like {@link #validTokens} but a failed refresh always throws: for the daemon, which plans around it. */
+    public TokenSet refreshIfDue(Account account) {
+        return await(account, stored -> stored == null || stored.needsRefresh(margin, clock.instant()));
     }
 
     /** The stored tokens as they are, without refreshing: for status displays. */
-    public java.util.Optional<TokenSet> peek(Account account) {
+    public Optional<TokenSet> peek(Account account) {
         return store.load(account.name());
     }
 
-    /** The margin before expiry at which a token counts as expired. */
+    /** The largest refresh margin (hour-long tokens); shorter tokens get a quarter of their life. */
     public Duration margin() {
         return margin;
     }
@@ -87,42 +141,133 @@ public final class TokenManager {
      * that token, and returns the token to retry with. Never loops: the caller retries once with the result.
      */
     public String tokenAfterRejection(Account account, String rejected) {
-        try (TokenStore.AccountLock lock = store.lock(account.name())) {
-            TokenSet current = storedOrNone(account);
-            if (current != null && !current.accessToken().equals(rejected)) {
-                return current.accessToken();
-            }
-            return refreshLocked(account, current).accessToken();
-        }
+        return await(account, stored -> stored == null || stored.accessToken().equals(rejected)).accessToken();
     }
 
     /** Refreshes now, whatever the expiry: what {@code oauthmail refresh} does. */
     public TokenSet refresh(Account account) {
-        try (TokenStore.AccountLock lock = store.lock(account.name())) {
-            return refreshLocked(account, storedOrNone(account));
-        }
+        return await(account, stored -> true);
     }
 
     /**
-     * Refreshes with the lock held ({@code current} is null only for an app-only account with nothing stored): temporary failures are retried with capped exponential backoff (the old
-     * refresh token is kept throughout); a lost grant is explained. The result is saved before it is returned.
+     * Joins the account's refresh under way, or starts one that refreshes if {@code due} holds for the stored
+     * tokens once the lock is held; waits for it at most the timeout.
      */
-    private TokenSet refreshLocked(Account account, TokenSet current) {
-        TokenEndpoint endpoint = new TokenEndpoint(account, clock, httpTimeout);
-        for (int attempt = 1; ; attempt++) {
-            try {
-                TokenSet refreshed = account.app().isPresent() ? obtainForApp(account) : endpoint.refresh(current);
-                store.save(account.name(), refreshed);
-                return refreshed;
-            } catch (ReauthorizationRequired e) {
-                throw current == null ? e : ReauthorizationHints.explain(e, account, current, clock.instant());
-            } catch (TemporaryFailure e) {
-                Duration wait = e.retryAfter().orElse(retry.delayBefore(attempt + 1));
-                if (attempt >= retry.attempts() || wait.compareTo(retry.maxDelay()) > 0) {
-                    throw e;
-                }
-                pause(wait, e);
+    private TokenSet await(Account account, Predicate<TokenSet> due) {
+        CompletableFuture<TokenSet> refresh = inFlight.computeIfAbsent(account.name(), name -> start(account, due));
+        try {
+            return refresh.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException failure) {
+                throw failure;
             }
+            throw new OAuthMailException("account " + account.name() + ": the refresh failed: " + e.getCause(), null, e);
+        } catch (TimeoutException e) {
+            throw new TemporaryFailure("account " + account.name() + ": no new token within "
+                    + (timeout.toMillis() < 1000 ? timeout.toMillis() + " ms" : timeout.toSeconds() + " s")
+                    + " (the token endpoint is slow or not answering)", "try again later; a refresh already sent goes on "
+                    + "while this process runs; [tokens] timeout sets how long to wait", null);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new TemporaryFailure("account " + account.name() + ": interrupted while waiting for a token", null, e);
+        }
+    }
+
+    private CompletableFuture<TokenSet> start(Account account, Predicate<TokenSet> due) {
+        CompletableFuture<TokenSet> result = new CompletableFuture<>();
+        Thread worker = new Thread(() -> {
+            try {
+                result.complete(refreshLockedIfDue(account, due));
+            } catch (Throwable t) {
+                result.completeExceptionally(t);
+            } finally {
+                inFlight.remove(account.name(), result);
+            }
+        }, "oauthmail-refresh");
+        // A daemon thread: it outlives the callers who gave up, never the program (which then ends it).
+        worker.setDaemon(true);
+        worker.start();
+        return result;
+    }
+
+    private TokenSet refreshLockedIfDue(Account account, Predicate<TokenSet> due) {
+        try (TokenStore.AccountLock lock = store.lock(account.name())) {
+            // Another process may have refreshed while we waited for the lock.
+            TokenSet current = storedOrNone(account);
+            if (current != null && !due.test(current)) {
+                return current;
+            }
+            try (TokenStore.PreparedSave save = store.prepareSave(account.name())) {
+                return new RefreshAttempts(account, current, save).run();
+            }
+        }
+    }
+
+    /** One refresh with its retries, the lock held and the save prepared. */
+    private final class RefreshAttempts {
+        private final Account account;
+        private final TokenSet current;
+        private final TokenStore.PreparedSave save;
+        private final Instant giveUpAt = clock.instant().plus(timeout);
+        private TemporaryFailure lostAnswer;
+
+        RefreshAttempts(Account account, TokenSet current, TokenStore.PreparedSave save) {
+            this.account = account;
+            this.current = current;
+            this.save = save;
+        }
+
+        TokenSet run() {
+            for (int attempt = 1; ; attempt++) {
+                try {
+                    TokenSet refreshed = new RefreshRequest(account, current, connectTimeout(), answerWait, clock).send();
+                    save.save(refreshed); // first, before anything else is done with the answer
+                    return refreshed;
+                } catch (ReauthorizationRequired e) {
+                    throw explain(e);
+                } catch (TemporaryFailure e) {
+                    decideOnRetry(e, attempt);
+                }
+            }
+        }
+
+        /** Returns to try again, or throws {@code e} when the retries or the time are spent. */
+        private void decideOnRetry(TemporaryFailure e, int attempt) {
+            if (e.requestMayHaveArrived()) {
+                if (lostAnswer != null) {
+                    throw e; // a second lost answer: stop, do not keep presenting the refresh token
+                }
+                lostAnswer = e;
+                // Deliberate: if the provider acted on the lost request, the refresh token is spent anyway and the
+                // next answer says so (explained below); if it did not, this retry saves the grant.
+                events.resendingAfterLostAnswer(account, e);
+            }
+            Duration wait = e.retryAfter().orElse(retry.delayBefore(attempt + 1));
+            Instant now = clock.instant();
+            if (attempt >= retry.attempts() || now.plus(wait).isAfter(giveUpAt)
+                    || wait.compareTo(retry.maxDelay()) > 0) {
+                throw e;
+            }
+            pause(wait, e);
+        }
+
+        private Duration connectTimeout() {
+            Duration left = Duration.between(clock.instant(), giveUpAt);
+            Duration floor = Duration.ofSeconds(1);
+            return left.compareTo(floor) < 0 ? floor : left.compareTo(MAX_CONNECT) > 0 ? MAX_CONNECT : left;
+        }
+
+        private ReauthorizationRequired explain(ReauthorizationRequired e) {
+            if (current == null) {
+                return e;
+            }
+            if (lostAnswer != null) {
+                return ReauthorizationHints.afterLostAnswer(e, account);
+            }
+            if (save.earlierRefreshUnfinished()) {
+                return ReauthorizationHints.afterUnfinishedRefresh(e, account);
+            }
+            return ReauthorizationHints.explain(e, account, current, clock.instant());
         }
     }
 
@@ -133,14 +278,6 @@ public final class TokenManager {
             Thread.currentThread().interrupt();
             throw cause;
         }
-    }
-
-    /** App-only accounts have no refresh token: they run their grant again. */
-    private TokenSet obtainForApp(Account account) {
-        if (account.appGrant() instanceof AppGrant.ServiceAccount serviceAccount) {
-            return new ServiceAccountFlow(account, serviceAccount.keyFile(), clock, httpTimeout).obtain();
-        }
-        return new ClientCredentialsFlow(account, clock, httpTimeout).obtain();
     }
 
     /** The stored tokens; nothing stored is fine for an app-only account, which obtains its first token itself. */

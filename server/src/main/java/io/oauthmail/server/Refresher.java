@@ -23,10 +23,12 @@ import java.util.concurrent.TimeUnit;
 /**
  * Keeps every account's access token fresh in the background, through the same {@link TokenManager} and
  * store as the CLI (so a rotated refresh token is never fought over). Each account is refreshed when its
- * token enters the manager's margin, minus a random part of up to a tenth of the token's life, so a thousand
- * accounts with tokens of the same age do not all refresh in the same second. Temporary failures are retried
- * with growing pauses (30 s up to 10 min); a lost grant stops the account's refreshes until it logs in again
- * and is reported once. A watchdog notices when the wall clock jumps against the monotonic one (suspend and
+ * token becomes due by the manager's rule (a quarter of its lifetime before expiry, at most the configured
+ * margin), plus a random part of up to a fifth of that margin, so a thousand accounts with tokens of the same age
+ * do not all refresh in the same second; never before it is due, so an account is refreshed at most
+ * 3,600 / (lifetime - margin) times an hour. Temporary failures are retried with growing pauses (30 s up to
+ * 10 min); a lost grant stops the account's refreshes and is reported once, until the store shows a new login
+ * (checked every {@link #LOGIN_WATCH}), which starts them again without a reload. A watchdog notices when the wall clock jumps against the monotonic one (suspend and
  * resume, a clock change) and re-plans every account at once, instead of waking hours late.
  */
 public final class Refresher implements AutoCloseable {
@@ -34,6 +36,7 @@ public final class Refresher implements AutoCloseable {
     private static final Duration WATCHDOG = Duration.ofSeconds(30);
     private static final Duration MAX_RETRY = Duration.ofMinutes(10);
     private static final Duration UNUSED_WARNING = Duration.ofDays(80);
+    static final Duration LOGIN_WATCH = Duration.ofSeconds(10);
 
     private final TokenManager tokens;
     private final Clock clock;
@@ -99,7 +102,7 @@ public final class Refresher implements AutoCloseable {
         Instant now = clock.instant();
         try {
             String before = tokens.peek(account).map(TokenSet::accessToken).orElse(null);
-            TokenSet tokenSet = tokens.validTokens(account);
+            TokenSet tokenSet = tokens.refreshIfDue(account);
             failures.remove(account.name());
             Instant next = nextRefresh(tokenSet, now);
             if (!tokenSet.accessToken().equals(before)) {
@@ -114,11 +117,41 @@ public final class Refresher implements AutoCloseable {
         } catch (ReauthorizationRequired e) {
             states.put(account.name(), new AccountState(account.name(), "needs-login", null, null, e.getMessage()));
             events.reauthorizationNeeded(account, e.getMessage(), account.loginCommand());
+            watchForLogin(account, storedRefreshToken(account));
         } catch (TemporaryFailure e) {
             retryLater(account, now, e.getMessage());
         } catch (RuntimeException e) {
             // anything else (a damaged store, a bug) must not end the account's refreshing for good
             retryLater(account, now, e instanceof OAuthMailException ? e.getMessage() : e.toString());
+        }
+    }
+
+    /**
+     * After a lost grant: looks at the store every {@link #LOGIN_WATCH} and starts refreshing again as soon as it
+     * holds another refresh token (the user ran {@code oauthmail login}, in a terminal or elsewhere).
+     */
+    private void watchForLogin(Account account, String deadRefreshToken) {
+        if (accounts.get(account.name()) != account) {
+            return;
+        }
+        ScheduledFuture<?> previous = planned.put(account.name(), scheduler.schedule(() -> {
+            String now = storedRefreshToken(account);
+            if (now != null && !now.equals(deadRefreshToken)) {
+                plan(account, Duration.ZERO);
+            } else {
+                watchForLogin(account, deadRefreshToken);
+            }
+        }, LOGIN_WATCH.toMillis(), TimeUnit.MILLISECONDS));
+        if (previous != null) {
+            previous.cancel(false);
+        }
+    }
+
+    private String storedRefreshToken(Account account) {
+        try {
+            return tokens.peek(account).map(t -> t.refreshToken() == null ? "" : t.refreshToken()).orElse(null);
+        } catch (RuntimeException e) {
+            return null; // a damaged store: the next look may find it repaired
         }
     }
 
@@ -164,13 +197,18 @@ public final class Refresher implements AutoCloseable {
                 + account.loginCommand();
     }
 
-    /** Into the margin, less a random part of up to a tenth of the token's remaining life (spreads the load). */
+    /**
+     * When the token is due, plus a random part of up to a fifth of its margin (spreads the load; the token then
+     * still has at least four fifths of its margin left). Never earlier than due: a refresh planned before then
+     * would find the token fresh and do nothing, and planning again from there is how one account once woke
+     * 29 times in 30 s.
+     */
     Instant nextRefresh(TokenSet tokenSet, Instant now) {
-        Instant due = tokenSet.expiresAt().minus(tokens.margin());
-        long life = Math.max(0, Duration.between(now, due).toMillis());
-        long spread = life / 10 == 0 ? 0 : (long) (random.nextDouble() * (life / 10));
-        Instant next = due.minusMillis(spread);
-        return next.isBefore(now.plusSeconds(1)) ? now.plusSeconds(1) : next;
+        Duration margin = tokenSet.refreshMargin(tokens.margin());
+        Instant due = tokenSet.expiresAt().minus(margin);
+        long spread = margin.toMillis() / 5;
+        Instant next = due.plusMillis(spread == 0 ? 0 : (long) (random.nextDouble() * spread));
+        return next.isBefore(now) ? now : next;
     }
 
     private static String warning(Account account, TokenSet tokens, Instant now) {

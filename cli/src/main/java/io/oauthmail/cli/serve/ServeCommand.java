@@ -52,7 +52,7 @@ public final class ServeCommand implements Callable<Integer> {
         List<ListenerSettings> fromFlags = ProxyListeners.fromFlags(listen, tls, tlsCert, tlsKey);
         // The refresher backs off by itself (30 s up to 10 min): the token manager must not retry underneath it.
         TokenManager tokens = new TokenManager(context.store(), context.clock(), context.config().refreshMargin(),
-                Duration.ofSeconds(30), RetryPolicy.NONE, Sleeper.SYSTEM);
+                context.config().tokenTimeout(), RetryPolicy.NONE, Sleeper.SYSTEM);
         RunningServe serve = RunningServe.start(context, fromFlags, tokens);
         CountDownLatch stopped = new CountDownLatch(1);
         // SIGTERM and Ctrl-C end the wait below, so the stop runs in order and the exit code is 0; the hook

@@ -59,6 +59,6 @@ public final class TokenCommand implements Callable<Integer> {
     /** The stored tokens when the access token is good for at least the refresh margin: no lock, no network. */
     private static Optional<TokenSet> cachedIfValid(CliContext context, Account account) {
         return context.store().load(account.name())
-                .filter(t -> !t.expiresWithin(context.config().refreshMargin(), context.clock().instant()));
+                .filter(t -> !t.needsRefresh(context.config().refreshMargin(), context.clock().instant()));
     }
 }

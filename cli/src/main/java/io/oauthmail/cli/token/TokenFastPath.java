@@ -65,7 +65,7 @@ public final class TokenFastPath {
                 String text = Files.readString(paths.configFile());
                 if (ConfigReader.declaresAccountWithDefaultStore(text, args[1])) {
                     Optional<TokenSet> tokens = EncryptedFileStore.openWithKeyFile(paths.tokenDir()).load(args[1]);
-                    if (tokens.isEmpty() || tokens.get().expiresWithin(TokenManager.DEFAULT_MARGIN, Instant.now())) {
+                    if (tokens.isEmpty() || tokens.get().needsRefresh(TokenManager.DEFAULT_MARGIN, Instant.now())) {
                         return false;
                     }
                     out.println(tokens.get().accessToken());
@@ -81,7 +81,7 @@ public final class TokenFastPath {
             Account account = AccountResolver.withoutSecret(settings.get());
             Instant now = Instant.now();
             Optional<TokenSet> tokens = EncryptedFileStore.openWithKeyFile(config.tokenDir()).load(account.name());
-            if (tokens.isEmpty() || tokens.get().expiresWithin(config.refreshMargin(), now)) {
+            if (tokens.isEmpty() || tokens.get().needsRefresh(config.refreshMargin(), now)) {
                 return false;
             }
             out.println(TokenOutput.format(account, tokens.get(), format, base64, now));

@@ -87,7 +87,7 @@ final class GraphTokens implements TokenSource {
     }
 
     private boolean valid(TokenSet tokens) {
-        return tokens != null && !tokens.expiresWithin(margin, clock.instant());
+        return tokens != null && !tokens.needsRefresh(margin, clock.instant());
     }
 
     /** With the account's lock held: one refresh for Graph; the rotated refresh token saved first, then the Graph token. */
@@ -102,9 +102,10 @@ final class GraphTokens implements TokenSource {
         }
         if (!Objects.equals(refreshed.refreshToken(), main.refreshToken())) {
             store.save(account.name(), new TokenSet(main.accessToken(), main.expiresAt(), refreshed.refreshToken(),
-                    refreshed.refreshTokenIssuedAt(), main.scopes(), main.idToken()));
+                    refreshed.refreshTokenIssuedAt(), main.scopes(), main.idToken(), main.obtainedAt()));
         }
-        TokenSet graph = new TokenSet(refreshed.accessToken(), refreshed.expiresAt(), null, null, SCOPES, null);
+        TokenSet graph = new TokenSet(refreshed.accessToken(), refreshed.expiresAt(), null, null, SCOPES, null,
+                refreshed.obtainedAt());
         store.save(key(account), graph);
         return graph;
     }
