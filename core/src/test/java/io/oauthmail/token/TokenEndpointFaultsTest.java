@@ -42,6 +42,9 @@ class TokenEndpointFaultsTest {
         }
     }
 
+    /** A scripted "status" that closes the connection after reading the request, with no answer at all. */
+    private static final int DROP = -1;
+
     private static final String GOOD = "{\"access_token\":\"new-access\",\"token_type\":\"Bearer\",\"expires_in\":3599,"
             + "\"refresh_token\":\"rotated-refresh\"}";
 
@@ -81,6 +84,10 @@ class TokenEndpointFaultsTest {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        if (a.status() == DROP) {
+            // processed, then the connection closes with no answer: the JDK's server closes it on this exception
+            throw new IOException("answer dropped on purpose");
+        }
         byte[] body = a.body().getBytes(StandardCharsets.UTF_8);
         exchange.getResponseHeaders().set("Content-Type", a.contentType());
         if (a.retryAfter() != null) {
@@ -98,6 +105,84 @@ class TokenEndpointFaultsTest {
 
     private TokenManager manager(RetryPolicy retry, Duration httpTimeout) {
         return new TokenManager(store, Clock.systemUTC(), TokenManager.DEFAULT_MARGIN, httpTimeout, retry, waits::add);
+    }
+
+    /** What the manager told its owner, as the CLI would print it. */
+    private final List<String> told = new CopyOnWriteArrayList<>();
+
+    private TokenManager listened(RetryPolicy retry, Duration timeout) {
+        return manager(retry, timeout).withEvents(new RefreshEvents() {
+            @Override
+            public void servedDespiteFailure(Account a, TokenSet tokens, TemporaryFailure failure) {
+                told.add("served " + failure.getMessage());
+            }
+
+            @Override
+            public void resendingAfterLostAnswer(Account a, TemporaryFailure failure) {
+                told.add("resending " + failure.getMessage());
+            }
+        });
+    }
+
+    @Test
+    void aLostAnswerIsSentOnceByTheHttpClientAndOnceMoreOnPurpose() {
+        script.add(new Answer(DROP, "application/json", "", null, 0));
+        String token = listened(RetryPolicy.DEFAULT, Duration.ofSeconds(5)).accessToken(account);
+        assertThat(token).isEqualTo("new-access");
+        assertThat(bodies).as("one POST per attempt, two attempts").hasSize(2);
+        assertThat(told).singleElement().asString().startsWith("resending ").contains("its answer never came");
+        assertThat(store.load(account.name()).orElseThrow().refreshToken()).isEqualTo("rotated-refresh");
+    }
+
+    @Test
+    void aSecondLostAnswerEndsTheAttemptsWithoutPresentingTheTokenAgain() {
+        script.add(new Answer(DROP, "application/json", "", null, 0));
+        script.add(new Answer(DROP, "application/json", "", null, 0));
+        assertThatThrownBy(() -> manager(RetryPolicy.DEFAULT, Duration.ofSeconds(5)).refresh(account))
+                .isInstanceOf(TemporaryFailure.class)
+                .satisfies(e -> assertThat(((TemporaryFailure) e).requestMayHaveArrived()).isTrue());
+        assertThat(bodies).hasSize(2);
+    }
+
+    @Test
+    void aRefusalRightAfterALostAnswerNamesTheLostAnswerNotARevocation() {
+        script.add(new Answer(DROP, "application/json", "", null, 0));
+        script.add(Answer.json(400, "{\"error\":\"invalid_grant\",\"error_description\":\"Maximum allowed refresh token reuse exceeded\"}"));
+        assertThatThrownBy(() -> manager(RetryPolicy.DEFAULT, Duration.ofSeconds(5)).refresh(account))
+                .isInstanceOf(ReauthorizationRequired.class)
+                .hasMessageContaining("reuse exceeded").hasMessageContaining("lost in transit")
+                .hasMessageNotContaining("password change");
+    }
+
+    @Test
+    void aStillValidTokenIsServedDuringAnOutageAndOnlyAnExpiredOneFails() {
+        // obtained 3,545 s ago, valid 55 s more: due for refresh (margin 5 min) but still usable
+        Instant now = Instant.now();
+        store.save(account.name(), new TokenSet("still-valid", now.plusSeconds(55), "old-refresh", now.minus(Duration.ofDays(1)),
+                List.of(), null, now.minusSeconds(3545)));
+        script.add(new Answer(503, "text/html", "<h1>down</h1>", null, 0));
+        assertThat(listened(RetryPolicy.NONE, Duration.ofSeconds(5)).accessToken(account)).isEqualTo("still-valid");
+        assertThat(told).singleElement().asString().startsWith("served ").contains("HTTP 503");
+
+        store.save(account.name(), store.load(account.name()).orElseThrow().withExpiresAt(now.minusSeconds(1)));
+        script.add(new Answer(503, "text/html", "<h1>down</h1>", null, 0));
+        assertThatThrownBy(() -> listened(RetryPolicy.NONE, Duration.ofSeconds(5)).accessToken(account))
+                .isInstanceOf(TemporaryFailure.class).hasMessageContaining("HTTP 503");
+    }
+
+    @Test
+    void theCallerWaitIsBoundedWhileTheRefreshGoesOnAndIsSaved() throws Exception {
+        script.add(new Answer(200, "application/json", GOOD, null, 1_500));
+        long start = System.nanoTime();
+        assertThatThrownBy(() -> manager(RetryPolicy.NONE, Duration.ofMillis(400)).refresh(account))
+                .isInstanceOf(TemporaryFailure.class).hasMessageContaining("no new token within 400 ms");
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofMillis(1_200));
+        for (int i = 0; i < 100 && !"rotated-refresh".equals(store.load(account.name()).orElseThrow().refreshToken()); i++) {
+            Thread.sleep(50);
+        }
+        assertThat(store.load(account.name()).orElseThrow().refreshToken()).as("the answer was not abandoned")
+                .isEqualTo("rotated-refresh");
+        assertThat(bodies).hasSize(1);
     }
 
     @Test
