@@ -28,7 +28,7 @@ import java.util.concurrent.TimeUnit;
  * do not all refresh in the same second; never before it is due, so an account is refreshed at most
  * 3,600 / (lifetime - margin) times an hour. Temporary failures are retried with growing pauses (30 s up to
  * 10 min); a lost grant stops the account's refreshes and is reported once, until the store shows a new login
- * (checked every {@link #LOGIN_WATCH}), which starts them again without a reload. A watchdog notices when the wall clock jumps against the monotonic one (suspend and
+ * (checked every 10 s), which starts them again without a reload. A watchdog notices when the wall clock jumps against the monotonic one (suspend and
  * resume, a clock change) and re-plans every account at once, instead of waking hours late.
  */
 public final class Refresher implements AutoCloseable {
@@ -36,9 +36,10 @@ public final class Refresher implements AutoCloseable {
     private static final Duration WATCHDOG = Duration.ofSeconds(30);
     private static final Duration MAX_RETRY = Duration.ofMinutes(10);
     private static final Duration UNUSED_WARNING = Duration.ofDays(80);
-    static final Duration LOGIN_WATCH = Duration.ofSeconds(10);
+    private static final Duration LOGIN_WATCH = Duration.ofSeconds(10);
 
     private final TokenManager tokens;
+    private final Duration loginWatch;
     private final Clock clock;
     private final Events events;
     private final ScheduledExecutorService scheduler;
@@ -52,6 +53,12 @@ public final class Refresher implements AutoCloseable {
     private boolean watching;
 
     public Refresher(TokenManager tokens, Clock clock, Events events) {
+        this(tokens, clock, events, LOGIN_WATCH);
+    }
+
+    /** With another interval for noticing a new login after a lost grant (tests). */
+    Refresher(TokenManager tokens, Clock clock, Events events, Duration loginWatch) {
+        this.loginWatch = loginWatch;
         this.tokens = tokens;
         this.clock = clock;
         this.events = events;
@@ -127,7 +134,7 @@ public final class Refresher implements AutoCloseable {
     }
 
     /**
-     * After a lost grant: looks at the store every {@link #LOGIN_WATCH} and starts refreshing again as soon as it
+     * After a lost grant: looks at the store every 10 s and starts refreshing again as soon as it
      * holds another refresh token (the user ran {@code oauthmail login}, in a terminal or elsewhere).
      */
     private void watchForLogin(Account account, String deadRefreshToken) {
@@ -141,7 +148,7 @@ public final class Refresher implements AutoCloseable {
             } else {
                 watchForLogin(account, deadRefreshToken);
             }
-        }, LOGIN_WATCH.toMillis(), TimeUnit.MILLISECONDS));
+        }, loginWatch.toMillis(), TimeUnit.MILLISECONDS));
         if (previous != null) {
             previous.cancel(false);
         }

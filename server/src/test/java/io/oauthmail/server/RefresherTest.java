@@ -113,6 +113,20 @@ class RefresherTest {
     }
 
     @Test
+    void aNewLoginAfterALostGrantIsNoticedWithoutAReload() throws Exception {
+        EncryptedFileStore store = EncryptedFileStore.openWithKeyFile(dir);
+        Account bob = SandboxAccounts.account(sandbox, "bob@sandbox.test"); // not logged in yet
+        TokenManager tokens = new TokenManager(store, Clock.systemUTC());
+        try (Refresher refresher = new Refresher(tokens, Clock.systemUTC(), recorder, Duration.ofMillis(200))) {
+            refresher.start(List.of(bob));
+            await(() -> "needs-login".equals(refresher.states().get(0).status()), "bob needs a login");
+            store.save(bob.name(), SandboxLogins.login(sandbox, bob).tokens()); // what oauthmail login does
+            await(() -> "ok".equals(refresher.states().get(0).status()), "the new login is noticed");
+            assertThat(refresher.states().get(0).nextRefresh()).isAfter(Instant.now());
+        }
+    }
+
+    @Test
     void aMicrosoftRefreshTokenThatKeepsFailingIsWarnedAboutBeforeItsNinetyDaysUnused() throws Exception {
         EncryptedFileStore store = EncryptedFileStore.openWithKeyFile(dir);
         Account alice = SandboxAccounts.account(sandbox, "alice@sandbox.test");
