@@ -21,13 +21,15 @@ import java.util.Set;
 /**
  * Decides whether a bearer token presented to a sandbox mail server is good for a mailbox, the way Gmail does:
  * the token must have been issued by the sandbox's OAuth server (signature checked against its JWKS, fetched
- * over HTTP), must not have expired, must carry the mail scope and must name the same user.
+ * over HTTP), must not have expired, must carry the mail scope and must name the same user, and its session
+ * must not have ended (a reused refresh token, a revoked grant, {@link Sandbox#endSessions}): real mail servers
+ * introspect such a token as inactive.
  */
 final class AccessTokenVerifier {
 
     /** Why a token was refused, or {@link #ACCEPTED}. */
     enum Verdict {
-        ACCEPTED, MALFORMED, BAD_SIGNATURE, EXPIRED, WRONG_ISSUER, WRONG_USER, MISSING_SCOPE;
+        ACCEPTED, MALFORMED, BAD_SIGNATURE, EXPIRED, WRONG_ISSUER, WRONG_USER, MISSING_SCOPE, SESSION_ENDED;
 
         boolean accepted() {
             return this == ACCEPTED;
@@ -36,11 +38,13 @@ final class AccessTokenVerifier {
 
     private final String issuer;
     private final String mailScope;
+    private final SessionRegistry sessions;
     private final DefaultJWTProcessor<SecurityContext> processor;
 
-    AccessTokenVerifier(String issuer, URL jwksUrl, String mailScope) {
+    AccessTokenVerifier(String issuer, URL jwksUrl, String mailScope, SessionRegistry sessions) {
         this.issuer = issuer;
         this.mailScope = mailScope;
+        this.sessions = sessions;
         JWKSource<SecurityContext> keys = JWKSourceBuilder.<SecurityContext>create(jwksUrl).retrying(true).build();
         this.processor = new DefaultJWTProcessor<>();
         processor.setJWSKeySelector(new JWSVerificationKeySelector<>(
@@ -70,6 +74,9 @@ final class AccessTokenVerifier {
         }
         if (!scopes(claims).contains(mailScope)) {
             return Verdict.MISSING_SCOPE;
+        }
+        if (sessions.ended(claims.getJWTID())) {
+            return Verdict.SESSION_ENDED;
         }
         return Verdict.ACCEPTED;
     }

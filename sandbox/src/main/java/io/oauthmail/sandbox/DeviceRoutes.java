@@ -32,9 +32,15 @@ final class DeviceRoutes {
     private static final String TOKEN_PATH = "/" + SandboxOAuthServer.ISSUER_ID + "/token";
 
     private final DeviceGrants grants;
+    private final java.util.concurrent.atomic.AtomicInteger logins = new java.util.concurrent.atomic.AtomicInteger();
 
     DeviceRoutes(DeviceGrants grants) {
         this.grants = grants;
+    }
+
+    /** How many logins the sandbox ran for approved devices: each made one authorization_code request. */
+    int logins() {
+        return logins.get();
     }
 
     Route[] routes() {
@@ -110,8 +116,11 @@ final class DeviceRoutes {
             // Unknown, expired or decided: states a code never leaves, so nobody needs to log in.
             return outcome(grants.refusal(userCode));
         }
-        String tokens = DeviceLogin.tokenResponse(issuer(request), pending.get().clientId(), pending.get().scope(),
-                user.trim());
+        URI directTokenEndpoint = URI.create(request.getOriginalUrl().newBuilder().encodedPath(TOKEN_PATH).query(null)
+                .build().toString());
+        logins.incrementAndGet();
+        String tokens = DeviceLogin.tokenResponse(issuer(request), directTokenEndpoint, pending.get().clientId(),
+                pending.get().scope(), user.trim());
         return outcome(grants.approve(userCode, tokens));
     }
 

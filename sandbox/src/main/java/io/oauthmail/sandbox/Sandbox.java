@@ -65,10 +65,11 @@ public final class Sandbox implements AutoCloseable {
             this.ca = TestCertificateAuthority.create("oauthmail sandbox");
             this.caFile = ca.writeCaCertificate(Files.createTempFile("oauthmail-sandbox-ca-", ".pem"));
             this.oauth = SandboxOAuthServer.start(builder.accessTokenLifetime,
-                    new DeviceGrants(builder.clock, builder.deviceCodeLifetime, builder.deviceCodeInterval));
+                    new DeviceGrants(builder.clock, builder.deviceCodeLifetime, builder.deviceCodeInterval),
+                    builder.refreshTokenReuse);
             started.add(oauth);
             AccessTokenVerifier verifier = new AccessTokenVerifier(oauth.issuer().toString(),
-                    oauth.jwksUri().toURL(), MAIL_SCOPE);
+                    oauth.jwksUri().toURL(), MAIL_SCOPE, oauth.sessions());
 
             this.greenMail = new GreenMail(new ServerSetup[] {
                 new ServerSetup(0, "127.0.0.1", ServerSetup.PROTOCOL_SMTP),
@@ -214,6 +215,40 @@ public final class Sandbox implements AutoCloseable {
     }
 
     /**
+     * Ends every session of {@code user} at the OAuth server, as an administrator, the user ("sign out
+     * everywhere") or a revoked grant would: the sessions' refresh tokens get {@code invalid_grant} "Session not
+     * active", and the mail servers refuse every access token the sessions issued, expired or not.
+     *
+     * @return how many live sessions were ended
+     */
+    public int endSessions(String user) {
+        return oauth.sessions().endSessions(user);
+    }
+
+    /** The switches that make the token endpoint hang, answer late, lose its answer or answer 503. */
+    public TokenEndpointFaults tokenEndpointFaults() {
+        return oauth.faults();
+    }
+
+    /**
+     * How many HTTP POSTs reached the token endpoint, as the wire saw them: faulted ones and a client's silent
+     * re-sends included. {@link #tokenRequests} counts what the OAuth server processed instead.
+     */
+    public int tokenEndpointPosts() {
+        return oauth.tokenEndpointPosts();
+    }
+
+    /** Every POST that reached the token endpoint so far, in arrival order, with when (and whether) it was answered. */
+    public List<TokenEndpointPost> tokenEndpointAnswers() {
+        return oauth.tokenEndpointAnswers();
+    }
+
+    /** Changes the lifetime of access tokens issued from now on (whole seconds); {@code expires_in} follows. */
+    public void setAccessTokenLifetime(Duration lifetime) {
+        oauth.setAccessTokenLifetime(lifetime);
+    }
+
+    /**
      * Signs an access token directly, with no flow: for tests of what the servers refuse (an expired token,
      * another user's, one without the mail scope). A negative lifetime gives a token that has already expired.
      */
@@ -262,10 +297,11 @@ public final class Sandbox implements AutoCloseable {
         return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
     }
 
-    /** Options: users, access-token lifetime, and the device grant's timing. */
+    /** Options: users, access-token lifetime, refresh-token reuse, and the device grant's timing. */
     public static final class Builder {
         private List<String> users = DEFAULT_USERS;
         private Duration accessTokenLifetime = Duration.ofHours(1);
+        private RefreshTokenReuse refreshTokenReuse = RefreshTokenReuse.ENDS_SESSION;
         private Duration deviceCodeLifetime = Duration.ofMinutes(15);
         private Duration deviceCodeInterval = Duration.ofSeconds(5);
         private Clock clock = Clock.systemUTC();
@@ -281,9 +317,18 @@ public final class Sandbox implements AutoCloseable {
             return this;
         }
 
-        /** How long issued access tokens live (default one hour, as at Google). */
+        /** How long issued access tokens live, in whole seconds (default one hour, as at Google). */
         public Builder accessTokenLifetime(Duration lifetime) {
-            this.accessTokenLifetime = lifetime;
+            this.accessTokenLifetime = positive(lifetime, "access token lifetime");
+            return this;
+        }
+
+        /**
+         * What a reused refresh token does: by default ({@link RefreshTokenReuse#ENDS_SESSION}) it ends the whole
+         * session, as at Keycloak, Okta and Auth0; a test that needs the old, forgiving behaviour opts out here.
+         */
+        public Builder refreshTokenReuse(RefreshTokenReuse reuse) {
+            this.refreshTokenReuse = java.util.Objects.requireNonNull(reuse, "reuse");
             return this;
         }
 

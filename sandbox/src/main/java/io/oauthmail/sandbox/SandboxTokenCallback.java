@@ -5,6 +5,7 @@ import com.nimbusds.oauth2.sdk.GrantType;
 import com.nimbusds.oauth2.sdk.TokenRequest;
 import com.nimbusds.oauth2.sdk.auth.ClientAuthentication;
 import com.nimbusds.oauth2.sdk.id.ClientID;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -20,11 +21,20 @@ final class SandboxTokenCallback implements OAuth2TokenCallback {
     static final String AUDIENCE = "oauthmail-sandbox-mail";
 
     private final String issuerId;
-    private final long lifetimeSeconds;
+    /** Read at every issue: mock-oauth2-server asks the callback for each token, so a change applies at once. */
+    private volatile long lifetimeSeconds;
 
-    SandboxTokenCallback(String issuerId, long lifetimeSeconds) {
+    SandboxTokenCallback(String issuerId, Duration lifetime) {
         this.issuerId = issuerId;
-        this.lifetimeSeconds = lifetimeSeconds;
+        setLifetime(lifetime);
+    }
+
+    void setLifetime(Duration lifetime) {
+        if (lifetime.isNegative() || lifetime.isZero() || lifetime.toMillis() % 1000 != 0) {
+            throw new IllegalArgumentException("an access-token lifetime must be a positive number of whole seconds: "
+                    + lifetime);
+        }
+        this.lifetimeSeconds = lifetime.toSeconds();
     }
 
     @Override

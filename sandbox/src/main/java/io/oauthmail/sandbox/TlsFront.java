@@ -4,14 +4,11 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.atomic.AtomicInteger;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLServerSocket;
 import javax.net.ssl.SSLSocket;
@@ -35,37 +32,19 @@ final class TlsFront implements AutoCloseable {
     private TlsFront(SSLServerSocket listener, int upstreamPort, String name) {
         this.listener = listener;
         this.upstreamPort = upstreamPort;
-        AtomicInteger count = new AtomicInteger();
-        this.pumps = Executors.newCachedThreadPool(task -> {
-            Thread thread = new Thread(task, name + "-" + count.incrementAndGet());
-            thread.setDaemon(true);
-            return thread;
-        });
+        this.pumps = Loopback.daemonThreads(name);
     }
 
     /** Listens on a free loopback port and relays to {@code 127.0.0.1:upstreamPort}. */
     static TlsFront start(SSLContext serverContext, int upstreamPort, String name) throws IOException {
-        ServerSocket socket = serverContext.getServerSocketFactory().createServerSocket();
-        socket.setReuseAddress(true);
-        socket.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+        ServerSocket socket = Loopback.bind(serverContext.getServerSocketFactory().createServerSocket());
         TlsFront front = new TlsFront((SSLServerSocket) socket, upstreamPort, name);
-        front.pumps.execute(front::acceptLoop);
+        front.pumps.execute(() -> Loopback.acceptLoop(front.listener, front.pumps, front::connect));
         return front;
     }
 
     int port() {
         return listener.getLocalPort();
-    }
-
-    private void acceptLoop() {
-        while (!listener.isClosed()) {
-            try {
-                Socket client = listener.accept();
-                pumps.execute(() -> connect(client));
-            } catch (IOException e) {
-                // the listener was closed, or one accept failed: the loop condition decides
-            }
-        }
     }
 
     private void connect(Socket client) {
