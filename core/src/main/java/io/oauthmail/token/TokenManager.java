@@ -176,12 +176,20 @@ public final class TokenManager {
     private CompletableFuture<TokenSet> start(Account account, Predicate<TokenSet> due) {
         CompletableFuture<TokenSet> result = new CompletableFuture<>();
         Thread worker = new Thread(() -> {
+            TokenSet refreshed = null;
+            Throwable failure = null;
             try {
-                result.complete(refreshLockedIfDue(account, due));
+                refreshed = refreshLockedIfDue(account, due);
             } catch (Throwable t) {
-                result.completeExceptionally(t);
-            } finally {
-                inFlight.remove(account.name(), result);
+                failure = t;
+            }
+            // Out of the map before the waiters wake: a caller's next request must start a new refresh, not be
+            // handed this one's result again.
+            inFlight.remove(account.name(), result);
+            if (failure == null) {
+                result.complete(refreshed);
+            } else {
+                result.completeExceptionally(failure);
             }
         }, "oauthmail-refresh");
         // A daemon thread: it outlives the callers who gave up, never the program (which then ends it).

@@ -84,9 +84,12 @@ class DeviceFlowTest {
         TokenEndpoint endpoint = new TokenEndpoint(alice, Clock.systemUTC(), Duration.ofSeconds(10));
         TokenSet refreshed = endpoint.refresh(tokens);
         assertThat(refreshed.refreshToken()).isNotEqualTo(tokens.refreshToken());
-        assertThatThrownBy(() -> endpoint.refresh(tokens)).as("the rotated-out refresh token is refused")
-                .isInstanceOf(ReauthorizationRequired.class);
         assertThat(Mailboxes.inbox(alice, refreshed, dir)).isNotNull();
+        // Presenting the rotated-out token again is reuse: refused, and (as at Keycloak) the whole session ends.
+        assertThatThrownBy(() -> endpoint.refresh(tokens)).as("the rotated-out refresh token is refused")
+                .isInstanceOf(ReauthorizationRequired.class).hasMessageContaining("reuse");
+        assertThatThrownBy(() -> endpoint.refresh(refreshed)).as("and the session it belonged to has ended")
+                .isInstanceOf(ReauthorizationRequired.class);
     }
 
     @Test
