@@ -156,7 +156,8 @@ public final class TestBed implements BeforeEachCallback, ParameterResolver {
                 return "Keycloak not ready: " + READY + " answered " + ready.statusCode();
             }
         } catch (IOException e) {
-            return "Keycloak not ready: " + READY + ": " + e;
+            return "Keycloak not ready: " + READY + ": " + e.getClass().getSimpleName()
+                    + (e.getMessage() == null ? "" : " " + e.getMessage());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return "interrupted";
