@@ -65,12 +65,7 @@ class ClientRecipesTest {
         }
         Files.writeString(home.resolve("local-password"), LOCAL_PASSWORD + "\n");
         // `oauthmail` for the programs' password commands: this build's CLI, with this test's home.
-        oauthmail = home.resolve("bin/oauthmail");
-        Files.createDirectories(oauthmail.getParent());
-        Files.writeString(oauthmail, "#!/bin/sh\nOAUTHMAIL_HOME='" + env.get("OAUTHMAIL_HOME") + "' exec '"
-                + Path.of(System.getProperty("java.home"), "bin", "java") + "' -cp '" + System.getProperty("java.class.path")
-                + "' io.oauthmail.cli.Main \"$@\"\n");
-        Files.setPosixFilePermissions(oauthmail, PosixFilePermissions.fromString("rwx------"));
+        oauthmail = CliLauncher.write(home.resolve("bin/oauthmail"), env.get("OAUTHMAIL_HOME"));
 
         smtpProxy = freePort();
         imapProxy = freePort();
