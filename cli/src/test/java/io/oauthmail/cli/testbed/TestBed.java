@@ -182,7 +182,7 @@ public final class TestBed implements BeforeEachCallback, ParameterResolver {
         Instant now = Instant.now();
         return new TokenSet(body.path("access_token").asText(), now.plusSeconds(body.path("expires_in").asLong()),
                 body.path("refresh_token").asText(null), now, Arrays.asList(body.path("scope").asText("").split(" ")),
-                body.path("id_token").asText(null));
+                body.path("id_token").asText(null), now);
     }
 
     /** Uses a refresh token once at Keycloak, as a public client: alive or dead is only known this way here. */
