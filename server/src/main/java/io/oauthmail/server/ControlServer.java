@@ -144,9 +144,14 @@ public final class ControlServer implements AutoCloseable {
                 return new Reply(200, "OK", "text/plain; charset=utf-8", tokens.get().expiresAt().toString(),
                         tokens.get().accessToken() + "\n");
             } catch (OAuthMailException e) {
-                // The message and hint name the account and the fix; they never carry a token.
-                return Reply.text(503, "Service Unavailable", e.getMessage()
-                        + e.hint().map(hint -> "\n" + hint).orElse("") + "\n");
+                // The message and hint name the account and the fix; they never carry a token. The status tells the
+                // launcher which exit code to give (410: log in again, 3; 503: temporary, 4), so it need not ask twice.
+                String text = e.getMessage() + e.hint().map(hint -> "\n  " + hint).orElse("") + "\n";
+                if (e instanceof io.oauthmail.ReauthorizationRequired) {
+                    return Reply.text(410, "Gone", text);
+                }
+                return Reply.text(e instanceof io.oauthmail.TemporaryFailure ? 503 : 500,
+                        e instanceof io.oauthmail.TemporaryFailure ? "Service Unavailable" : "Internal Server Error", text);
             }
         }
         return Reply.text(404, "Not Found", "unknown path " + path + " (try /status or /token/ACCOUNT)\n");

@@ -38,8 +38,10 @@ class ControlAndNotifierTest {
             public Optional<TokenSet> token(String account) {
                 return switch (account) {
                     case "me@example.com" -> Optional.of(stored);
-                    case "revoked@example.com" -> throw new OAuthMailException("revoked@example.com needs to log in again",
-                            "oauthmail login revoked@example.com");
+                    case "revoked@example.com" -> throw new io.oauthmail.ReauthorizationRequired("revoked@example.com",
+                            "the grant was revoked", "run: oauthmail login revoked@example.com");
+                    case "busy@example.com" -> throw new io.oauthmail.TemporaryFailure("account busy@example.com: the "
+                            + "token endpoint answered HTTP 503", "try again in a minute", null);
                     default -> Optional.empty();
                 };
             }
@@ -64,8 +66,9 @@ class ControlAndNotifierTest {
             assertThat(client.token("revoked@example.com")).isEmpty();
 
             ControlClient.Answer revoked = client.get("/token/revoked%40example.com");
-            assertThat(revoked.code()).isEqualTo(503);
+            assertThat(revoked.code()).as("a lost grant: the launcher exits 3 on it").isEqualTo(410);
             assertThat(revoked.body()).contains("oauthmail login revoked@example.com");
+            assertThat(client.get("/token/busy%40example.com").code()).as("temporary: the launcher exits 4").isEqualTo(503);
             assertThat(client.get("/token/stranger%40example.com").code()).isEqualTo(404);
             assertThat(client.get("/shutdown").code()).isEqualTo(404);
             assertThat(client.get("/token/%zz").code()).isEqualTo(400);
