@@ -11,6 +11,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Collectors;
 
 /**
@@ -29,10 +30,13 @@ public final class Daemon implements AutoCloseable {
     private final Notifier notifier;
     private final Refresher refresher;
     private final ControlServer control;
+    private final DaemonLock lock;
+    private final AtomicBoolean closed = new AtomicBoolean();
     private volatile Map<String, Account> accounts;
 
     private Daemon(TokenManager tokens, Notifier notifier, Refresher refresher, List<Account> accounts, Path socket,
-            Reload reload) throws IOException {
+            Reload reload, DaemonLock lock) throws IOException {
+        this.lock = lock;
         this.tokens = tokens;
         this.notifier = notifier;
         this.refresher = refresher;
@@ -61,16 +65,22 @@ public final class Daemon implements AutoCloseable {
         return start(accounts, tokens, hooks, socket, () -> "this daemon cannot reload its configuration");
     }
 
-    /** Starts the refresher, the notifier and the control socket; {@code reload} answers {@code oauthmail reload}. */
+    /**
+     * Starts the refresher, the notifier and the control socket; {@code reload} answers {@code oauthmail reload}.
+     * First takes the state folder's daemon lock: a second daemon for the same folder stops here, before it
+     * refreshes anything or touches the running one's socket.
+     */
     public static Daemon start(List<Account> accounts, TokenManager tokens, Map<String, String> hooks, Path socket,
             Reload reload) throws IOException {
+        DaemonLock lock = DaemonLock.acquire(socket.toAbsolutePath().getParent());
         Notifier notifier = new Notifier(hooks);
         Refresher refresher = new Refresher(tokens, Clock.systemUTC(), notifier);
         refresher.start(accounts);
         try {
-            return new Daemon(tokens, notifier, refresher, accounts, socket, reload);
+            return new Daemon(tokens, notifier, refresher, accounts, socket, reload, lock);
         } catch (IOException | RuntimeException e) {
             refresher.close();
+            lock.close();
             throw e;
         }
     }
@@ -120,7 +130,11 @@ public final class Daemon implements AutoCloseable {
 
     @Override
     public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return; // closed twice (the stop, then the shutdown hook): the lock may already be another daemon's
+        }
         control.close();
         refresher.close();
+        lock.close(); // last: the socket is gone before another daemon may start
     }
 }
