@@ -38,7 +38,7 @@ import picocli.CommandLine.ScopeType;
             "2:wrong usage",
             "3:the account must be authorized again (run: oauthmail login ACCOUNT)",
             "4:temporary failure (network, provider busy): try again later",
-            "5:a login did not complete (declined, timed out, state mismatch)"})
+            "5:a login did not complete (declined, timed out, state mismatch, another person, refused by the provider)"})
 public final class OAuthMailCli implements Runnable {
 
     @CommandLine.Spec
