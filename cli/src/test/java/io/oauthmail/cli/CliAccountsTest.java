@@ -88,7 +88,7 @@ class CliAccountsTest {
 
     @Test
     void browserLoginThenTokenRefreshShowLogout() throws Exception {
-        assertThat(run("accounts", "list").out()).contains("alice").contains("not logged in");
+        assertThat(run("accounts", "list").out()).contains("alice").contains("not-logged-in");
 
         Run login = login(InputStream.nullInputStream(), url -> sandbox.browser().approve(url, "alice@sandbox.test"),
                 "login", "alice", "--flow", "browser", "--no-browser");
