@@ -15,7 +15,10 @@ public final class ExitCodes {
     public static final int REAUTHORIZE = 3;
     /** A temporary failure (network, provider 5xx or 429): trying again later may work. */
     public static final int TEMPORARY = 4;
-    /** A login flow did not complete (declined, timed out, state mismatch). */
+    /**
+     * A login flow did not complete (declined, timed out, state mismatch, another person than the configured address,
+     * the provider refused a login request); nothing was stored.
+     */
     public static final int AUTHORIZATION_FAILED = 5;
 
     private ExitCodes() {

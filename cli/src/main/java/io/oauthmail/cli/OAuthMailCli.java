@@ -16,6 +16,7 @@ import io.oauthmail.cli.serve.StatusCommand;
 import io.oauthmail.cli.login.LogoutCommand;
 import io.oauthmail.cli.token.RefreshCommand;
 import io.oauthmail.cli.token.TokenCommand;
+import io.oauthmail.token.LostGrants;
 import java.io.InputStream;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -38,7 +39,7 @@ import picocli.CommandLine.ScopeType;
             "2:wrong usage",
             "3:the account must be authorized again (run: oauthmail login ACCOUNT)",
             "4:temporary failure (network, provider busy): try again later",
-            "5:a login did not complete (declined, timed out, state mismatch)"})
+            "5:a login did not complete (declined, timed out, state mismatch, another person, refused by the provider)"})
 public final class OAuthMailCli implements Runnable {
 
     @CommandLine.Spec
@@ -155,6 +156,9 @@ public final class OAuthMailCli implements Runnable {
     private static int report(Exception e, CommandLine cli, CommandLine.ParseResult parsed) {
         PrintWriter err = cli.getErr();
         if (e instanceof OAuthMailException failure) {
+            if (failure instanceof ReauthorizationRequired lost) {
+                noteLostGrant(cli, lost);
+            }
             err.println("oauthmail: " + failure.getMessage());
             failure.hint().ifPresent(hint -> err.println("  " + hint));
             return exitCodeOf(failure);
@@ -167,6 +171,24 @@ public final class OAuthMailCli implements Runnable {
             err.println("  this is a bug: please report it with the command you ran (OAUTHMAIL_DEBUG=1 shows the stack trace)");
         }
         return ExitCodes.FAILED;
+    }
+
+    /**
+     * A command learned that the provider refused the stored refresh token: noted for {@code oauthmail accounts},
+     * which otherwise shows what the store shows (a refresh token, so "ok" or "expired") until a new login.
+     */
+    private static void noteLostGrant(CommandLine cli, ReauthorizationRequired lost) {
+        CommandLine top = cli;
+        while (top.getParent() != null) {
+            top = top.getParent();
+        }
+        try {
+            CliContext context = ((OAuthMailCli) top.getCommand()).context();
+            LostGrants.in(context.paths().stateDir()).record(lost.account(), context.store().load(lost.account()).orElse(null),
+                    lost.reason(), context.clock().instant());
+        } catch (java.io.IOException | RuntimeException e) {
+            // best effort: the message below is what matters now; accounts then shows the store's view
+        }
     }
 
     static int exitCodeOf(OAuthMailException e) {

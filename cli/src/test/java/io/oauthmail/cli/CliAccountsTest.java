@@ -88,7 +88,7 @@ class CliAccountsTest {
 
     @Test
     void browserLoginThenTokenRefreshShowLogout() throws Exception {
-        assertThat(run("accounts", "list").out()).contains("alice").contains("not logged in");
+        assertThat(run("accounts", "list").out()).contains("alice").contains("not-logged-in");
 
         Run login = login(InputStream.nullInputStream(), url -> sandbox.browser().approve(url, "alice@sandbox.test"),
                 "login", "alice", "--flow", "browser", "--no-browser");
@@ -128,6 +128,27 @@ class CliAccountsTest {
         assertThat(after.exit()).isEqualTo(ExitCodes.REAUTHORIZE);
         assertThat(after.out()).isEmpty();
         assertThat(after.err()).contains("run: oauthmail login alice").doesNotContain("\tat ");
+    }
+
+    /** Carol's session in the browser must not end up as dave's tokens: refused, named, nothing stored, exit 5. */
+    @Test
+    void aLoginAsAnotherPersonThanTheConfiguredAddressIsRefusedAndNothingStored() throws Exception {
+        Run added = run("accounts", "add", "mm", "--provider", "generic", "--issuer", sandbox.issuer().toString(),
+                "--client-id", Sandbox.CLIENT_ID, "--scopes", "openid email " + Sandbox.MAIL_SCOPE,
+                "--email", "dave@sandbox.test");
+        assertThat(added.exit()).as(added.err()).isZero();
+        Run login = login(InputStream.nullInputStream(), url -> sandbox.browser().approve(url, "carol@sandbox.test"),
+                "login", "mm", "--no-browser");
+        assertThat(login.exit()).as(login.err()).isEqualTo(ExitCodes.AUTHORIZATION_FAILED);
+        assertThat(login.err()).contains("carol@sandbox.test logged in").contains("configured for dave@sandbox.test")
+                .contains("nothing was stored").contains("oauthmail login mm")
+                .contains("oauthmail accounts add mm ... --email carol@sandbox.test").doesNotContain("logged in: mm");
+        assertThat(home.resolve("tokens/mm.token")).doesNotExist();
+        assertThat(run("token", "mm", "--format", "xoauth2").exit()).isEqualTo(ExitCodes.REAUTHORIZE);
+
+        Run same = login(InputStream.nullInputStream(), url -> sandbox.browser().approve(url, "Dave@Sandbox.test"),
+                "login", "mm", "--no-browser");
+        assertThat(same.exit()).as("the same address in another case is the same person: " + same.err()).isZero();
     }
 
     @Test

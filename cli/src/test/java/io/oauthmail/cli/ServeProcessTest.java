@@ -14,6 +14,8 @@ import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
@@ -88,6 +90,18 @@ class ServeProcessTest {
         }
     }
 
+    /** {@code oauthmail serve ARGS} as its own process, its stderr in {@code err}. */
+    private static Process serve(Output err, String... args) throws java.io.IOException {
+        List<String> command = new ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp", System.getProperty("java.class.path"),
+                "io.oauthmail.cli.Main", "serve"));
+        command.addAll(List.of(args));
+        ProcessBuilder builder = new ProcessBuilder(command);
+        builder.environment().putAll(env);
+        builder.redirectError(err.file().toFile()).redirectOutput(ProcessBuilder.Redirect.DISCARD);
+        return builder.start();
+    }
+
     private static Store imap(int port) throws MessagingException {
         Store store = Session.getInstance(new Properties()).getStore("imap");
         store.connect("127.0.0.1", port, "alice@sandbox.test", PASSWORD);
@@ -97,13 +111,8 @@ class ServeProcessTest {
     @Test
     void sighupAndReloadApplyTheNewConfigWhileSessionsGoOnAndSigtermStopsInOrder() throws Exception {
         int imapPort = freePort();
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        ProcessBuilder builder = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
-                "io.oauthmail.cli.Main", "serve", "--listen", "imap=127.0.0.1:" + imapPort);
-        builder.environment().putAll(env);
         Output err = new Output(home.resolve("serve.err"));
-        builder.redirectError(err.file().toFile()).redirectOutput(ProcessBuilder.Redirect.DISCARD);
-        Process serve = builder.start();
+        Process serve = serve(err, "--listen", "imap=127.0.0.1:" + imapPort);
         try {
             err.await(t -> t.contains("account(s) fresh"), "the daemon's start");
             assertThat(err.text()).contains("reload: oauthmail reload or SIGHUP");
@@ -150,6 +159,32 @@ class ServeProcessTest {
             assertThat(inbox.isOpen() && sessionAnswers(inbox)).as("the proxy session ended with the daemon").isFalse();
         } finally {
             serve.destroyForcibly();
+        }
+    }
+
+    /**
+     * One daemon per home: a second {@code serve} says who runs and exits 1 without touching anything; the first
+     * one's control socket (status, reload, the fast token path) keeps answering.
+     */
+    @Test
+    void aSecondServeInTheSameHomeSaysWhoRunsAndLeavesTheFirstAlone() throws Exception {
+        Output err = new Output(home.resolve("first-serve.err"));
+        Process first = serve(err);
+        try {
+            err.await(t -> t.contains("account(s) fresh"), "the first daemon's start");
+            Run second = run(InputStream.nullInputStream(), "serve");
+            assertThat(second.exit()).isEqualTo(ExitCodes.FAILED);
+            assertThat(second.err()).contains("already running here (pid " + first.pid() + ",")
+                    .contains("kill " + first.pid()).doesNotContain("\tat ");
+            assertThat(home.resolve("state/run/serve.sock")).exists();
+            Run status = run(InputStream.nullInputStream(), "status");
+            assertThat(status.exit()).as(status.err()).isZero();
+            assertThat(status.out()).contains("alice@sandbox.test");
+            assertThat(run(InputStream.nullInputStream(), "reload").exit()).isZero();
+        } finally {
+            first.destroy();
+            first.waitFor(30, TimeUnit.SECONDS);
+            first.destroyForcibly();
         }
     }
 

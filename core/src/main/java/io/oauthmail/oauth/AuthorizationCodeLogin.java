@@ -82,7 +82,7 @@ final class AuthorizationCodeLogin {
             throw new AuthorizationFailed("account " + account.name() + ": the login redirect carried no code", null);
         }
         TokenSet tokens = new TokenEndpoint(account, clock, Duration.ofSeconds(30)).exchange(
-                new AuthorizationCodeGrant(new AuthorizationCode(code), redirectUri, verifier));
+                new AuthorizationCodeGrant(new AuthorizationCode(code), redirectUri, verifier), account.loginCommand());
         return EmailLookup.authorization(account, tokens);
     }
 

@@ -1,8 +1,12 @@
 package io.oauthmail.oauth;
 
 import com.nimbusds.oauth2.sdk.Scope;
+import com.nimbusds.oauth2.sdk.TokenRequest;
 import com.nimbusds.oauth2.sdk.device.DeviceAuthorizationSuccessResponse;
 import com.nimbusds.oauth2.sdk.device.DeviceCodeGrant;
+import com.nimbusds.oauth2.sdk.pkce.CodeChallenge;
+import com.nimbusds.oauth2.sdk.pkce.CodeChallengeMethod;
+import com.nimbusds.oauth2.sdk.pkce.CodeVerifier;
 import io.oauthmail.AuthorizationFailed;
 import io.oauthmail.account.Account;
 import io.oauthmail.provider.Quirk;
@@ -12,6 +16,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Consumer;
@@ -71,18 +76,25 @@ public final class DeviceFlow {
                         + " has no device authorization endpoint, so the device flow cannot be used",
                 "log in with the browser: " + account.loginCommand() + " (or add --flow paste without a browser)"));
         TokenEndpoint tokenEndpoint = new TokenEndpoint(account, clock, Duration.ofSeconds(30));
-        DeviceAuthorizationSuccessResponse device = tokenEndpoint.authorizeDevice(endpoint,
-                new Scope(account.scopes().toArray(String[]::new)));
+        String retry = account.loginCommand() + " --flow device";
+        // PKCE (RFC 7636) on a device grant: RFC 8628 does not define it, but Keycloak demands it for a client set to
+        // require PKCE ("Missing parameter: code_challenge_method") and checks the verifier when the device polls.
+        // Providers that do not know these parameters ignore them (RFC 6749 3.1, 3.2: unknown parameters are ignored).
+        CodeVerifier verifier = new CodeVerifier();
+        DeviceAuthorizationSuccessResponse device = LoginFailures.during(retry, () -> tokenEndpoint.authorizeDevice(endpoint,
+                new Scope(account.scopes().toArray(String[]::new)), Map.of(
+                        "code_challenge", List.of(CodeChallenge.compute(CodeChallengeMethod.S256, verifier).getValue()),
+                        "code_challenge_method", List.of(CodeChallengeMethod.S256.getValue())), retry));
         Instant start = clock.instant();
         Duration lifetime = Duration.ofSeconds(device.getLifetime());
         prompt.accept(new Prompt(device.getVerificationURI(), device.getUserCode().getValue(),
                 device.getVerificationURIComplete(), lifetime));
         Instant deadline = min(start.plus(timeout), start.plus(lifetime));
         Duration interval = device.getInterval() > 0 ? Duration.ofSeconds(device.getInterval()) : DEFAULT_INTERVAL;
-        DeviceCodeGrant grant = new DeviceCodeGrant(device.getDeviceCode());
+        TokenRequest poll = withVerifier(tokenEndpoint.tokenRequest(new DeviceCodeGrant(device.getDeviceCode()), null), verifier);
         while (true) {
             sleep(interval);
-            TokenEndpoint.Answer answer = tokenEndpoint.send(tokenEndpoint.tokenRequest(grant, null));
+            TokenEndpoint.Answer answer = LoginFailures.during(retry, () -> tokenEndpoint.send(poll));
             if (answer.tokens() != null) {
                 return EmailLookup.authorization(account, answer.tokens());
             }
@@ -98,13 +110,22 @@ public final class DeviceFlow {
                     throw new AuthorizationFailed("account " + account.name() + ": access was denied on the verification page",
                             "if that was a mistake, run " + account.loginCommand() + " --flow device and allow access");
                 default:
-                    throw tokenEndpoint.failure(answer);
+                    throw LoginFailures.refused(account, "the token endpoint " + poll.getEndpointURI().getHost(),
+                            answer.error(), answer.status(), retry);
             }
             if (!clock.instant().isBefore(deadline)) {
                 throw failed("the code " + device.getUserCode().getValue() + " was not approved within "
                         + Duration.between(start, deadline).toSeconds() + " s");
             }
         }
+    }
+
+    /** {@code request} with the PKCE {@code code_verifier} added, authenticated the same way. */
+    private static TokenRequest withVerifier(TokenRequest request, CodeVerifier verifier) {
+        TokenRequest.Builder builder = request.getClientAuthentication() != null
+                ? new TokenRequest.Builder(request.getEndpointURI(), request.getClientAuthentication(), request.getAuthorizationGrant())
+                : new TokenRequest.Builder(request.getEndpointURI(), request.getClientID(), request.getAuthorizationGrant());
+        return builder.scope(request.getScope()).customParameter("code_verifier", verifier.getValue()).build();
     }
 
     /**

@@ -33,6 +33,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -83,9 +84,18 @@ public final class TokenEndpoint {
         this.reauthorizationHint = reauthorizationHint;
     }
 
-    /** Redeems an authorization code (with its PKCE verifier inside {@code grant}). */
-    TokenSet exchange(AuthorizationGrant grant) {
-        return request(grant, null);
+    /**
+     * Redeems an authorization code (with its PKCE verifier inside {@code grant}). Failures are a login's
+     * ({@link LoginFailures}): a refused code is exit 5, not "authorize again", and no refresh token is "kept".
+     */
+    TokenSet exchange(AuthorizationGrant grant, String retry) {
+        TokenRequest request = tokenRequest(grant, null);
+        Answer answer = LoginFailures.during(retry, () -> send(request));
+        if (answer.error() != null) {
+            throw LoginFailures.refused(account, "the token endpoint " + request.getEndpointURI().getHost(), answer.error(),
+                    answer.status(), retry);
+        }
+        return answer.tokens();
     }
 
     /**
@@ -151,18 +161,23 @@ public final class TokenEndpoint {
         return classify(answer.error(), answer.status());
     }
 
-    /** Asks the device authorization endpoint (RFC 8628 3.1) for a device code and a user code. */
-    DeviceAuthorizationSuccessResponse authorizeDevice(URI endpoint, Scope scope) {
+    /**
+     * Asks the device authorization endpoint (RFC 8628 3.1) for a device code and a user code, with {@code extra}
+     * parameters (PKCE). An OAuth error here fails the login ({@link LoginFailures}): no grant exists yet.
+     */
+    DeviceAuthorizationSuccessResponse authorizeDevice(URI endpoint, Scope scope, Map<String, List<String>> extra,
+            String retry) {
         ClientID clientId = new ClientID(account.clientId());
         DeviceAuthorizationRequest request = account.secret()
                 .map(secret -> new DeviceAuthorizationRequest(endpoint, new ClientSecretPost(clientId, new Secret(secret)),
-                        scope, null))
-                .orElseGet(() -> new DeviceAuthorizationRequest(endpoint, clientId, scope));
+                        scope, extra))
+                .orElseGet(() -> new DeviceAuthorizationRequest(endpoint, clientId, scope, extra));
         String what = "the device authorization endpoint " + endpoint.getHost();
         HTTPResponse response = post(request.toHTTPRequest(), what);
         DeviceAuthorizationResponse parsed = parse(what, response, DeviceAuthorizationResponse::parse);
         if (!parsed.indicatesSuccess()) {
-            throw classify(parsed.toErrorResponse().getErrorObject(), response.getStatusCode());
+            throw LoginFailures.refused(account, what, parsed.toErrorResponse().getErrorObject(), response.getStatusCode(),
+                    retry);
         }
         return parsed.toSuccessResponse();
     }

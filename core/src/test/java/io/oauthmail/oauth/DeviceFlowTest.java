@@ -171,18 +171,49 @@ class DeviceFlowTest {
                 .isInstanceOf(AuthorizationFailed.class).hasMessageContaining("no device authorization endpoint");
     }
 
+    /**
+     * A login has no refresh token to keep: a busy provider is temporary with a hint to log in again, and an OAuth
+     * error (Keycloak's 400 for a missing PKCE parameter, an unknown client) fails the login for good.
+     */
     @Test
-    void providerErrorsAreClassifiedLikeEveryTokenRequest() {
+    void providerErrorsFailTheLoginWithoutTalkOfAKeptRefreshToken() {
         try (LocalTokenServer down = LocalTokenServer.start(form -> LocalTokenServer.Reply.error(503, "temporarily_unavailable"));
+                LocalTokenServer keycloak = LocalTokenServer.start(form -> new LocalTokenServer.Reply(400,
+                        "{\"error\":\"invalid_request\",\"error_description\":\"Missing parameter: code_challenge_method\"}"));
                 LocalTokenServer refusing = LocalTokenServer.start(form -> LocalTokenServer.Reply.error(401, "invalid_client"))) {
             assertThatThrownBy(() -> flow(withDeviceEndpoint(alice, down.uri()), time.sleeper(n -> { }),
                     Duration.ofMinutes(5)).authorize(prompt -> { })).isInstanceOf(TemporaryFailure.class)
-                    .hasMessageContaining("HTTP 503");
+                    .hasMessageContaining("HTTP 503").satisfies(e -> assertThat(((TemporaryFailure) e).hint()).hasValueSatisfying(
+                            hint -> assertThat(hint).contains("oauthmail login alice@sandbox.test --flow device")
+                                    .doesNotContain("refresh token")));
+            assertThatThrownBy(() -> flow(withDeviceEndpoint(alice, keycloak.uri()), time.sleeper(n -> { }),
+                    Duration.ofMinutes(5)).authorize(prompt -> { })).isInstanceOf(AuthorizationFailed.class)
+                    .hasMessageContaining("refused the login (invalid_request: Missing parameter: code_challenge_method, HTTP 400)")
+                    .satisfies(e -> assertThat(((AuthorizationFailed) e).hint()).hasValueSatisfying(
+                            hint -> assertThat(hint).doesNotContain("refresh token").contains("--flow device")));
             assertThatThrownBy(() -> flow(withDeviceEndpoint(alice, refusing.uri()), time.sleeper(n -> { }),
-                    Duration.ofMinutes(5)).authorize(prompt -> { })).isInstanceOf(ReauthorizationRequired.class)
+                    Duration.ofMinutes(5)).authorize(prompt -> { })).isInstanceOf(AuthorizationFailed.class)
                     .hasMessageContaining("invalid_client");
             assertThat(refusing.forms()).singleElement().satisfies(form ->
                     assertThat(form).containsEntry("client_id", Sandbox.CLIENT_ID).containsKey("scope"));
         }
+    }
+
+    /** PKCE on the device grant, as Keycloak demands for a client that requires it: S256 challenge, then the verifier. */
+    @Test
+    void sendsPkceSoAClientThatRequiresItLogsIn() {
+        try (LocalTokenServer recording = LocalTokenServer.start(form -> LocalTokenServer.Reply.error(400, "invalid_request"))) {
+            assertThatThrownBy(() -> flow(withDeviceEndpoint(alice, recording.uri()), time.sleeper(n -> { }),
+                    Duration.ofMinutes(5)).authorize(prompt -> { })).isInstanceOf(AuthorizationFailed.class);
+            assertThat(recording.forms()).singleElement().satisfies(form -> assertThat(form)
+                    .containsEntry("code_challenge_method", "S256").hasEntrySatisfying("code_challenge",
+                            challenge -> assertThat(challenge).matches("[A-Za-z0-9_-]{43}")));
+        }
+        Account strict = new Account(alice.name(), alice.email(), alice.provider(), "mail-cli-pkce", null, alice.scopes(), alice.caFile());
+        int pollsBefore = sandbox.tokenRequests(DEVICE_GRANT);
+        Authorization result = flow(strict, time.sleeper(n -> { }), Duration.ofMinutes(5)).authorize(this::approve);
+        assertThat(result.tokens().refresh()).isPresent();
+        assertThat(sandbox.tokenRequests(DEVICE_GRANT) - pollsBefore).as("the first poll, with the verifier, got the tokens")
+                .isEqualTo(1);
     }
 }

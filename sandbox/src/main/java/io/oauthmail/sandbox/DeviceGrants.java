@@ -3,6 +3,9 @@ package io.oauthmail.sandbox;
 import com.nimbusds.oauth2.sdk.ErrorObject;
 import com.nimbusds.oauth2.sdk.OAuth2Error;
 import com.nimbusds.oauth2.sdk.device.DeviceAuthorizationGrantError;
+import com.nimbusds.oauth2.sdk.pkce.CodeChallenge;
+import com.nimbusds.oauth2.sdk.pkce.CodeChallengeMethod;
+import com.nimbusds.oauth2.sdk.pkce.CodeVerifier;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
@@ -22,6 +25,12 @@ final class DeviceGrants {
 
     /** RFC 8628 6.1: 20 consonants, no vowels (no words), no look-alikes such as 0/O or 1/I. */
     private static final String USER_CODE_ALPHABET = "BCDFGHJKLMNPQRSTVWXZ";
+    /**
+     * Client IDs ending in this are registered as requiring PKCE on the device grant, like a Keycloak client with
+     * PKCE S256 enforced: the device request must carry an S256 challenge, and each poll the matching verifier.
+     * Any other client may send PKCE or not; if it sent a challenge, its polls are checked (as Keycloak does).
+     */
+    static final String PKCE_REQUIRED_SUFFIX = "-pkce";
     /** RFC 8628 3.5: a client told to slow down adds five seconds to its interval; so does this server. */
     private static final Duration SLOW_DOWN_STEP = Duration.ofSeconds(5);
 
@@ -58,16 +67,19 @@ final class DeviceGrants {
         final String clientId;
         final String scope;
         final String userCode;
+        final String codeChallenge;
         final Instant expiresAt;
         Duration interval;
         Instant lastPoll;
         Status status = Status.PENDING;
         String tokenResponse;
 
-        Grant(String clientId, String scope, String userCode, Instant issuedAt, Duration lifetime, Duration interval) {
+        Grant(String clientId, String scope, String userCode, String codeChallenge, Instant issuedAt, Duration lifetime,
+                Duration interval) {
             this.clientId = clientId;
             this.scope = scope;
             this.userCode = userCode;
+            this.codeChallenge = codeChallenge;
             this.expiresAt = issuedAt.plus(lifetime);
             this.interval = interval;
             // Issuance counts as the first contact: a poll sooner than one interval after it is too fast.
@@ -88,13 +100,33 @@ final class DeviceGrants {
         this.interval = interval;
     }
 
-    synchronized Issued issue(String clientId, String scope) {
+    /**
+     * Keycloak's answers to a device request without the PKCE its client requires, or with another method than
+     * S256; empty when the request may be issued.
+     */
+    static Optional<ErrorObject> pkceRefusal(String clientId, String codeChallenge, String method) {
+        if (codeChallenge == null && method == null && !clientId.endsWith(PKCE_REQUIRED_SUFFIX)) {
+            return Optional.empty();
+        }
+        if (method == null) {
+            return Optional.of(OAuth2Error.INVALID_REQUEST.setDescription("Missing parameter: code_challenge_method"));
+        }
+        if (!"S256".equals(method)) {
+            return Optional.of(OAuth2Error.INVALID_REQUEST.setDescription("Invalid parameter: code_challenge_method"));
+        }
+        return codeChallenge == null
+                ? Optional.of(OAuth2Error.INVALID_REQUEST.setDescription("Missing parameter: code_challenge"))
+                : Optional.empty();
+    }
+
+    /** Issues a device code; {@code codeChallenge} (S256, checked by {@link #pkceRefusal}) or null. */
+    synchronized Issued issue(String clientId, String scope, String codeChallenge) {
         String deviceCode = randomDeviceCode();
         String userCode;
         do {
             userCode = randomUserCode();
         } while (deviceCodeByUserCode.containsKey(userCode));
-        byDeviceCode.put(deviceCode, new Grant(clientId, scope, userCode, clock.instant(), lifetime, interval));
+        byDeviceCode.put(deviceCode, new Grant(clientId, scope, userCode, codeChallenge, clock.instant(), lifetime, interval));
         deviceCodeByUserCode.put(userCode, deviceCode);
         return new Issued(deviceCode, display(userCode), lifetime, interval);
     }
@@ -131,11 +163,15 @@ final class DeviceGrants {
     }
 
     /** The token endpoint's answer to a device-code poll (RFC 8628 3.4 and 3.5). */
-    synchronized Poll poll(String deviceCode, String clientId) {
+    synchronized Poll poll(String deviceCode, String clientId, String codeVerifier) {
         Grant grant = deviceCode == null ? null : byDeviceCode.get(deviceCode);
         if (grant == null || !grant.clientId.equals(clientId)) {
             // A device code is bound to the client it was issued to (RFC 8628 3.4).
             return Poll.refused(OAuth2Error.INVALID_GRANT.setDescription("unknown device code for this client"));
+        }
+        if (grant.codeChallenge != null && !verifies(grant.codeChallenge, codeVerifier)) {
+            return Poll.refused(OAuth2Error.INVALID_GRANT.setDescription(codeVerifier == null
+                    ? "PKCE code verifier not specified" : "PKCE verification failed: Invalid code verifier"));
         }
         Instant now = clock.instant();
         if (expired(grant)) {
@@ -161,6 +197,12 @@ final class DeviceGrants {
             default:
                 return Poll.refused(DeviceAuthorizationGrantError.AUTHORIZATION_PENDING);
         }
+    }
+
+    /** RFC 7636 4.6: BASE64URL(SHA256(verifier)) equals the challenge. */
+    private static boolean verifies(String challenge, String verifier) {
+        return verifier != null && CodeChallenge.compute(CodeChallengeMethod.S256, new CodeVerifier(verifier)).getValue()
+                .equals(challenge);
     }
 
     /** Null when the code can still be decided on, else why not. */

@@ -70,7 +70,12 @@ final class DeviceRoutes {
         if (clientId == null || clientId.isBlank()) {
             return error(OAuth2Error.INVALID_REQUEST.setDescription("client_id is required"));
         }
-        DeviceGrants.Issued issued = grants.issue(clientId, form.get("scope"));
+        Optional<ErrorObject> pkce = DeviceGrants.pkceRefusal(clientId, form.get("code_challenge"),
+                form.get("code_challenge_method"));
+        if (pkce.isPresent()) {
+            return error(pkce.get());
+        }
+        DeviceGrants.Issued issued = grants.issue(clientId, form.get("scope"), form.get("code_challenge"));
         URI verification = URI.create(issuer(request) + "/device");
         URI complete = URI.create(verification + "?user_code=" + encode(issued.userCode()));
         DeviceAuthorizationSuccessResponse response = new DeviceAuthorizationSuccessResponse(
@@ -82,7 +87,7 @@ final class DeviceRoutes {
     /** RFC 8628 3.4 and 3.5: what the device sees while it polls. */
     private OAuth2HttpResponse poll(OAuth2HttpRequest request) {
         Map<String, String> form = form(request);
-        DeviceGrants.Poll answer = grants.poll(form.get("device_code"), form.get("client_id"));
+        DeviceGrants.Poll answer = grants.poll(form.get("device_code"), form.get("client_id"), form.get("code_verifier"));
         return answer.error() != null ? error(answer.error()) : json(200, answer.tokenResponse());
     }
 

@@ -14,6 +14,9 @@ import com.nimbusds.oauth2.sdk.device.DeviceAuthorizationSuccessResponse;
 import com.nimbusds.oauth2.sdk.device.DeviceCodeGrant;
 import com.nimbusds.oauth2.sdk.http.HTTPResponse;
 import com.nimbusds.oauth2.sdk.id.ClientID;
+import com.nimbusds.oauth2.sdk.pkce.CodeChallenge;
+import com.nimbusds.oauth2.sdk.pkce.CodeChallengeMethod;
+import com.nimbusds.oauth2.sdk.pkce.CodeVerifier;
 import com.nimbusds.oauth2.sdk.token.Tokens;
 import com.nimbusds.openid.connect.sdk.OIDCTokenResponseParser;
 import java.time.Clock;
@@ -139,5 +142,31 @@ class SandboxDeviceGrantTest {
                 sandbox.deviceAuthorizationEndpoint()).send();
         assertThat(http.getStatusCode()).isEqualTo(400);
         assertThat(http.getBody()).contains("invalid_request");
+    }
+
+    /** Like Keycloak for a client that enforces PKCE: the device request needs S256, every poll the verifier. */
+    @Test
+    void aClientThatRequiresPkceIsRefusedWithoutItAndPollsAreChecked() throws Exception {
+        ClientID strict = new ClientID("mail-cli" + DeviceGrants.PKCE_REQUIRED_SUFFIX);
+        HTTPResponse without = new DeviceAuthorizationRequest(sandbox.deviceAuthorizationEndpoint(), strict,
+                new Scope("openid")).toHTTPRequest().send();
+        assertThat(without.getStatusCode()).isEqualTo(400);
+        assertThat(without.getBody()).contains("invalid_request").contains("Missing parameter: code_challenge_method");
+
+        CodeVerifier verifier = new CodeVerifier();
+        HTTPResponse http = new DeviceAuthorizationRequest.Builder(strict).endpointURI(sandbox.deviceAuthorizationEndpoint())
+                .scope(new Scope("openid", "email")).customParameter("code_challenge_method", "S256")
+                .customParameter("code_challenge", CodeChallenge.compute(CodeChallengeMethod.S256,
+                        verifier).getValue()).build().toHTTPRequest().send();
+        assertThat(http.getStatusCode()).as(http.getBody()).isEqualTo(200);
+        DeviceAuthorizationSuccessResponse device = DeviceAuthorizationResponse.parse(http).toSuccessResponse();
+        sandbox.browser().approveDevice(device.getVerificationURI(), device.getUserCode().getValue(), "alice@sandbox.test");
+        advance(3);
+        assertThat(error(poll(device, strict)).getDescription()).contains("PKCE code verifier not specified");
+        advance(3);
+        TokenResponse granted = OIDCTokenResponseParser.parse(new TokenRequest.Builder(sandbox.tokenEndpoint(), strict,
+                new DeviceCodeGrant(device.getDeviceCode())).customParameter("code_verifier", verifier.getValue()).build()
+                .toHTTPRequest().send());
+        assertThat(granted.indicatesSuccess()).isTrue();
     }
 }

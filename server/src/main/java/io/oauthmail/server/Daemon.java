@@ -1,16 +1,20 @@
 package io.oauthmail.server;
 
 import io.oauthmail.account.Account;
+import io.oauthmail.token.LostGrants;
 import io.oauthmail.token.TokenManager;
 import io.oauthmail.token.TokenSet;
+import io.oauthmail.token.TokenState;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Collectors;
 
 /**
@@ -29,10 +33,15 @@ public final class Daemon implements AutoCloseable {
     private final Notifier notifier;
     private final Refresher refresher;
     private final ControlServer control;
+    private final DaemonLock lock;
+    private final LostGrants lostGrants;
+    private final AtomicBoolean closed = new AtomicBoolean();
     private volatile Map<String, Account> accounts;
 
     private Daemon(TokenManager tokens, Notifier notifier, Refresher refresher, List<Account> accounts, Path socket,
-            Reload reload) throws IOException {
+            Reload reload, DaemonLock lock, LostGrants lostGrants) throws IOException {
+        this.lock = lock;
+        this.lostGrants = lostGrants;
         this.tokens = tokens;
         this.notifier = notifier;
         this.refresher = refresher;
@@ -40,7 +49,7 @@ public final class Daemon implements AutoCloseable {
         this.control = ControlServer.start(socket, new ControlServer.Answers() {
             @Override
             public String status() {
-                return statusJson(refresher);
+                return statusJson();
             }
 
             @Override
@@ -61,16 +70,26 @@ public final class Daemon implements AutoCloseable {
         return start(accounts, tokens, hooks, socket, () -> "this daemon cannot reload its configuration");
     }
 
-    /** Starts the refresher, the notifier and the control socket; {@code reload} answers {@code oauthmail reload}. */
+    /**
+     * Starts the refresher, the notifier and the control socket; {@code reload} answers {@code oauthmail reload}.
+     * First takes the state folder's daemon lock: a second daemon for the same folder stops here, before it
+     * refreshes anything or touches the running one's socket.
+     */
     public static Daemon start(List<Account> accounts, TokenManager tokens, Map<String, String> hooks, Path socket,
             Reload reload) throws IOException {
+        Path runDir = socket.toAbsolutePath().getParent();
+        DaemonLock lock = DaemonLock.acquire(runDir);
         Notifier notifier = new Notifier(hooks);
-        Refresher refresher = new Refresher(tokens, Clock.systemUTC(), notifier);
+        // The socket is STATE/run/serve.sock (socketIn): the notes of lost grants go beside run/, in STATE.
+        LostGrants lostGrants = LostGrants.in(runDir.getParent());
+        Events events = new LostGrantNotes(notifier, lostGrants, tokens, Clock.systemUTC());
+        Refresher refresher = new Refresher(tokens, Clock.systemUTC(), events);
         refresher.start(accounts);
         try {
-            return new Daemon(tokens, notifier, refresher, accounts, socket, reload);
+            return new Daemon(tokens, notifier, refresher, accounts, socket, reload, lock, lostGrants);
         } catch (IOException | RuntimeException e) {
             refresher.close();
+            lock.close();
             throw e;
         }
     }
@@ -101,12 +120,13 @@ public final class Daemon implements AutoCloseable {
     }
 
     /** One JSON object per account; no tokens. */
-    static String statusJson(Refresher refresher) {
+    private String statusJson() {
         com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
+        Instant now = Instant.now();
         return refresher.states().stream().map(state -> {
             Map<String, Object> fields = new LinkedHashMap<>();
             fields.put("account", state.account());
-            fields.put("status", state.status());
+            fields.put("status", word(state, now).word());
             fields.put("expires_at", state.expiresAt() == null ? null : state.expiresAt().toString());
             fields.put("next_refresh", state.nextRefresh() == null ? null : state.nextRefresh().toString());
             fields.put("message", state.message());
@@ -118,9 +138,35 @@ public final class Daemon implements AutoCloseable {
         }).collect(Collectors.joining("\n"));
     }
 
+    /**
+     * The refresher's word, made as precise as {@code oauthmail accounts} is, by the same rule
+     * ({@link TokenState#of}): "needs-login" for an account with nothing stored is "not-logged-in"; "ok" is
+     * "needs-login" when a command has meanwhile noted the grant lost (the refresher learns it only at its next
+     * refresh), and "expired" for an access token past its expiry (a refresh still to come after a suspend).
+     */
+    private TokenState word(AccountState state, Instant now) {
+        TokenState word = state.state();
+        Account account = accounts.get(state.account());
+        if (account == null || (word != TokenState.OK && word != TokenState.NEEDS_LOGIN)) {
+            return word;
+        }
+        try {
+            Optional<TokenSet> stored = tokens.peek(account);
+            boolean lost = word == TokenState.NEEDS_LOGIN
+                    || stored.flatMap(t -> lostGrants.find(account.name(), t)).isPresent();
+            return TokenState.of(stored, lost, account.app().isPresent(), now);
+        } catch (RuntimeException e) {
+            return word; // the store cannot say more; the message says why
+        }
+    }
+
     @Override
     public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return; // closed twice (the stop, then the shutdown hook): the lock may already be another daemon's
+        }
         control.close();
         refresher.close();
+        lock.close(); // last: the socket is gone before another daemon may start
     }
 }

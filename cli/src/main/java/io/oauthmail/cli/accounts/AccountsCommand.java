@@ -4,9 +4,10 @@ import io.oauthmail.cli.CliContext;
 import io.oauthmail.cli.OAuthMailCli;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 
-/** {@code oauthmail accounts [list|show|add|remove]}: list by default. */
+/** {@code oauthmail accounts [list|show|add|remove]}: list by default, {@code --json} as for list. */
 @Command(name = "accounts", mixinStandardHelpOptions = true,
         description = "List, show, add and remove accounts (the config file is edited for you).",
         subcommands = {AccountsListCommand.class, AccountsShowCommand.class, AccountsAddCommand.class,
@@ -16,12 +17,15 @@ public final class AccountsCommand implements Callable<Integer> {
     @ParentCommand
     OAuthMailCli root;
 
+    @Option(names = "--json", description = "As accounts list --json: one JSON object per account and line (no tokens).")
+    boolean json;
+
     CliContext context() {
         return root.context();
     }
 
     @Override
     public Integer call() {
-        return new AccountsListCommand().list(context(), false);
+        return new AccountsListCommand().list(context(), json);
     }
 }

@@ -6,8 +6,8 @@ import io.oauthmail.cli.ExitCodes;
 import io.oauthmail.cli.Json;
 import io.oauthmail.config.AccountResolver;
 import io.oauthmail.config.AccountSettings;
+import io.oauthmail.token.LostGrants;
 import java.io.PrintWriter;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -23,7 +23,7 @@ final class AccountsListCommand implements Callable<Integer> {
     @ParentCommand
     AccountsCommand parent;
 
-    @Option(names = "--json", description = "One JSON object per line instead of a table.")
+    @Option(names = "--json", description = "One JSON object per account and line instead of a table (no tokens).")
     boolean json;
 
     @Override
@@ -39,30 +39,34 @@ final class AccountsListCommand implements Callable<Integer> {
                     + "; add one with: oauthmail accounts add NAME --provider google|microsoft|generic --client-id ID");
             return ExitCodes.OK;
         }
+        LostGrants lostGrants = LostGrants.in(context.paths().stateDir());
         List<String[]> rows = new ArrayList<>();
         rows.add(new String[] {"ACCOUNT", "PROVIDER", "E-MAIL", "TOKEN EXPIRES", "REFRESH AGE", "STATUS"});
+        List<String> notes = new ArrayList<>();
         for (AccountSettings settings : context.config().accounts().values()) {
             Account account = AccountResolver.withoutSecret(settings);
-            AccountStatus status = AccountStatus.of(account, context.store(), now);
+            AccountStatus status = AccountStatus.of(account, context.store(), lostGrants, now);
             if (asJson) {
+                // JSON lines, like `oauthmail status --json`; the word, never a token
                 out.println(Json.object("account", account.name(), "provider", account.provider().name(),
                         "email", account.email(), "expires_at", status.expiresAt() == null ? null : status.expiresAt().toString(),
                         "refresh_token_age_seconds", status.refreshAge() == null ? null : status.refreshAge().toSeconds(),
-                        "status", status.status(), "warning", status.warning()));
+                        "status", status.state().word(), "detail", status.detail(), "warning", status.warning()));
                 continue;
             }
             rows.add(new String[] {account.name(), account.provider().name(), account.email() == null ? "-" : account.email(),
-                status.expiresAt() == null ? "-" : "in " + AccountStatus.describe(Duration.between(now, status.expiresAt())),
-                AccountStatus.describe(status.refreshAge()), status.status() + (status.warning() != null ? " (!)" : "")});
+                status.expiry(now), AccountStatus.describe(status.refreshAge()),
+                status.state().word() + (status.warning() != null ? " (!)" : "")});
+            if (status.detail() != null) {
+                notes.add(settings.name() + ": " + status.state().word() + ": " + status.detail());
+            }
+            if (status.warning() != null) {
+                notes.add("warning: " + settings.name() + ": " + status.warning());
+            }
         }
         if (!asJson) {
             printTable(out, rows);
-            for (AccountSettings settings : context.config().accounts().values()) {
-                String warning = AccountStatus.of(AccountResolver.withoutSecret(settings), context.store(), now).warning();
-                if (warning != null) {
-                    context.err().println("warning: " + settings.name() + ": " + warning);
-                }
-            }
+            notes.forEach(context.err()::println); // for the person: stdout keeps the table alone
         }
         out.flush();
         return ExitCodes.OK;

@@ -5,9 +5,9 @@ import io.oauthmail.cli.CliContext;
 import io.oauthmail.cli.ExitCodes;
 import io.oauthmail.config.AccountResolver;
 import io.oauthmail.config.AccountSettings;
+import io.oauthmail.token.LostGrants;
 import io.oauthmail.provider.MailServer;
 import java.io.PrintWriter;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -30,7 +30,7 @@ final class AccountsShowCommand implements Callable<Integer> {
         AccountSettings settings = context.account(name);
         Account account = AccountResolver.withoutSecret(settings);
         Instant now = context.clock().instant();
-        AccountStatus status = AccountStatus.of(account, context.store(), now);
+        AccountStatus status = AccountStatus.of(account, context.store(), LostGrants.in(context.paths().stateDir()), now);
         PrintWriter out = context.out();
         row(out, "account", account.name());
         row(out, "provider", account.provider().name() + (settings.tenant() != null ? " (tenant " + settings.tenant() + ")" : ""));
@@ -47,10 +47,12 @@ final class AccountsShowCommand implements Callable<Integer> {
         server(out, "pop", account.provider().pop3());
         server(out, "smtp", account.provider().smtp());
         account.ca().ifPresent(ca -> row(out, "extra CA", ca.toString()));
-        row(out, "status", status.status());
+        row(out, "status", status.state().word() + " (" + status.state().meaning() + ")");
+        if (status.detail() != null) {
+            row(out, "why", status.detail());
+        }
         if (status.expiresAt() != null) {
-            row(out, "access token", "expires " + status.expiresAt() + " (in "
-                    + AccountStatus.describe(Duration.between(now, status.expiresAt())) + ")");
+            row(out, "access token", "expires " + status.expiresAt() + " (" + status.expiry(now) + ")");
         }
         if (status.refreshAge() != null) {
             row(out, "refresh token", "issued " + AccountStatus.describe(status.refreshAge()) + " ago");
