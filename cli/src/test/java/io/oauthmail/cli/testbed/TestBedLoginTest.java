@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.oauthmail.cli.testbed.TestBedHome.Run;
 import io.oauthmail.token.TokenSet;
 import java.nio.file.Path;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -21,8 +20,6 @@ class TestBedLoginTest {
 
     /** {@code mail-cli} makes Keycloak demand PKCE on the device authorization request too (not only RFC 8628). */
     @Test
-    @Disabled("needs issue 9: PKCE on the device authorization request (today Keycloak answers "
-            + "invalid_request: Missing parameter: code_challenge_method, and the CLI exits 4)")
     void deviceFlowWithPkceOnTheDeviceRequest(TestBed.User user, @TempDir Path dir) throws Exception {
         loginWithTheDeviceFlow(user, dir, TestBed.CLI);
     }
@@ -54,8 +51,6 @@ class TestBedLoginTest {
      * touches no other test's user.
      */
     @Test
-    @Disabled("needs issue 9: refuse a login whose identity is not the account's --email (today it is stored "
-            + "as `logged in: mm as grace@example.test`)")
     void aLoginAsSomeoneElseIsRefusedAndNothingIsStored(TestBed.User user, @TempDir Path dir) throws Exception {
         TestBedHome home = new TestBedHome(dir);
         String account = "mm";
