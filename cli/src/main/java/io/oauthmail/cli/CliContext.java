@@ -32,6 +32,7 @@ public final class CliContext {
     private final Clock clock = Clock.systemUTC();
     private Config config;
     private TokenStore store;
+    private TokenManager tokens;
 
     CliContext(Map<String, String> env, InputStream in, PrintWriter out, PrintWriter err, Path configOverride) {
         this.env = env;
@@ -98,9 +99,19 @@ public final class CliContext {
         return store;
     }
 
-    /** The token manager; its warnings (a failed refresh, a token used all the same) go to stderr. */
+    /** The token manager (one per command); its warnings (a failed refresh, a token used all the same) go to stderr. */
     public TokenManager tokens() {
-        return new TokenManager(store(), clock, config().refreshMargin(), config().tokenTimeout(),
-                TokenManager.DEFAULT_ANSWER_WAIT, RetryPolicy.DEFAULT, Sleeper.SYSTEM, new WarningsOnStderr(err));
+        if (tokens == null) {
+            tokens = new TokenManager(store(), clock, config().refreshMargin(), config().tokenTimeout(),
+                    TokenManager.DEFAULT_ANSWER_WAIT, RetryPolicy.DEFAULT, Sleeper.SYSTEM, new WarningsOnStderr(err));
+        }
+        return tokens;
+    }
+
+    /** Waits until no refresh of this command still waits for its answer (at once when none does). */
+    void awaitRefreshesInFlight() {
+        if (tokens != null) {
+            tokens.awaitRefreshesInFlight();
+        }
     }
 }

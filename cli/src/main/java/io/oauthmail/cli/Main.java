@@ -14,7 +14,7 @@ public final class Main {
 
     public static void main(String[] args) {
         if (TokenFastPath.tryRun(args, System.out, System.getenv())) {
-            System.exit(ExitCodes.OK);
+            ProcessExit.exit(ExitCodes.OK, System.getenv(), null);
         }
         OAuthMailCli.main(args);
     }

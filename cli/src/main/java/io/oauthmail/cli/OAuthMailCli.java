@@ -61,8 +61,10 @@ public final class OAuthMailCli implements Runnable {
     }
 
     public static void main(String[] args) {
-        System.exit(run(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true), System.in, System.getenv(),
-                true));
+        OAuthMailCli root = new OAuthMailCli(System.getenv(), System.in, true);
+        int code = run(root, args, new PrintWriter(System.out, true), new PrintWriter(System.err, true));
+        // A refresh whose request is out may outlive the answer to the caller: see ProcessExit.
+        ProcessExit.exit(code, System.getenv(), root.context == null ? null : root.context::awaitRefreshesInFlight);
     }
 
     /** Runs one command line with this process's stdin and environment; returns the exit code. */
@@ -102,7 +104,11 @@ public final class OAuthMailCli implements Runnable {
 
     private static int run(String[] args, PrintWriter out, PrintWriter err, InputStream in, Map<String, String> env,
             boolean ownsProcess) {
-        CommandLine cli = new CommandLine(new OAuthMailCli(env, in, ownsProcess));
+        return run(new OAuthMailCli(env, in, ownsProcess), args, out, err);
+    }
+
+    private static int run(OAuthMailCli root, String[] args, PrintWriter out, PrintWriter err) {
+        CommandLine cli = new CommandLine(root);
         String first = firstCommandName(args);
         if (first != null && COMMANDS.containsKey(first) && !first.equals("help")) {
             cli.addSubcommand(first, COMMANDS.get(first).get());

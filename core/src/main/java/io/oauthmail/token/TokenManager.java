@@ -8,6 +8,7 @@ import io.oauthmail.store.TokenStore;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -170,6 +171,23 @@ public final class TokenManager {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new TemporaryFailure("account " + account.name() + ": interrupted while waiting for a token", null, e);
+        }
+    }
+
+    /**
+     * Waits until every refresh started here has ended, each at most its answer wait: for a process about to
+     * exit that may still hold the only copy of a rotated refresh token on the way. Returns at once when none runs.
+     */
+    public void awaitRefreshesInFlight() {
+        for (CompletableFuture<TokenSet> refresh : List.copyOf(inFlight.values())) {
+            try {
+                refresh.get(answerWait.plus(timeout).toMillis(), TimeUnit.MILLISECONDS);
+            } catch (ExecutionException | TimeoutException e) {
+                // its caller was told already; there is nothing more to wait for
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
         }
     }
 
