@@ -214,6 +214,10 @@ public final class CrashRefreshBench {
             String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
             List<String> command = new ArrayList<>(List.of(java));
             command.addAll(CrashCycle.JVM_OPTIONS);
+            String extra = System.getenv("CRASH_CHILD_OPTS"); // e.g. -Xlog:class+load to profile the child
+            if (extra != null && !extra.isBlank()) {
+                command.addAll(List.of(extra.trim().split("\\s+")));
+            }
             command.addAll(List.of("-cp", System.getProperty("java.class.path"), CrashRefreshChild.class.getName(), kind,
                     storePath.toString(), keyFile.toString(), relay.uri().toString(), account.name(),
                     Long.toString(LINGER_MILLIS)));
