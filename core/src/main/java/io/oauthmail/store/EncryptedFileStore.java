@@ -31,7 +31,6 @@ public final class EncryptedFileStore implements TokenStore {
     private final Path dir;
     private final TokenSealing sealing;
     private final FileLocks locks = new FileLocks();
-    private volatile boolean warm;
 
     public EncryptedFileStore(Path dir, byte[] key) {
         this.dir = dir;
@@ -120,21 +119,12 @@ public final class EncryptedFileStore implements TokenStore {
                     "check that the folder is yours and writable", e);
         }
         StoreFolder.sweepAbandoned(dir);
-        warmUp();
-        return ReservedSave.reserve(account, dir, fileOf(account), tokens -> sealing.seal(account, TokenJson.write(tokens)));
-    }
-
-    /** Once per store: the first seal costs tens of milliseconds (cipher lookup, SecureRandom seeding, JSON classes). */
-    private void warmUp() {
-        if (warm) {
-            return;
-        }
         try {
-            sealing.seal("warm-up", TokenJson.write(TokenJson.SAMPLE));
+            sealing.warmUp();
         } catch (GeneralSecurityException e) {
             throw new OAuthMailException("cannot seal tokens: " + e.getMessage(), "check that this Java has AES-GCM", e);
         }
-        warm = true;
+        return ReservedSave.reserve(account, dir, fileOf(account), tokens -> sealing.seal(account, TokenJson.write(tokens)));
     }
 
     @Override

@@ -34,23 +34,18 @@ final class ReservedSave implements TokenStore.PreparedSave {
     private static final int SLACK = 8192;
     private static final int BLOCK = 4096;
 
-    /** Seals a record for the account; warm before the request, like everything on the save path. */
-    interface Sealer {
-        byte[] seal(TokenSet tokens) throws GeneralSecurityException;
-    }
-
     private final String account;
     private final Path dir;
     private final Path target;
     private final Path pending;
-    private final Sealer sealer;
+    private final TokenSealing.Sealer sealer;
     private final boolean earlierUnfinished;
     private FileChannel channel;
     private FileChannel folder;
     private boolean saveAttempted;
     private boolean saved;
 
-    private ReservedSave(String account, Path dir, Path target, Sealer sealer, boolean earlierUnfinished) {
+    private ReservedSave(String account, Path dir, Path target, TokenSealing.Sealer sealer, boolean earlierUnfinished) {
         this.account = account;
         this.dir = dir;
         this.target = target;
@@ -63,7 +58,7 @@ final class ReservedSave implements TokenStore.PreparedSave {
      * Reserves the room for {@code account}'s next record beside {@code target}; throws a {@link TemporaryFailure}
      * naming the folder when there is none, after giving back what it took.
      */
-    static ReservedSave reserve(String account, Path dir, Path target, Sealer sealer) {
+    static ReservedSave reserve(String account, Path dir, Path target, TokenSealing.Sealer sealer) {
         Path pending = target.resolveSibling(target.getFileName() + SUFFIX);
         ReservedSave save = new ReservedSave(account, dir, target, sealer, leftBehind(pending, target));
         try {
