@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.FileTime;
 import java.security.GeneralSecurityException;
 import java.util.Set;
 
@@ -79,8 +80,8 @@ final class ReservedSave implements TokenStore.PreparedSave {
     /** A pending file newer than the token file (or with none) is a refresh that never finished. */
     private static boolean leftBehind(Path pending, Path target) {
         try {
-            return !Files.exists(target)
-                    || Files.getLastModifiedTime(pending).compareTo(Files.getLastModifiedTime(target)) >= 0;
+            FileTime pendingSince = Files.getLastModifiedTime(pending);
+            return !Files.exists(target) || pendingSince.compareTo(Files.getLastModifiedTime(target)) >= 0;
         } catch (NoSuchFileException e) {
             return false; // no pending file: the usual case
         } catch (IOException e) {
@@ -107,7 +108,7 @@ final class ReservedSave implements TokenStore.PreparedSave {
 
     @Override
     public void save(TokenSet tokens) {
-        if (saved || saveAttempted) {
+        if (saveAttempted) {
             throw new IllegalStateException("a prepared save is used once");
         }
         saveAttempted = true;

@@ -58,6 +58,20 @@ class EncryptedFileStoreDurabilityTest {
     }
 
     @Test
+    void theFirstRefreshOfAnAccountWithoutTokensSuspectsNothing() {
+        EncryptedFileStore store = EncryptedFileStore.openWithKeyFile(dir); // an app-only account's first token
+        try (PreparedSave save = store.prepareSave("app")) {
+            assertThat(save.earlierRefreshUnfinished()).isFalse();
+        }
+        assertThat(namesIn(dir)).containsExactly("store.key");
+        try (PreparedSave save = store.prepareSave("app")) {
+            assertThat(save.earlierRefreshUnfinished()).isFalse();
+            save.save(after);
+        }
+        assertThat(store.load("app")).contains(after);
+    }
+
+    @Test
     void aPendingFileLeftByADeadProcessMeansAnEarlierRefreshDidNotFinishUntilOneSaves() throws Exception {
         EncryptedFileStore store = EncryptedFileStore.openWithKeyFile(dir);
         store.save("me", before);
