@@ -139,6 +139,7 @@ public final class TokenEndpoint {
      */
     Answer send(TokenRequest request) {
         String what = "the token endpoint " + request.getEndpointURI().getHost();
+        AnswerParserWarmUp.run(); // before the request: nothing slow may sit between the answer and the disk
         Instant sentAt = clock.instant();
         HTTPResponse response = post(request.toHTTPRequest(), what);
         TokenResponse parsed = parse(what, response, OIDCTokenResponseParser::parse);

@@ -6,11 +6,9 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.security.GeneralSecurityException;
 import java.util.Base64;
@@ -23,8 +21,10 @@ import java.util.Optional;
  * file costs one account, never all of them, and the CLI and the daemon only ever contend for the same
  * account. Each file is {@code "OMT1" || 12-byte IV || ciphertext+tag}; the account name is bound in as
  * associated data, so a file renamed to another account does not decrypt. Writes go to a temporary file,
- * are forced to disk, then renamed over the old one, so a crash leaves either the old tokens or the new ones.
- * Files must be mode 0600: a readable one is refused, not used.
+ * are forced to disk, then renamed over the old one and the folder forced, so a crash leaves either the old tokens
+ * or the new ones, and the new ones once the save returned. A refresh's save is prepared before its request (room
+ * reserved on disk, the cipher warm): see {@link #prepareSave}. Files must be mode 0600: a readable one is refused,
+ * not used.
  */
 public final class EncryptedFileStore implements TokenStore {
 
@@ -83,25 +83,54 @@ public final class EncryptedFileStore implements TokenStore {
         try {
             FilePermissions.createOwnerOnlyDirectories(dir);
             byte[] data = sealing.seal(account, TokenJson.write(tokens));
-            Path temp = Files.createTempFile(dir, ".tmp-", ".token", FilePermissions.ownerOnlyFile());
+            // A random name, not the account's pending file: a login may save while a refresh holds that one.
+            Path temp = Files.createTempFile(dir, StoreFolder.TEMP_PREFIX, ".token", FilePermissions.ownerOnlyFile());
             try {
                 try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.WRITE)) {
-                    channel.write(ByteBuffer.wrap(data));
+                    ByteBuffer buffer = ByteBuffer.wrap(data);
+                    while (buffer.hasRemaining()) {
+                        channel.write(buffer);
+                    }
                     channel.force(true);
                 }
-                moveIntoPlace(temp, file);
+                StoreFolder.moveIntoPlace(temp, file);
             } finally {
                 Files.deleteIfExists(temp);
             }
+            StoreFolder.force(dir);
         } catch (IOException | GeneralSecurityException e) {
             throw new OAuthMailException("cannot save the tokens of account " + account + " in " + dir + ": "
                     + e.getMessage(), "check free space and permissions of " + dir, e);
         }
     }
 
+    /**
+     * Reserves room for the refreshed tokens and warms everything the save will run (key, cipher, random, JSON),
+     * so that between the provider's answer and durable tokens there are only a write, two fsyncs and a rename.
+     * Throws a {@link io.oauthmail.TemporaryFailure} saying to free space when there is no room: the refresh
+     * token has not been used then. Also sweeps up temporary files of saves whose process died.
+     */
+    @Override
+    public PreparedSave prepareSave(String account) {
+        try {
+            FilePermissions.createOwnerOnlyDirectories(dir);
+        } catch (IOException e) {
+            throw new OAuthMailException("cannot use the token folder " + dir + ": " + e.getMessage(),
+                    "check that the folder is yours and writable", e);
+        }
+        StoreFolder.sweepAbandoned(dir);
+        try {
+            sealing.warmUp();
+        } catch (GeneralSecurityException e) {
+            throw new OAuthMailException("cannot seal tokens: " + e.getMessage(), "check that this Java has AES-GCM", e);
+        }
+        return ReservedSave.reserve(account, dir, fileOf(account), tokens -> sealing.seal(account, TokenJson.write(tokens)));
+    }
+
     @Override
     public void delete(String account) {
         try {
+            Files.deleteIfExists(fileOf(account).resolveSibling(fileName(account) + ReservedSave.SUFFIX));
             Files.deleteIfExists(fileOf(account));
         } catch (IOException e) {
             throw new OAuthMailException("cannot delete the tokens of account " + account + ": " + e.getMessage(),
@@ -145,14 +174,6 @@ public final class EncryptedFileStore implements TokenStore {
             }
         }
         return true;
-    }
-
-    private static void moveIntoPlace(Path temp, Path file) throws IOException {
-        try {
-            Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        } catch (AtomicMoveNotSupportedException e) {
-            Files.move(temp, file, StandardCopyOption.REPLACE_EXISTING);
-        }
     }
 
     private static OAuthMailException damaged(String account, Path file, String why) {

@@ -34,6 +34,13 @@ final class FilePermissions {
                 : Files.createDirectories(dir);
     }
 
+    /** Makes an existing file owner-only (mode 0600): permissions given at creation do not apply to a file reused. */
+    static void makeOwnerOnly(Path file) throws IOException {
+        if (POSIX) {
+            Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
+        }
+    }
+
     /** Throws if {@code file} can be read or written by anyone but its owner. */
     static void requireOwnerOnly(Path file) throws IOException {
         if (!POSIX) {

@@ -17,6 +17,9 @@ final class JdbcSchema {
     private static final List<String> TABLES = List.of(
             "CREATE TABLE IF NOT EXISTS " + TOKENS + " (account VARCHAR(1000) PRIMARY KEY,"
                     + " sealed BYTEA NOT NULL, updated_at TIMESTAMP WITH TIME ZONE NOT NULL)",
+            // Set while a refresh of the account is under way, cleared by any save: see JdbcPreparedSave. Added
+            // apart so that tables made by an earlier version get it too.
+            "ALTER TABLE " + TOKENS + " ADD COLUMN IF NOT EXISTS refresh_pending TIMESTAMP WITH TIME ZONE",
             // One row per account ever locked, never deleted: deleting a row that another session holds
             // FOR UPDATE would make that session wait, and the rows are tiny.
             "CREATE TABLE IF NOT EXISTS " + LOCKS + " (account VARCHAR(1000) PRIMARY KEY)");
@@ -49,7 +52,7 @@ final class JdbcSchema {
 
     private static boolean exist(Connection c) {
         try (Statement probe = c.createStatement()) {
-            probe.executeQuery("SELECT COUNT(*) FROM " + TOKENS + " WHERE 1 = 0").close();
+            probe.executeQuery("SELECT COUNT(refresh_pending) FROM " + TOKENS + " WHERE 1 = 0").close();
             probe.executeQuery("SELECT COUNT(*) FROM " + LOCKS + " WHERE 1 = 0").close();
             return true;
         } catch (SQLException e) {

@@ -33,8 +33,9 @@ public final class JdbcTokenStore implements TokenStore {
 
     /**
      * A store in the database behind {@code dataSource}, sealing records with the 32-byte {@code key}.
-     * Each call borrows a connection and returns it at once, except a held {@link #lock}, which keeps one:
-     * size a pool for one connection per account being refreshed at the same time, plus one.
+     * Each call borrows a connection and returns it at once, except a held {@link #lock} and a
+     * {@link #prepareSave prepared save}, which keep one each: size a pool for two connections per account being
+     * refreshed at the same time, plus one.
      */
     public JdbcTokenStore(DataSource dataSource, byte[] key) {
         this.dataSource = dataSource;
@@ -83,32 +84,56 @@ public final class JdbcTokenStore implements TokenStore {
         }
     }
 
-    /**
-     * Updates the row, or inserts it if there is none. Portable SQL rather than MERGE or ON CONFLICT: when two
-     * savers race to insert the first row, the loser's insert fails on the key and its update then succeeds.
-     */
     @Override
     public void save(String account, TokenSet tokens) {
         try (Connection c = connect()) {
-            byte[] sealed = sealing.seal(account, TokenJson.write(tokens));
-            for (int attempt = 1; ; attempt++) {
-                if (update(c, account, sealed) == 1) {
-                    return;
-                }
-                try {
-                    insert(c, account, sealed);
-                    return;
-                } catch (SQLException e) {
-                    if (!SqlFailures.isDuplicateKey(e) || attempt == 3) {
-                        throw e;
-                    }
-                }
-            }
+            upsert(c, account, sealing.seal(account, TokenJson.write(tokens)));
         } catch (SQLException e) {
             throw SqlFailures.of("cannot save the tokens of account " + account, e);
         } catch (GeneralSecurityException e) {
-            throw new OAuthMailException("cannot seal the tokens of account " + account + ": " + e.getMessage(),
-                    "check that this Java has AES-GCM", e);
+            throw cannotSeal(account, e);
+        }
+    }
+
+    /**
+     * Before a refresh spends its refresh token: warms the cipher, borrows the connection the save will use (so no
+     * connect, and no pool wait, sits between the provider's answer and the commit), and marks the row as being
+     * refreshed, which both proves the row writable now (a full or read-only database fails here) and journals
+     * the refresh. A failure here is reported before anything is sent: the refresh token is still good.
+     */
+    @Override
+    public PreparedSave prepareSave(String account) {
+        try {
+            sealing.warmUp();
+        } catch (GeneralSecurityException e) {
+            throw cannotSeal(account, e);
+        }
+        try {
+            return JdbcPreparedSave.prepare(connect(), account, tokens -> sealing.seal(account, TokenJson.write(tokens)));
+        } catch (SQLException e) {
+            throw SqlFailures.of("cannot prepare to save the refreshed tokens of account " + account
+                    + " (the refresh token was not used, so nothing is lost)", e);
+        }
+    }
+
+    /**
+     * Updates the row, or inserts it if there is none, clearing its refresh mark. Portable SQL rather than MERGE or
+     * ON CONFLICT: when two savers race to insert the first row, the loser's insert fails on the key and its update
+     * then succeeds.
+     */
+    static void upsert(Connection c, String account, byte[] sealed) throws SQLException {
+        for (int attempt = 1; ; attempt++) {
+            if (update(c, account, sealed) == 1) {
+                return;
+            }
+            try {
+                insert(c, account, sealed);
+                return;
+            } catch (SQLException e) {
+                if (!SqlFailures.isDuplicateKey(e) || attempt == 3) {
+                    throw e;
+                }
+            }
         }
     }
 
@@ -152,7 +177,7 @@ public final class JdbcTokenStore implements TokenStore {
     private static int update(Connection c, String account, byte[] sealed) throws SQLException {
         // The database's clock, not this host's: hosts sharing the database need not agree on the time.
         try (PreparedStatement update = c.prepareStatement("UPDATE " + JdbcSchema.TOKENS
-                + " SET sealed = ?, updated_at = CURRENT_TIMESTAMP WHERE account = ?")) {
+                + " SET sealed = ?, updated_at = CURRENT_TIMESTAMP, refresh_pending = NULL WHERE account = ?")) {
             update.setBytes(1, sealed);
             update.setString(2, account);
             return update.executeUpdate();
@@ -166,6 +191,11 @@ public final class JdbcTokenStore implements TokenStore {
             insert.setBytes(2, sealed);
             insert.executeUpdate();
         }
+    }
+
+    private static OAuthMailException cannotSeal(String account, GeneralSecurityException e) {
+        return new OAuthMailException("cannot seal the tokens of account " + account + ": " + e.getMessage(),
+                "check that this Java has AES-GCM", e);
     }
 
     private static OAuthMailException damaged(String account, String why) {

@@ -21,8 +21,14 @@ final class TokenSealing {
     private static final int IV_BYTES = 12;
     private static final int TAG_BITS = 128;
 
+    /** Seals one account's tokens into a record: what a prepared save runs after the answer. */
+    interface Sealer {
+        byte[] seal(io.oauthmail.token.TokenSet tokens) throws GeneralSecurityException;
+    }
+
     private final SecretKey key;
     private SecureRandom random; // made on first seal: reading a token never needs one
+    private volatile boolean warm;
 
     TokenSealing(byte[] key) {
         if (key.length != 32) {
@@ -44,6 +50,18 @@ final class TokenSealing {
         cipher.updateAAD(associatedData(account));
         byte[] sealed = cipher.doFinal(plaintext);
         return ByteBuffer.allocate(MAGIC.length + IV_BYTES + sealed.length).put(MAGIC).put(iv).put(sealed).array();
+    }
+
+    /**
+     * Seals a sample record once, so that the first real seal is fast: cold, it costs tens of milliseconds (the
+     * cipher lookup, SecureRandom seeding, the JSON writer), and a refresh's seal sits between the provider's
+     * answer and durable tokens. Stores call it before the refresh request.
+     */
+    void warmUp() throws GeneralSecurityException {
+        if (!warm) {
+            seal("warm-up", TokenJson.write(TokenJson.SAMPLE));
+            warm = true;
+        }
     }
 
     /** @throws IOException if the record is truncated or not a token record; GeneralSecurityException if it does not open */

@@ -194,6 +194,63 @@ abstract class JdbcTokenStoreContract {
                 .hasMessageContaining("lock").hasMessageNotContaining(DB_PASSWORD);
     }
 
+    @Test
+    void aPreparedSaveSavesOnItsOwnConnectionAndLeavesNoMark() throws Exception {
+        JdbcTokenStore store = store();
+        store.save("me@example.com", tokens);
+        TokenSet refreshed = tokens.withExpiresAt(Instant.ofEpochSecond(2_100_000_000L));
+        try (TokenStore.PreparedSave save = store.prepareSave("me@example.com")) {
+            assertThat(save.earlierRefreshUnfinished()).isFalse();
+            assertThat(refreshMarked("me@example.com")).as("marked while the refresh is under way").isTrue();
+            save.save(refreshed);
+        }
+        assertThat(store.load("me@example.com")).contains(refreshed);
+        assertThat(refreshMarked("me@example.com")).isFalse();
+        try (TokenStore.PreparedSave save = store.prepareSave("new@example.com")) { // no row yet: an app's first token
+            save.save(tokens);
+        }
+        assertThat(store.load("new@example.com")).contains(tokens);
+    }
+
+    @Test
+    void aMarkLeftByARefreshThatDiedIsReportedUntilASaveClearsIt() throws Exception {
+        JdbcTokenStore store = store();
+        store.save("me@example.com", tokens);
+        store.prepareSave("me@example.com").close(); // a refresh that sent nothing: no mark stays
+        assertThat(refreshMarked("me@example.com")).isFalse();
+        // What a process killed after its prepare leaves behind (its connection dropped, its mark committed):
+        execute("UPDATE oauthmail_tokens SET refresh_pending = CURRENT_TIMESTAMP WHERE account = ?", "me@example.com");
+        try (TokenStore.PreparedSave save = store.prepareSave("me@example.com")) {
+            assertThat(save.earlierRefreshUnfinished()).isTrue();
+        } // refused and explained: the mark stays for the next one
+        try (TokenStore.PreparedSave save = store.prepareSave("me@example.com")) {
+            assertThat(save.earlierRefreshUnfinished()).isTrue();
+        }
+        store.save("me@example.com", tokens); // oauthmail login: a new grant, not suspected
+        try (TokenStore.PreparedSave save = store.prepareSave("me@example.com")) {
+            assertThat(save.earlierRefreshUnfinished()).isFalse();
+        }
+    }
+
+    @Test
+    void anUnreachableDatabaseIsFoundBeforeTheRefreshTokenIsSpent() {
+        JdbcTokenStore store = new JdbcTokenStore(unreachable(), KEY);
+        assertThatThrownBy(() -> store.prepareSave("me@example.com")).isInstanceOf(TemporaryFailure.class)
+                .hasMessageContaining("me@example.com").hasMessageContaining("the refresh token was not used")
+                .hasMessageNotContaining(DB_PASSWORD);
+    }
+
+    private boolean refreshMarked(String account) throws SQLException {
+        try (Connection c = database.getConnection();
+                PreparedStatement select = c.prepareStatement("SELECT refresh_pending FROM oauthmail_tokens WHERE account = ?")) {
+            select.setString(1, account);
+            try (ResultSet row = select.executeQuery()) {
+                assertThat(row.next()).as("a row for " + account).isTrue();
+                return row.getObject(1) != null;
+            }
+        }
+    }
+
     byte[] sealedRecordOf(String account) throws SQLException {
         try (Connection c = database.getConnection();
                 PreparedStatement select = c.prepareStatement("SELECT sealed FROM oauthmail_tokens WHERE account = ?")) {

@@ -1,0 +1,99 @@
+package io.oauthmail.store;
+
+import io.oauthmail.token.TokenSet;
+import java.security.GeneralSecurityException;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+
+/**
+ * The save of one refresh of {@link JdbcTokenStore}, made ready before the refresh token is spent: a connection
+ * borrowed for it, and the row's {@code refresh_pending} mark set.
+ *
+ * <p>The mark is a journal, like the file store's pending file: a refresh that sets it and never saves (its process
+ * died, its save failed) leaves it, and the next refresh, finding it, can explain a refusal of the stored refresh
+ * token. Any save clears it (a login too, so a new grant is not suspected); a refresh that ends without saving clears
+ * its own mark, since nothing was lost then unless the provider refused, which is explained anyway.
+ */
+final class JdbcPreparedSave implements TokenStore.PreparedSave {
+
+    private final Connection connection;
+    private final String account;
+    private final TokenSealing.Sealer sealer;
+    private final boolean earlierUnfinished;
+    private boolean saveAttempted;
+
+    private JdbcPreparedSave(Connection connection, String account, TokenSealing.Sealer sealer, boolean earlierUnfinished) {
+        this.connection = connection;
+        this.account = account;
+        this.sealer = sealer;
+        this.earlierUnfinished = earlierUnfinished;
+    }
+
+    /** Marks {@code account}'s row (if it has one) as being refreshed, on {@code c}, which the save then keeps. */
+    static JdbcPreparedSave prepare(Connection c, String account, TokenSealing.Sealer sealer) throws SQLException {
+        try {
+            boolean earlier;
+            try (PreparedStatement select = c.prepareStatement(
+                    "SELECT refresh_pending FROM " + JdbcSchema.TOKENS + " WHERE account = ?")) {
+                select.setString(1, account);
+                try (ResultSet row = select.executeQuery()) {
+                    earlier = row.next() && row.getObject(1) != null;
+                }
+            }
+            // A real write, committed: a database that cannot take one (full, read-only) says so now.
+            try (PreparedStatement mark = c.prepareStatement("UPDATE " + JdbcSchema.TOKENS
+                    + " SET refresh_pending = CURRENT_TIMESTAMP WHERE account = ?")) {
+                mark.setString(1, account);
+                mark.executeUpdate();
+            }
+            return new JdbcPreparedSave(c, account, sealer, earlier);
+        } catch (SQLException | RuntimeException e) {
+            closeQuietly(c);
+            throw e;
+        }
+    }
+
+    @Override
+    public void save(TokenSet tokens) {
+        saveAttempted = true;
+        try {
+            JdbcTokenStore.upsert(connection, account, sealer.seal(tokens));
+        } catch (SQLException e) {
+            throw SqlFailures.of("cannot save the refreshed tokens of account " + account
+                    + " (if the provider rotated the refresh token, log in again)", e);
+        } catch (GeneralSecurityException e) {
+            throw new io.oauthmail.OAuthMailException("cannot seal the tokens of account " + account + ": "
+                    + e.getMessage(), "check that this Java has AES-GCM", e);
+        }
+    }
+
+    @Override
+    public boolean earlierRefreshUnfinished() {
+        return earlierUnfinished;
+    }
+
+    /** Clears the mark unless it must stay as a journal (see the class comment), and gives the connection back. */
+    @Override
+    public void close() {
+        if (!saveAttempted && !earlierUnfinished) {
+            try (PreparedStatement clear = connection.prepareStatement("UPDATE " + JdbcSchema.TOKENS
+                    + " SET refresh_pending = NULL WHERE account = ?")) {
+                clear.setString(1, account);
+                clear.executeUpdate();
+            } catch (SQLException ignored) {
+                // a mark left behind costs at most a less precise explanation later
+            }
+        }
+        closeQuietly(connection);
+    }
+
+    private static void closeQuietly(Connection c) {
+        try {
+            c.close();
+        } catch (SQLException ignored) {
+            // nothing was left to write through it
+        }
+    }
+}

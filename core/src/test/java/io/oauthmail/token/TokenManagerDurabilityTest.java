@@ -1,0 +1,99 @@
+package io.oauthmail.token;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.oauthmail.ReauthorizationRequired;
+import io.oauthmail.TemporaryFailure;
+import io.oauthmail.account.Account;
+import io.oauthmail.oauth.TokenEndpoint;
+import io.oauthmail.sandbox.Sandbox;
+import io.oauthmail.store.EncryptedFileStore;
+import io.oauthmail.testing.SandboxAccounts;
+import io.oauthmail.testing.SandboxLogins;
+import io.oauthmail.testing.SmallTmpfs;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Issue 9: a full disk must not cost the grant, and an unfinished refresh must be named when it did. */
+class TokenManagerDurabilityTest {
+
+    private static Sandbox sandbox;
+    private static Account alice;
+
+    @TempDir
+    Path dir;
+
+    @BeforeAll
+    static void start() {
+        sandbox = Sandbox.start();
+        alice = SandboxAccounts.account(sandbox, "alice@sandbox.test");
+    }
+
+    @AfterAll
+    static void stop() {
+        sandbox.close();
+    }
+
+    private static TokenManager manager(EncryptedFileStore store) {
+        return new TokenManager(store, Clock.systemUTC(), TokenManager.DEFAULT_MARGIN, Duration.ofSeconds(10),
+                RetryPolicy.NONE, Sleeper.SYSTEM);
+    }
+
+    @Test
+    void onAFullDiskTheRefreshTokenIsNotSentAndTheUserIsToldToFreeSpace() throws Exception {
+        Path mount = dir.resolve("home");
+        try (SmallTmpfs disk = SmallTmpfs.mount(mount, 64)) {
+            Path tokenDir = mount.resolve("tokens");
+            EncryptedFileStore store = EncryptedFileStore.openWithKeyFile(tokenDir);
+            store.save(alice.name(), SandboxLogins.login(sandbox, alice).tokens().withExpiresAt(Instant.now().minusSeconds(1)));
+            TokenSet before = store.load(alice.name()).orElseThrow();
+            disk.fill(mount.resolve("filler"));
+            int refreshes = sandbox.tokenRequests("refresh_token");
+
+            assertThatThrownBy(() -> manager(store).refresh(alice)).isInstanceOf(TemporaryFailure.class)
+                    .hasMessageContaining(alice.name()).hasMessageContaining("No space left")
+                    .hasMessageContaining(tokenDir.toString()).hasMessageNotContaining(before.refreshToken());
+            assertThat(sandbox.tokenRequests("refresh_token")).as("refresh token not spent").isEqualTo(refreshes);
+            assertThat(store.load(alice.name())).contains(before);
+
+            Files.delete(mount.resolve("filler"));
+            TokenSet refreshed = manager(store).refresh(alice); // the stored grant still works once there is room
+            assertThat(store.load(alice.name())).contains(refreshed);
+        }
+    }
+
+    @Test
+    void aRefusalAfterARefreshThatDiedIsBlamedOnThatRefresh() throws Exception {
+        Path tokenDir = dir.resolve("tokens");
+        EncryptedFileStore store = EncryptedFileStore.openWithKeyFile(tokenDir);
+        store.save(alice.name(), SandboxLogins.login(sandbox, alice).tokens());
+        TokenSet stored = store.load(alice.name()).orElseThrow();
+        // A process prepared its save, sent the refresh (the sandbox rotates) and was killed before saving the answer.
+        store.prepareSave(alice.name()); // never closed: the process is gone
+        new TokenEndpoint(alice, Clock.systemUTC(), Duration.ofSeconds(10)).refresh(stored);
+
+        assertThatThrownBy(() -> manager(store).refresh(alice)).isInstanceOf(ReauthorizationRequired.class)
+                .hasMessageContaining("invalid_grant").hasMessageContaining("earlier refresh of this account did not finish")
+                .satisfies(e -> assertThat(((ReauthorizationRequired) e).hint()).hasValue("run: " + alice.loginCommand()));
+    }
+
+    @Test
+    void aRefusalWithoutAnUnfinishedRefreshIsNotBlamedOnOne() {
+        Path tokenDir = dir.resolve("tokens");
+        EncryptedFileStore store = EncryptedFileStore.openWithKeyFile(tokenDir);
+        store.save(alice.name(), SandboxLogins.login(sandbox, alice).tokens());
+        TokenSet stored = store.load(alice.name()).orElseThrow();
+        new TokenEndpoint(alice, Clock.systemUTC(), Duration.ofSeconds(10)).refresh(stored); // spent elsewhere, say
+
+        assertThatThrownBy(() -> manager(store).refresh(alice)).isInstanceOf(ReauthorizationRequired.class)
+                .hasMessageContaining("invalid_grant").hasMessageNotContaining("did not finish");
+    }
+}
