@@ -8,7 +8,7 @@ import java.util.Locale;
  * What one kill of {@link CrashRefreshBench} did: where it landed relative to the token endpoint's answer, whether
  * the grant survived, and the child's own times (answer handed to the store, store returned).
  */
-record CrashCycle(Landing landing, boolean lost, long answerToSave, long answerToDurable) {
+record CrashCycle(Landing landing, boolean lost, long answerToJournal, long answerToSave, long answerToDurable) {
 
     /** Small heap and C1 only: a child lives under a second, and two run at once on two shared cores. */
     static final List<String> JVM_OPTIONS = List.of("-Xshare:auto", "-XX:TieredStopAtLevel=1", "-Xmx128m");
@@ -33,6 +33,7 @@ record CrashCycle(Landing landing, boolean lost, long answerToSave, long answerT
      * @param out       the child's stdout: {@code saving NANOS} and {@code durable NANOS} once it saved
      */
     static CrashCycle of(long killedAt, List<TimingRelay.Exchange> exchanges, String out, boolean lost) {
+        long journaled = mark(out, "journaled");
         long saving = mark(out, "saving");
         long durable = mark(out, "durable");
         TimingRelay.Exchange exchange = exchanges.isEmpty() ? null : exchanges.get(exchanges.size() - 1);
@@ -50,7 +51,8 @@ record CrashCycle(Landing landing, boolean lost, long answerToSave, long answerT
         } else {
             landing = Landing.AFTER;
         }
-        return new CrashCycle(landing, lost, saving > 0 && answered > 0 ? saving - answered : -1,
+        return new CrashCycle(landing, lost, journaled > 0 && answered > 0 ? journaled - answered : -1,
+                saving > 0 && answered > 0 ? saving - answered : -1,
                 durable > 0 && answered > 0 ? durable - answered : -1);
     }
 
@@ -71,6 +73,7 @@ record CrashCycle(Landing landing, boolean lost, long answerToSave, long answerT
             System.out.printf(Locale.ROOT, "%-32s %7d %12d%s%n", landing.label, kills, lost,
                     landing == Landing.AFTER ? "   (target 0)" : "");
         }
+        window("answer -> journaled", cycles.stream().mapToLong(CrashCycle::answerToJournal).filter(n -> n >= 0).toArray());
         window("answer -> save called", cycles.stream().mapToLong(CrashCycle::answerToSave).filter(n -> n >= 0).toArray());
         window("answer -> durable", cycles.stream().mapToLong(CrashCycle::answerToDurable).filter(n -> n >= 0).toArray());
     }

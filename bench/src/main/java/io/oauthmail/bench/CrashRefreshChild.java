@@ -22,8 +22,8 @@ import java.util.Set;
 
 /**
  * The process {@link CrashRefreshBench} kills: one {@code oauthmail refresh} through the real TokenManager and
- * store, printing {@code saving NANOS} when the answer reaches the store and {@code durable NANOS} when the save
- * returned, then lingering like a CLI that still has work to do, so that kills after the save land on a live
+ * store, printing {@code journaled NANOS} once the raw answer is durable in the store's journal, {@code saving NANOS}
+ * when the parsed tokens reach the store and {@code durable NANOS} when their save returned, then lingering like a CLI that still has work to do, so that kills after the save land on a live
  * process.
  *
  * <p>Arguments: file|h2 STORE_PATH KEY_FILE TOKEN_ENDPOINT ACCOUNT LINGER_MILLIS
@@ -69,6 +69,18 @@ public final class CrashRefreshChild {
                     long durable = System.nanoTime();
                     System.out.println("saving " + saving + "\ndurable " + durable);
                     System.out.flush();
+                }
+
+                @Override
+                public void journal(String answer, java.time.Instant receivedAt) {
+                    prepared.journal(answer, receivedAt);
+                    System.out.println("journaled " + System.nanoTime());
+                    System.out.flush();
+                }
+
+                @Override
+                public Optional<UnsavedAnswer> unsavedAnswer() {
+                    return prepared.unsavedAnswer();
                 }
 
                 @Override

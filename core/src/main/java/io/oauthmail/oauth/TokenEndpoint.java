@@ -35,6 +35,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.BiConsumer;
 
 /**
  * The provider's token endpoint for one account: exchanges authorization codes, refreshes, and sorts every
@@ -104,12 +105,35 @@ public final class TokenEndpoint {
      * refresh token unless the provider rotated it.
      */
     public TokenSet refresh(TokenSet current) {
+        return refresh(current, null);
+    }
+
+    /**
+     * Like {@link #refresh(TokenSet)}, handing a successful answer to {@code keep} as received, before it is
+     * parsed: the rotated refresh token exists nowhere else, so it is made durable first (see the stores' journal).
+     */
+    public TokenSet refresh(TokenSet current, BiConsumer<String, Instant> keep) {
         String refreshToken = current.refresh().orElseThrow(() -> new ReauthorizationRequired(account.name(),
                 "no refresh token is stored for it", "run: " + account.loginCommand()));
         Scope scope = account.provider().has(Quirk.REFRESH_NEEDS_SCOPE)
                 ? new Scope(account.scopes().toArray(String[]::new)) : null;
-        TokenSet response = request(new RefreshTokenGrant(new RefreshToken(refreshToken)), scope);
+        TokenSet response = expect(send(tokenRequest(new RefreshTokenGrant(new RefreshToken(refreshToken)), scope), keep));
         return current.refreshedWith(response, clock.instant());
+    }
+
+    /**
+     * The tokens of a refresh answer that was kept (see {@link #refresh(TokenSet, BiConsumer)}) but never saved,
+     * applied to {@code current} as the refresh would have: its process died in between.
+     */
+    public TokenSet refreshedFromKeptAnswer(TokenSet current, String answer, Instant sentAt) {
+        HTTPResponse response = new HTTPResponse(200);
+        response.setHeader("Content-Type", "application/json");
+        response.setBody(answer);
+        TokenResponse parsed = parse("a kept answer of the token endpoint", response, OIDCTokenResponseParser::parse);
+        if (!parsed.indicatesSuccess()) {
+            throw temporary("a kept answer of the token endpoint holds no tokens", null);
+        }
+        return current.refreshedWith(tokenSet(parsed.toSuccessResponse().getTokens(), sentAt), sentAt);
     }
 
     /** Requests tokens with {@code grant}, authenticating as the account's client; failures classified. */
@@ -138,10 +162,17 @@ public final class TokenEndpoint {
      * that is not OAuth JSON) is thrown here as a {@link TemporaryFailure}; OAuth errors are returned.
      */
     Answer send(TokenRequest request) {
+        return send(request, null);
+    }
+
+    private Answer send(TokenRequest request, BiConsumer<String, Instant> keep) {
         String what = "the token endpoint " + request.getEndpointURI().getHost();
         AnswerParserWarmUp.run(); // before the request: nothing slow may sit between the answer and the disk
         Instant sentAt = clock.instant();
         HTTPResponse response = post(request.toHTTPRequest(), what);
+        if (keep != null && response.getStatusCode() == 200 && response.getBody() != null) {
+            keep.accept(response.getBody(), sentAt);
+        }
         TokenResponse parsed = parse(what, response, OIDCTokenResponseParser::parse);
         if (!parsed.indicatesSuccess()) {
             return new Answer(null, ((TokenErrorResponse) parsed).getErrorObject(), response.getStatusCode());

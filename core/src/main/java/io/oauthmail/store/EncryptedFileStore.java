@@ -124,7 +124,8 @@ public final class EncryptedFileStore implements TokenStore {
         } catch (GeneralSecurityException e) {
             throw new OAuthMailException("cannot seal tokens: " + e.getMessage(), "check that this Java has AES-GCM", e);
         }
-        return ReservedSave.reserve(account, dir, fileOf(account), tokens -> sealing.seal(account, TokenJson.write(tokens)));
+        return ReservedSave.reserve(account, dir, fileOf(account), tokens -> sealing.seal(account, TokenJson.write(tokens)),
+                AnswerJournal.of(sealing, account));
     }
 
     @Override

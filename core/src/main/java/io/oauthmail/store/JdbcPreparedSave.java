@@ -21,25 +21,36 @@ final class JdbcPreparedSave implements TokenStore.PreparedSave {
     private final Connection connection;
     private final String account;
     private final TokenSealing.Sealer sealer;
+    private final ReservedSave.Journals journals;
     private final boolean earlierUnfinished;
+    private final java.util.Optional<TokenStore.UnsavedAnswer> unsaved;
     private boolean saveAttempted;
 
-    private JdbcPreparedSave(Connection connection, String account, TokenSealing.Sealer sealer, boolean earlierUnfinished) {
+    private JdbcPreparedSave(Connection connection, String account, TokenSealing.Sealer sealer,
+            ReservedSave.Journals journals, boolean earlierUnfinished, java.util.Optional<TokenStore.UnsavedAnswer> unsaved) {
         this.connection = connection;
         this.account = account;
         this.sealer = sealer;
+        this.journals = journals;
         this.earlierUnfinished = earlierUnfinished;
+        this.unsaved = unsaved;
     }
 
     /** Marks {@code account}'s row (if it has one) as being refreshed, on {@code c}, which the save then keeps. */
-    static JdbcPreparedSave prepare(Connection c, String account, TokenSealing.Sealer sealer) throws SQLException {
+    static JdbcPreparedSave prepare(Connection c, String account, TokenSealing.Sealer sealer,
+            ReservedSave.Journals journals) throws SQLException {
         try {
-            boolean earlier;
+            boolean earlier = false;
+            java.util.Optional<TokenStore.UnsavedAnswer> unsaved = java.util.Optional.empty();
             try (PreparedStatement select = c.prepareStatement(
-                    "SELECT refresh_pending FROM " + JdbcSchema.TOKENS + " WHERE account = ?")) {
+                    "SELECT refresh_pending, refresh_answer FROM " + JdbcSchema.TOKENS + " WHERE account = ?")) {
                 select.setString(1, account);
                 try (ResultSet row = select.executeQuery()) {
-                    earlier = row.next() && row.getObject(1) != null;
+                    if (row.next()) {
+                        earlier = row.getObject(1) != null;
+                        byte[] answer = row.getBytes(2);
+                        unsaved = earlier && answer != null ? journals.open(answer) : unsaved;
+                    }
                 }
             }
             // A real write, committed: a database that cannot take one (full, read-only) says so now.
@@ -48,7 +59,7 @@ final class JdbcPreparedSave implements TokenStore.PreparedSave {
                 mark.setString(1, account);
                 mark.executeUpdate();
             }
-            return new JdbcPreparedSave(c, account, sealer, earlier);
+            return new JdbcPreparedSave(c, account, sealer, journals, earlier, unsaved);
         } catch (SQLException | RuntimeException e) {
             closeQuietly(c);
             throw e;
@@ -69,6 +80,27 @@ final class JdbcPreparedSave implements TokenStore.PreparedSave {
         }
     }
 
+    /** Commits the sealed answer in the account's row: durable when the database says the commit is. */
+    @Override
+    public void journal(String answer, java.time.Instant receivedAt) {
+        if (saveAttempted) {
+            return;
+        }
+        try (PreparedStatement keep = connection.prepareStatement("UPDATE " + JdbcSchema.TOKENS
+                + " SET refresh_answer = ? WHERE account = ?")) {
+            keep.setBytes(1, journals.seal(answer, receivedAt));
+            keep.setString(2, account);
+            keep.executeUpdate();
+        } catch (SQLException | GeneralSecurityException e) {
+            // the save that follows reports any real trouble
+        }
+    }
+
+    @Override
+    public java.util.Optional<TokenStore.UnsavedAnswer> unsavedAnswer() {
+        return unsaved;
+    }
+
     @Override
     public boolean earlierRefreshUnfinished() {
         return earlierUnfinished;
@@ -79,7 +111,7 @@ final class JdbcPreparedSave implements TokenStore.PreparedSave {
     public void close() {
         if (!saveAttempted && !earlierUnfinished) {
             try (PreparedStatement clear = connection.prepareStatement("UPDATE " + JdbcSchema.TOKENS
-                    + " SET refresh_pending = NULL WHERE account = ?")) {
+                    + " SET refresh_pending = NULL, refresh_answer = NULL WHERE account = ?")) {
                 clear.setString(1, account);
                 clear.executeUpdate();
             } catch (SQLException ignored) {

@@ -20,6 +20,9 @@ final class JdbcSchema {
             // Set while a refresh of the account is under way, cleared by any save: see JdbcPreparedSave. Added
             // apart so that tables made by an earlier version get it too.
             "ALTER TABLE " + TOKENS + " ADD COLUMN IF NOT EXISTS refresh_pending TIMESTAMP WITH TIME ZONE",
+            // The provider's answer, sealed, committed the moment it arrives and cleared by the save of its tokens:
+            // see AnswerJournal. Recovered by the next refresh if the process died in between.
+            "ALTER TABLE " + TOKENS + " ADD COLUMN IF NOT EXISTS refresh_answer BYTEA",
             // One row per account ever locked, never deleted: deleting a row that another session holds
             // FOR UPDATE would make that session wait, and the rows are tiny.
             "CREATE TABLE IF NOT EXISTS " + LOCKS + " (account VARCHAR(1000) PRIMARY KEY)");
@@ -43,16 +46,25 @@ final class JdbcSchema {
                 if (exist(c)) {
                     return;
                 }
-                if (attempt == 3) {
+                if (attempt == 5) {
                     throw e;
                 }
+                pause(attempt); // let the process that won the race finish its statements
             }
+        }
+    }
+
+    private static void pause(int attempt) {
+        try {
+            Thread.sleep(20L * attempt);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 
     private static boolean exist(Connection c) {
         try (Statement probe = c.createStatement()) {
-            probe.executeQuery("SELECT COUNT(refresh_pending) FROM " + TOKENS + " WHERE 1 = 0").close();
+            probe.executeQuery("SELECT COUNT(refresh_pending), COUNT(refresh_answer) FROM " + TOKENS + " WHERE 1 = 0").close();
             probe.executeQuery("SELECT COUNT(*) FROM " + LOCKS + " WHERE 1 = 0").close();
             return true;
         } catch (SQLException e) {

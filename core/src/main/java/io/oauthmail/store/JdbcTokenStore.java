@@ -109,7 +109,8 @@ public final class JdbcTokenStore implements TokenStore {
             throw cannotSeal(account, e);
         }
         try {
-            return JdbcPreparedSave.prepare(connect(), account, tokens -> sealing.seal(account, TokenJson.write(tokens)));
+            return JdbcPreparedSave.prepare(connect(), account, tokens -> sealing.seal(account, TokenJson.write(tokens)),
+                    AnswerJournal.of(sealing, account));
         } catch (SQLException e) {
             throw SqlFailures.of("cannot prepare to save the refreshed tokens of account " + account
                     + " (the refresh token was not used, so nothing is lost)", e);
@@ -177,7 +178,8 @@ public final class JdbcTokenStore implements TokenStore {
     private static int update(Connection c, String account, byte[] sealed) throws SQLException {
         // The database's clock, not this host's: hosts sharing the database need not agree on the time.
         try (PreparedStatement update = c.prepareStatement("UPDATE " + JdbcSchema.TOKENS
-                + " SET sealed = ?, updated_at = CURRENT_TIMESTAMP, refresh_pending = NULL WHERE account = ?")) {
+                + " SET sealed = ?, updated_at = CURRENT_TIMESTAMP, refresh_pending = NULL, refresh_answer = NULL"
+                + " WHERE account = ?")) {
             update.setBytes(1, sealed);
             update.setString(2, account);
             return update.executeUpdate();

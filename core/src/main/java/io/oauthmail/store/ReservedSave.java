@@ -27,8 +27,20 @@ import java.util.Set;
  * prepare time (the account's lock held, so no live process owns it) and newer than the token file, it was left by
  * a refresh that never finished: its process died, or its save failed, possibly after the provider had rotated.
  * It is kept until a refresh saves, so that a refusal of the stored refresh token can be explained.
+ *
+ * <p><b>And the answer, first thing.</b> The provider's answer is written into the pending file (sealed, see
+ * {@link AnswerJournal}) and forced the moment it arrives, before it is parsed: the reserved room takes it without
+ * new blocks, and only a data sync is needed. A process killed after that loses nothing: the next prepare finds the
+ * journaled answer and hands it back to be saved before the stored refresh token is presented again.
  */
 final class ReservedSave implements TokenStore.PreparedSave {
+
+    /** Seals and opens the journal of one account's answers (see {@link AnswerJournal#of}). */
+    interface Journals {
+        byte[] seal(String answer, java.time.Instant receivedAt) throws GeneralSecurityException;
+
+        java.util.Optional<TokenStore.UnsavedAnswer> open(byte[] data);
+    }
 
     static final String SUFFIX = ".pending";
     /** Room beyond the current record: an ID token or more scopes can make the new one larger. */
@@ -40,18 +52,22 @@ final class ReservedSave implements TokenStore.PreparedSave {
     private final Path target;
     private final Path pending;
     private final TokenSealing.Sealer sealer;
+    private final Journals journals;
     private final boolean earlierUnfinished;
+    private java.util.Optional<TokenStore.UnsavedAnswer> unsaved = java.util.Optional.empty();
     private FileChannel channel;
     private FileChannel folder;
     private boolean saveAttempted;
     private boolean saved;
 
-    private ReservedSave(String account, Path dir, Path target, TokenSealing.Sealer sealer, boolean earlierUnfinished) {
+    private ReservedSave(String account, Path dir, Path target, TokenSealing.Sealer sealer, Journals journals,
+            boolean earlierUnfinished) {
         this.account = account;
         this.dir = dir;
         this.target = target;
         this.pending = target.resolveSibling(target.getFileName() + SUFFIX);
         this.sealer = sealer;
+        this.journals = journals;
         this.earlierUnfinished = earlierUnfinished;
     }
 
@@ -59,9 +75,12 @@ final class ReservedSave implements TokenStore.PreparedSave {
      * Reserves the room for {@code account}'s next record beside {@code target}; throws a {@link TemporaryFailure}
      * naming the folder when there is none, after giving back what it took.
      */
-    static ReservedSave reserve(String account, Path dir, Path target, TokenSealing.Sealer sealer) {
+    static ReservedSave reserve(String account, Path dir, Path target, TokenSealing.Sealer sealer, Journals journals) {
         Path pending = target.resolveSibling(target.getFileName() + SUFFIX);
-        ReservedSave save = new ReservedSave(account, dir, target, sealer, leftBehind(pending, target));
+        ReservedSave save = new ReservedSave(account, dir, target, sealer, journals, leftBehind(pending, target));
+        if (save.earlierUnfinished) {
+            save.unsaved = journaledAnswer(pending, journals); // read before the room is filled over it
+        }
         try {
             save.channel = FileChannel.open(pending, Set.of(StandardOpenOption.CREATE, StandardOpenOption.WRITE),
                     FilePermissions.ownerOnlyFile());
@@ -74,6 +93,14 @@ final class ReservedSave implements TokenStore.PreparedSave {
             save.giveBackRoom();
             save.closeChannels();
             throw noRoom(account, dir, e);
+        }
+    }
+
+    private static java.util.Optional<TokenStore.UnsavedAnswer> journaledAnswer(Path pending, Journals journals) {
+        try {
+            return journals.open(Files.readAllBytes(pending));
+        } catch (IOException e) {
+            return java.util.Optional.empty();
         }
     }
 
@@ -129,6 +156,32 @@ final class ReservedSave implements TokenStore.PreparedSave {
                     + e.getMessage(), "check free space and permissions of " + dir + "; if the provider rotated the "
                     + "refresh token, run: oauthmail login " + account, e);
         }
+    }
+
+    /**
+     * Writes the sealed answer over the reserved room and forces it (data only: the size does not change unless
+     * the answer outgrows the room). A failure here is not fatal: the save right after it is the real one.
+     */
+    @Override
+    public void journal(String answer, java.time.Instant receivedAt) {
+        if (saveAttempted) {
+            return;
+        }
+        try {
+            ByteBuffer record = ByteBuffer.wrap(journals.seal(answer, receivedAt));
+            channel.position(0);
+            while (record.hasRemaining()) {
+                channel.write(record);
+            }
+            channel.force(false);
+        } catch (IOException | GeneralSecurityException e) {
+            // the save that follows reports any real trouble
+        }
+    }
+
+    @Override
+    public java.util.Optional<TokenStore.UnsavedAnswer> unsavedAnswer() {
+        return unsaved;
     }
 
     @Override

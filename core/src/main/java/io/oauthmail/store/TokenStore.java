@@ -38,6 +38,26 @@ public interface TokenStore {
         void save(TokenSet tokens);
 
         /**
+         * Makes the provider's answer durable the moment it arrives, before it is even parsed: from here on a crash
+         * loses nothing, because the next {@link #prepareSave} hands it back ({@link #unsavedAnswer}). A rotated
+         * refresh token lives only in that answer, and the provider may already refuse the old one. The default
+         * keeps nothing.
+         *
+         * @param answer     the token endpoint's answer body (a successful one), as received
+         * @param receivedAt when the request was sent, from which the answer's expiry counts
+         */
+        default void journal(String answer, java.time.Instant receivedAt) {
+        }
+
+        /**
+         * The answer an earlier refresh journaled and never saved (its process died between the two), to be
+         * recovered before the stored refresh token is presented again.
+         */
+        default java.util.Optional<UnsavedAnswer> unsavedAnswer() {
+            return java.util.Optional.empty();
+        }
+
+        /**
          * True if an earlier refresh of this account was prepared and never finished (its process died, or its
          * save failed, after the request may have reached the provider): a refusal of the stored refresh token
          * is then most likely that refresh's doing, not a revocation.
@@ -48,6 +68,14 @@ public interface TokenStore {
 
         @Override
         default void close() {
+        }
+    }
+
+    /** A token endpoint's answer that was journaled and never saved: see {@link PreparedSave#journal}. */
+    record UnsavedAnswer(String answer, java.time.Instant receivedAt) {
+        @Override
+        public String toString() {
+            return "UnsavedAnswer[answer=<redacted>, receivedAt=" + receivedAt + "]";
         }
     }
 

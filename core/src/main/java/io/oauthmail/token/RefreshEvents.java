@@ -22,4 +22,11 @@ public interface RefreshEvents {
     /** A refresh request's answer was lost; it is being sent once more, knowingly. */
     default void resendingAfterLostAnswer(Account account, TemporaryFailure failure) {
     }
+
+    /**
+     * An earlier refresh's answer, kept as it arrived but never saved (its process died in between), was found and
+     * its tokens saved: the rotated refresh token it carried was not lost.
+     */
+    default void recoveredUnsavedAnswer(Account account, TokenSet tokens) {
+    }
 }

@@ -7,6 +7,8 @@ import io.oauthmail.oauth.ServiceAccountFlow;
 import io.oauthmail.oauth.TokenEndpoint;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.function.BiConsumer;
 
 /**
  * One request for new tokens: a refresh-token grant, or for an app-only account (which has no refresh token)
@@ -14,9 +16,10 @@ import java.time.Duration;
  */
 record RefreshRequest(Account account, TokenSet current, Duration connectTimeout, Duration answerWait, Clock clock) {
 
-    TokenSet send() {
+    /** Sends it; {@code keep} gets a refresh's answer as received, before it is parsed (app grants do not rotate). */
+    TokenSet send(BiConsumer<String, Instant> keep) {
         if (account.app().isEmpty()) {
-            return new TokenEndpoint(account, clock, connectTimeout, answerWait).refresh(current);
+            return new TokenEndpoint(account, clock, connectTimeout, answerWait).refresh(current, keep);
         }
         if (account.appGrant() instanceof AppGrant.ServiceAccount serviceAccount) {
             return new ServiceAccountFlow(account, serviceAccount.keyFile(), clock, answerWait).obtain();

@@ -4,6 +4,7 @@ import io.oauthmail.OAuthMailException;
 import io.oauthmail.ReauthorizationRequired;
 import io.oauthmail.TemporaryFailure;
 import io.oauthmail.account.Account;
+import io.oauthmail.oauth.TokenEndpoint;
 import io.oauthmail.store.TokenStore;
 import java.time.Clock;
 import java.time.Duration;
@@ -224,9 +225,32 @@ public final class TokenManager {
                 return current;
             }
             try (TokenStore.PreparedSave save = store.prepareSave(account.name())) {
+                Optional<TokenStore.UnsavedAnswer> unsaved = save.unsavedAnswer();
+                if (current == null || unsaved.isEmpty() || account.app().isPresent()) {
+                    return new RefreshAttempts(account, current, save).run();
+                }
+                current = recover(account, current, unsaved.get(), save);
+            }
+            if (!due.test(current)) {
+                return current;
+            }
+            try (TokenStore.PreparedSave save = store.prepareSave(account.name())) {
                 return new RefreshAttempts(account, current, save).run();
             }
         }
+    }
+
+    /**
+     * An answer an earlier refresh kept and never saved (its process was killed in between) holds the rotated
+     * refresh token, while the stored one may already be refused: its tokens are saved before anything is sent.
+     */
+    private TokenSet recover(Account account, TokenSet current, TokenStore.UnsavedAnswer unsaved,
+            TokenStore.PreparedSave save) {
+        TokenSet recovered = new TokenEndpoint(account, clock, timeout)
+                .refreshedFromKeptAnswer(current, unsaved.answer(), unsaved.receivedAt());
+        save.save(recovered);
+        events.recoveredUnsavedAnswer(account, recovered);
+        return recovered;
     }
 
     /** One refresh with its retries, the lock held and the save prepared. */
@@ -246,8 +270,10 @@ public final class TokenManager {
         TokenSet run() {
             for (int attempt = 1; ; attempt++) {
                 try {
-                    TokenSet refreshed = new RefreshRequest(account, current, connectTimeout(), answerWait, clock).send();
-                    save.save(refreshed); // first, before anything else is done with the answer
+                    // The answer is journaled as it arrives (save::journal), then saved as tokens: nothing else first.
+                    TokenSet refreshed = new RefreshRequest(account, current, connectTimeout(), answerWait, clock)
+                            .send(save::journal);
+                    save.save(refreshed);
                     return refreshed;
                 } catch (ReauthorizationRequired e) {
                     throw explain(e);

@@ -30,6 +30,41 @@ class EncryptedFileStoreDurabilityTest {
             "refresh-SECRET-4", Instant.ofEpochSecond(1_900_003_600L), List.of("https://mail.google.com/"), "id-SECRET-5");
 
     @Test
+    void anAnswerJournaledByARefreshThatDiedIsHandedBackSealedUntilASaveClearsIt() throws Exception {
+        EncryptedFileStore store = EncryptedFileStore.openWithKeyFile(dir);
+        TokenSet stored = new TokenSet("old-access", Instant.ofEpochSecond(2_000_000_000L), "old-refresh",
+                Instant.ofEpochSecond(1_900_000_000L), java.util.List.of(), null);
+        store.save("me", stored);
+        Instant sentAt = Instant.ofEpochSecond(1_950_000_000L);
+        String answer = "{\"access_token\":\"new-access\",\"token_type\":\"Bearer\",\"refresh_token\":\"rotated-SECRET\"}";
+        PreparedSave dying = store.prepareSave("me");
+        dying.journal(answer, sentAt); // forced to disk; then the process is killed: never saved, never closed
+        Path pending = store.fileOf("me").resolveSibling("me.token.pending");
+        assertThat(new String(Files.readAllBytes(pending), java.nio.charset.StandardCharsets.ISO_8859_1))
+                .as("sealed, never in the clear").doesNotContain("rotated-SECRET").startsWith("OMJ1");
+        assertThat(store.load("me")).contains(stored);
+
+        try (PreparedSave next = store.prepareSave("me")) {
+            assertThat(next.unsavedAnswer()).contains(new TokenStore.UnsavedAnswer(answer, sentAt));
+            next.save(stored.withExpiresAt(Instant.ofEpochSecond(2_100_000_000L)));
+        }
+        assertThat(Files.exists(pending)).isFalse();
+        try (PreparedSave after = store.prepareSave("me")) {
+            assertThat(after.unsavedAnswer()).isEmpty();
+        }
+        // Another account's journal does not open as this one's.
+        Files.write(store.fileOf("other").resolveSibling("other.token.pending"), AnswerJournal.seal(
+                new TokenSealing(StoreKey.resolve(dir, null)), "me", answer, sentAt));
+        store.save("other", stored);
+        Files.setLastModifiedTime(store.fileOf("other").resolveSibling("other.token.pending"),
+                java.nio.file.attribute.FileTime.from(Instant.now().plusSeconds(5)));
+        try (PreparedSave other = store.prepareSave("other")) {
+            assertThat(other.earlierRefreshUnfinished()).isTrue();
+            assertThat(other.unsavedAnswer()).isEmpty();
+        }
+    }
+
+    @Test
     void aPreparedSaveReservesRoomThenReplacesTheTokensAndLeavesNothingBehind() throws Exception {
         EncryptedFileStore store = EncryptedFileStore.openWithKeyFile(dir);
         store.save("me", before);

@@ -233,6 +233,32 @@ abstract class JdbcTokenStoreContract {
     }
 
     @Test
+    void anAnswerJournaledByARefreshThatDiedIsHandedBackUntilASaveClearsIt() throws Exception {
+        JdbcTokenStore store = store();
+        store.save("me@example.com", tokens);
+        Instant sentAt = Instant.ofEpochSecond(1_900_000_000L);
+        String answer = "{\"access_token\":\"a\",\"token_type\":\"Bearer\",\"refresh_token\":\"rotated\"}";
+        TokenStore.PreparedSave dying = store.prepareSave("me@example.com");
+        dying.journal(answer, sentAt); // committed; then the process is killed: never saved, never closed
+        try (Connection raw = database.getConnection(); PreparedStatement read = raw.prepareStatement(
+                "SELECT refresh_answer FROM oauthmail_tokens WHERE account = ?")) {
+            read.setString(1, "me@example.com");
+            try (java.sql.ResultSet row = read.executeQuery()) {
+                assertThat(row.next()).isTrue();
+                assertThat(new String(row.getBytes(1), java.nio.charset.StandardCharsets.ISO_8859_1))
+                        .as("sealed, never in the clear").doesNotContain("rotated");
+            }
+        }
+        try (TokenStore.PreparedSave next = store.prepareSave("me@example.com")) {
+            assertThat(next.unsavedAnswer()).contains(new TokenStore.UnsavedAnswer(answer, sentAt));
+            next.save(tokens);
+        }
+        try (TokenStore.PreparedSave after = store.prepareSave("me@example.com")) {
+            assertThat(after.unsavedAnswer()).isEmpty();
+        }
+    }
+
+    @Test
     void anUnreachableDatabaseIsFoundBeforeTheRefreshTokenIsSpent() {
         JdbcTokenStore store = new JdbcTokenStore(unreachable(), KEY);
         assertThatThrownBy(() -> store.prepareSave("me@example.com")).isInstanceOf(TemporaryFailure.class)

@@ -96,4 +96,46 @@ class TokenManagerDurabilityTest {
         assertThatThrownBy(() -> manager(store).refresh(alice)).isInstanceOf(ReauthorizationRequired.class)
                 .hasMessageContaining("invalid_grant").hasMessageNotContaining("did not finish");
     }
+
+    /**
+     * A process killed after the answer arrived and before its tokens were saved: the raw answer was journaled as
+     * it arrived, so the next refresh saves its tokens first and goes on with the rotated refresh token, which the
+     * strict sandbox (reuse ends the session) would otherwise count as lost.
+     */
+    @Test
+    void anAnswerJournaledBeforeAKillIsRecoveredAndTheGrantLives() throws Exception {
+        Path tokenDir = dir.resolve("tokens");
+        EncryptedFileStore store = EncryptedFileStore.openWithKeyFile(tokenDir);
+        store.save(alice.name(), SandboxLogins.login(sandbox, alice).tokens());
+        TokenSet stored = store.load(alice.name()).orElseThrow();
+
+        // What the killed process did: prepared, sent, journaled the answer, then died before the save.
+        EncryptedFileStore.PreparedSave dying = store.prepareSave(alice.name()); // never saved nor closed
+        TokenSet lostInMemory = new TokenEndpoint(alice, Clock.systemUTC(), Duration.ofSeconds(10))
+                .refresh(stored, dying::journal);
+        assertThat(store.load(alice.name())).as("the token file still holds the old tokens").contains(stored);
+
+        java.util.List<TokenSet> recovered = new java.util.concurrent.CopyOnWriteArrayList<>();
+        TokenManager manager = manager(store).withEvents(new RefreshEvents() {
+            @Override
+            public void recoveredUnsavedAnswer(Account account, TokenSet tokens) {
+                recovered.add(tokens);
+            }
+        });
+        int refreshes = sandbox.tokenRequests("refresh_token");
+        TokenSet next = manager.refresh(alice);
+
+        assertThat(recovered).singleElement().satisfies(t -> {
+            assertThat(t.refreshToken()).isEqualTo(lostInMemory.refreshToken());
+            assertThat(t.accessToken()).isEqualTo(lostInMemory.accessToken());
+        });
+        assertThat(sandbox.tokenRequests("refresh_token") - refreshes).as("one refresh, with the recovered token")
+                .isEqualTo(1);
+        assertThat(next.refreshToken()).isNotEqualTo(lostInMemory.refreshToken());
+        assertThat(manager.refresh(alice).accessToken()).as("the session is alive: no reuse was presented")
+                .isNotEqualTo(next.accessToken());
+        try (var files = Files.list(tokenDir)) {
+            assertThat(files.map(p -> p.getFileName().toString())).noneMatch(n -> n.endsWith(".pending"));
+        }
+    }
 }
