@@ -169,7 +169,8 @@ public final class TokenEndpoint {
         String what = "the token endpoint " + request.getEndpointURI().getHost();
         AnswerParserWarmUp.run(); // before the request: nothing slow may sit between the answer and the disk
         Instant sentAt = clock.instant();
-        HTTPResponse response = post(request.toHTTPRequest(), what);
+        HTTPResponse response = post(request.toHTTPRequest(), what,
+                request.getAuthorizationGrant() instanceof RefreshTokenGrant);
         if (keep != null && response.getStatusCode() == 200 && response.getBody() != null) {
             keep.accept(response.getBody(), sentAt);
         }
@@ -205,7 +206,7 @@ public final class TokenEndpoint {
                         scope, extra))
                 .orElseGet(() -> new DeviceAuthorizationRequest(endpoint, clientId, scope, extra));
         String what = "the device authorization endpoint " + endpoint.getHost();
-        HTTPResponse response = post(request.toHTTPRequest(), what);
+        HTTPResponse response = post(request.toHTTPRequest(), what, false);
         DeviceAuthorizationResponse parsed = parse(what, response, DeviceAuthorizationResponse::parse);
         if (!parsed.indicatesSuccess()) {
             throw LoginFailures.refused(account, what, parsed.toErrorResponse().getErrorObject(), response.getStatusCode(),
@@ -215,10 +216,10 @@ public final class TokenEndpoint {
     }
 
     /** Sends {@code http}; only an answer that may carry OAuth (not 5xx, not 429) comes back. */
-    private HTTPResponse post(HTTPRequest http, String what) {
+    private HTTPResponse post(HTTPRequest http, String what, boolean refresh) {
         HTTPResponse response;
         try {
-            response = sender.send(http);
+            response = sender.send(http, refresh);
         } catch (SendOnce.AnswerLost e) {
             if (e.requestSent()) {
                 throw new TemporaryFailure("account " + account.name() + ": " + what + " took the request but its answer "

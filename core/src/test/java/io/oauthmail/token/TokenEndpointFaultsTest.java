@@ -93,6 +93,9 @@ class TokenEndpointFaultsTest {
         if (a.retryAfter() != null) {
             exchange.getResponseHeaders().set("Retry-After", a.retryAfter());
         }
+        if (a.status() == 401) {
+            exchange.getResponseHeaders().set("WWW-Authenticate", "Basic realm=\"token\"");
+        }
         try {
             exchange.sendResponseHeaders(a.status(), body.length);
             try (OutputStream out = exchange.getResponseBody()) {
@@ -152,6 +155,14 @@ class TokenEndpointFaultsTest {
                 .isInstanceOf(ReauthorizationRequired.class)
                 .hasMessageContaining("reuse exceeded").hasMessageContaining("lost in transit")
                 .hasMessageNotContaining("password change");
+    }
+
+    @Test
+    void aRefreshRefusedWith401IsARefusedClientNotAnOutage() {
+        script.add(Answer.json(401, "{\"error\":\"invalid_client\",\"error_description\":\"Invalid client secret\"}"));
+        assertThatThrownBy(() -> manager(RetryPolicy.DEFAULT, Duration.ofSeconds(5)).refresh(account))
+                .isInstanceOf(ReauthorizationRequired.class).hasMessageContaining("invalid_client");
+        assertThat(bodies).as("sent once, not re-sent to authenticate").hasSize(1);
     }
 
     @Test
