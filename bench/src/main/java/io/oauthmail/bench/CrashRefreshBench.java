@@ -39,12 +39,13 @@ import java.util.concurrent.locks.LockSupport;
  * <p>Reports, by where the kill landed, kills and grants lost (target: none lost when the process outlived the
  * answer by 5 ms), and the window from the answer's last byte to durable tokens (p50/p99).
  *
- * <p>Run: {@code bench/run CrashRefresh [CYCLES] [file|h2]}
+ * <p>Run: {@code bench/run CrashRefresh [CYCLES] [file|h2] [WORKERS]}
  */
 public final class CrashRefreshBench {
 
     static final long AFTER_ANSWER_NANOS = TimeUnit.MILLISECONDS.toNanos(5);
-    private static final int WORKERS = 2; // two cores shared with others: no more
+    /** Children killed at once: 2 by default (two cores shared with others: no more); 1 for a quieter machine. */
+    private final int parallel;
     private static final long LINGER_MILLIS = 300;
 
     private final Sandbox sandbox;
@@ -54,7 +55,8 @@ public final class CrashRefreshBench {
     private final TokenStore store;
     private final TokenManager tokens;
 
-    private CrashRefreshBench(Sandbox sandbox, String kind, Path work) throws Exception {
+    private CrashRefreshBench(Sandbox sandbox, String kind, Path work, int workers) throws Exception {
+        this.parallel = workers;
         this.sandbox = sandbox;
         this.kind = kind;
         this.keyFile = work.resolve("h2.key");
@@ -77,24 +79,24 @@ public final class CrashRefreshBench {
         }
         Path work = Files.createTempDirectory("oauthmail-crash-");
         try (Sandbox sandbox = Sandbox.start()) {
-            new CrashRefreshBench(sandbox, kind, work).run(cycles);
+            new CrashRefreshBench(sandbox, kind, work, args.length > 2 ? Integer.parseInt(args[2]) : 2).run(cycles);
         }
     }
 
     private void run(int cycles) throws Exception {
         List<Worker> workers = new ArrayList<>();
-        for (String user : sandbox.users().subList(0, WORKERS)) {
+        for (String user : sandbox.users().subList(0, parallel)) {
             workers.add(new Worker(user));
         }
         for (Worker worker : workers) {
             worker.calibrate();
         }
-        ExecutorService pool = Executors.newFixedThreadPool(WORKERS);
+        ExecutorService pool = Executors.newFixedThreadPool(parallel);
         long start = System.nanoTime();
         List<Future<List<CrashCycle>>> results = new ArrayList<>();
-        for (int i = 0; i < WORKERS; i++) {
+        for (int i = 0; i < parallel; i++) {
             Worker worker = workers.get(i);
-            int share = cycles / WORKERS + (i < cycles % WORKERS ? 1 : 0);
+            int share = cycles / parallel + (i < cycles % parallel ? 1 : 0);
             results.add(pool.submit(() -> worker.cycles(share)));
         }
         List<CrashCycle> all = new ArrayList<>();
@@ -106,7 +108,7 @@ public final class CrashRefreshBench {
             worker.relay.close();
         }
         System.out.printf(Locale.ROOT, "CrashRefresh: %s store, %d cycles in %.0f s (%d workers); child JVM %s%n", kind,
-                all.size(), (System.nanoTime() - start) / 1e9, WORKERS, String.join(" ", CrashCycle.JVM_OPTIONS));
+                all.size(), (System.nanoTime() - start) / 1e9, parallel, String.join(" ", CrashCycle.JVM_OPTIONS));
         CrashCycle.report(all);
     }
 

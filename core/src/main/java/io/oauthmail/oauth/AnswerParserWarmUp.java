@@ -23,6 +23,11 @@ final class AnswerParserWarmUp {
     private AnswerParserWarmUp() {
     }
 
+    /** A made-up answer of a real one's shape: also what {@link StreamedPathWarmUp}'s loopback server answers. */
+    static String sampleAnswer() {
+        return SAMPLE;
+    }
+
     static void run() {
         HTTPResponse response = new HTTPResponse(200);
         response.setHeader("Content-Type", "application/json");

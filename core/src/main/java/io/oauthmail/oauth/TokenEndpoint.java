@@ -168,9 +168,12 @@ public final class TokenEndpoint {
     private Answer send(TokenRequest request, BiConsumer<String, Instant> keep) {
         String what = "the token endpoint " + request.getEndpointURI().getHost();
         AnswerParserWarmUp.run(); // before the request: nothing slow may sit between the answer and the disk
+        boolean refresh = request.getAuthorizationGrant() instanceof RefreshTokenGrant;
+        if (refresh) {
+            StreamedPathWarmUp.run(sender);
+        }
         Instant sentAt = clock.instant();
-        HTTPResponse response = post(request.toHTTPRequest(), what,
-                request.getAuthorizationGrant() instanceof RefreshTokenGrant);
+        HTTPResponse response = post(request.toHTTPRequest(), what, refresh);
         if (keep != null && response.getStatusCode() == 200 && response.getBody() != null) {
             keep.accept(response.getBody(), sentAt);
         }
