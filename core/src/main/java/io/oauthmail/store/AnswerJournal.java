@@ -1,11 +1,7 @@
 package io.oauthmail.store;
 
-import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonGenerator;
-import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonToken;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.time.Instant;
@@ -15,32 +11,25 @@ import java.util.Optional;
 /**
  * The sealed form of a token endpoint's answer kept between its arrival and the save of the tokens in it:
  * {@code "OMJ1"}, the length of what follows (4 bytes: the file store writes it over reserved room, so stale
- * bytes may follow it), then a {@link TokenSealing} record of {@code {"answer": ..., "receivedAt": epoch seconds}}, sealed
+ * bytes may follow it), then a {@link TokenSealing} record of the time the request was sent (8 bytes, epoch
+ * seconds) and the answer as received (UTF-8), sealed
  * for the account with a distinct associated-data label, so that a journal never opens as a token record or as
  * another account's journal. It holds a refresh token: it is sealed like everything else the stores keep.
  */
 final class AnswerJournal {
 
     static final byte[] MAGIC = "OMJ1".getBytes(StandardCharsets.US_ASCII);
-    private static final JsonFactory JSON = new JsonFactory();
 
     private AnswerJournal() {
     }
 
     static byte[] seal(TokenSealing sealing, String account, String answer, Instant receivedAt)
             throws GeneralSecurityException {
-        ByteArrayOutputStream plain = new ByteArrayOutputStream(answer.length() + 64);
-        try (JsonGenerator json = JSON.createGenerator(plain)) {
-            json.writeStartObject();
-            json.writeStringField("answer", answer);
-            json.writeNumberField("receivedAt", receivedAt.getEpochSecond());
-            json.writeEndObject();
-        } catch (IOException e) {
-            throw new IllegalStateException("cannot write to memory", e);
-        }
-        byte[] sealed = sealing.seal(label(account), plain.toByteArray());
-        return java.nio.ByteBuffer.allocate(MAGIC.length + 4 + sealed.length).put(MAGIC).putInt(sealed.length).put(sealed)
-                .array();
+        // Plain bytes, not JSON: this runs between the answer and the disk, and escaping a long string is not free.
+        byte[] text = answer.getBytes(StandardCharsets.UTF_8);
+        byte[] plain = ByteBuffer.allocate(Long.BYTES + text.length).putLong(receivedAt.getEpochSecond()).put(text).array();
+        byte[] sealed = sealing.seal(label(account), plain);
+        return ByteBuffer.allocate(MAGIC.length + 4 + sealed.length).put(MAGIC).putInt(sealed.length).put(sealed).array();
     }
 
     /** The journaled answer in {@code data}, or empty when {@code data} is no journal of this account's. */
@@ -48,34 +37,21 @@ final class AnswerJournal {
         if (data == null || data.length <= MAGIC.length + 4 || !Arrays.equals(Arrays.copyOf(data, MAGIC.length), MAGIC)) {
             return Optional.empty();
         }
-        int length = java.nio.ByteBuffer.wrap(data, MAGIC.length, 4).getInt();
+        int length = ByteBuffer.wrap(data, MAGIC.length, 4).getInt();
         if (length <= 0 || length > data.length - MAGIC.length - 4) {
             return Optional.empty(); // torn: the answer never got whole to disk
         }
         try {
             byte[] plain = sealing.open(label(account), Arrays.copyOfRange(data, MAGIC.length + 4, MAGIC.length + 4 + length));
-            String answer = null;
-            Long receivedAt = null;
-            try (JsonParser json = JSON.createParser(plain)) {
-                if (json.nextToken() != JsonToken.START_OBJECT) {
-                    return Optional.empty();
-                }
-                while (json.nextToken() == JsonToken.FIELD_NAME) {
-                    String field = json.getCurrentName();
-                    json.nextToken();
-                    if (field.equals("answer")) {
-                        answer = json.getValueAsString();
-                    } else if (field.equals("receivedAt")) {
-                        receivedAt = json.getLongValue();
-                    } else {
-                        json.skipChildren();
-                    }
-                }
+            if (plain.length < Long.BYTES) {
+                return Optional.empty();
             }
-            return answer == null || receivedAt == null ? Optional.empty()
-                    : Optional.of(new TokenStore.UnsavedAnswer(answer, Instant.ofEpochSecond(receivedAt)));
+            ByteBuffer buffer = ByteBuffer.wrap(plain);
+            Instant receivedAt = Instant.ofEpochSecond(buffer.getLong());
+            String answer = new String(plain, Long.BYTES, plain.length - Long.BYTES, StandardCharsets.UTF_8);
+            return Optional.of(new TokenStore.UnsavedAnswer(answer, receivedAt));
         } catch (GeneralSecurityException | IOException e) {
-            return Optional.empty(); // torn or foreign: nothing to recover, the stored tokens stand
+            return Optional.empty(); // foreign or damaged: nothing to recover, the stored tokens stand
         }
     }
 
