@@ -8,7 +8,8 @@ import java.util.Locale;
  * What one kill of {@link CrashRefreshBench} did: where it landed relative to the token endpoint's answer, whether
  * the grant survived, and the child's own times (answer handed to the store, store returned).
  */
-record CrashCycle(Landing landing, boolean lost, long answerToJournal, long answerToSave, long answerToDurable) {
+record CrashCycle(Landing landing, boolean lost, long killAfterAnswer, long answerToJournal, long answerToSave,
+        long answerToDurable) {
 
     /** Small heap and C1 only: a child lives under a second, and two run at once on two shared cores. */
     static final List<String> JVM_OPTIONS = List.of("-Xshare:auto", "-XX:TieredStopAtLevel=1", "-Xmx128m");
@@ -51,7 +52,8 @@ record CrashCycle(Landing landing, boolean lost, long answerToJournal, long answ
         } else {
             landing = Landing.AFTER;
         }
-        return new CrashCycle(landing, lost, journaled > 0 && answered > 0 ? journaled - answered : -1,
+        return new CrashCycle(landing, lost, killedAt > 0 && answered > 0 ? killedAt - answered : -1,
+                journaled > 0 && answered > 0 ? journaled - answered : -1,
                 saving > 0 && answered > 0 ? saving - answered : -1,
                 durable > 0 && answered > 0 ? durable - answered : -1);
     }
@@ -73,6 +75,10 @@ record CrashCycle(Landing landing, boolean lost, long answerToJournal, long answ
             System.out.printf(Locale.ROOT, "%-32s %7d %12d%s%n", landing.label, kills, lost,
                     landing == Landing.AFTER ? "   (target 0)" : "");
         }
+        long[] lostAfter = cycles.stream().filter(c -> c.landing == Landing.AFTER && c.lost)
+                .mapToLong(CrashCycle::killAfterAnswer).sorted().toArray();
+        System.out.printf(Locale.ROOT, "lost 5+ ms after the answer, killed that long after it: %s%n",
+                Arrays.stream(lostAfter).mapToObj(n -> String.format(Locale.ROOT, "%.1f ms", n / 1e6)).toList());
         window("answer -> journaled", cycles.stream().mapToLong(CrashCycle::answerToJournal).filter(n -> n >= 0).toArray());
         window("answer -> save called", cycles.stream().mapToLong(CrashCycle::answerToSave).filter(n -> n >= 0).toArray());
         window("answer -> durable", cycles.stream().mapToLong(CrashCycle::answerToDurable).filter(n -> n >= 0).toArray());

@@ -132,6 +132,7 @@ public final class EncryptedFileStore implements TokenStore {
     public void delete(String account) {
         try {
             Files.deleteIfExists(fileOf(account).resolveSibling(fileName(account) + ReservedSave.SUFFIX));
+            Files.deleteIfExists(fileOf(account).resolveSibling(fileName(account) + ReservedSave.ANSWER_SUFFIX));
             Files.deleteIfExists(fileOf(account));
         } catch (IOException e) {
             throw new OAuthMailException("cannot delete the tokens of account " + account + ": " + e.getMessage(),

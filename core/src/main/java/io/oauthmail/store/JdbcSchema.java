@@ -15,17 +15,23 @@ final class JdbcSchema {
     static final String LOCKS = "oauthmail_locks";
 
     private static final List<String> TABLES = List.of(
+            // refresh_pending: set while a refresh of the account is under way, cleared by any save (JdbcPreparedSave).
+            // refresh_answer: the provider's answer, sealed, committed the moment it arrives and cleared by the save
+            // of its tokens (AnswerJournal); recovered by the next refresh if the process died in between.
             "CREATE TABLE IF NOT EXISTS " + TOKENS + " (account VARCHAR(1000) PRIMARY KEY,"
-                    + " sealed BYTEA NOT NULL, updated_at TIMESTAMP WITH TIME ZONE NOT NULL)",
-            // Set while a refresh of the account is under way, cleared by any save: see JdbcPreparedSave. Added
-            // apart so that tables made by an earlier version get it too.
-            "ALTER TABLE " + TOKENS + " ADD COLUMN IF NOT EXISTS refresh_pending TIMESTAMP WITH TIME ZONE",
-            // The provider's answer, sealed, committed the moment it arrives and cleared by the save of its tokens:
-            // see AnswerJournal. Recovered by the next refresh if the process died in between.
-            "ALTER TABLE " + TOKENS + " ADD COLUMN IF NOT EXISTS refresh_answer BYTEA",
+                    + " sealed BYTEA NOT NULL, updated_at TIMESTAMP WITH TIME ZONE NOT NULL,"
+                    + " refresh_pending TIMESTAMP WITH TIME ZONE, refresh_answer BYTEA)",
             // One row per account ever locked, never deleted: deleting a row that another session holds
             // FOR UPDATE would make that session wait, and the rows are tiny.
             "CREATE TABLE IF NOT EXISTS " + LOCKS + " (account VARCHAR(1000) PRIMARY KEY)");
+
+    /**
+     * For tables an earlier version made, run only when a column is missing: on H2 an ALTER that adds a column
+     * copies the table, and a store inserting meanwhile could lose its row (seen with four stores starting at once).
+     */
+    private static final List<String> UPGRADES = List.of(
+            "ALTER TABLE " + TOKENS + " ADD COLUMN IF NOT EXISTS refresh_pending TIMESTAMP WITH TIME ZONE",
+            "ALTER TABLE " + TOKENS + " ADD COLUMN IF NOT EXISTS refresh_answer BYTEA");
 
     private JdbcSchema() {
     }
@@ -38,8 +44,16 @@ final class JdbcSchema {
     static void create(Connection c) throws SQLException {
         for (int attempt = 1; ; attempt++) {
             try (Statement ddl = c.createStatement()) {
+                if (exist(c)) {
+                    return;
+                }
                 for (String table : TABLES) {
                     ddl.execute(table);
+                }
+                if (!exist(c)) {
+                    for (String upgrade : UPGRADES) {
+                        ddl.execute(upgrade);
+                    }
                 }
                 return;
             } catch (SQLException e) {

@@ -28,8 +28,9 @@ import java.util.Set;
  * a refresh that never finished: its process died, or its save failed, possibly after the provider had rotated.
  * It is kept until a refresh saves, so that a refusal of the stored refresh token can be explained.
  *
- * <p><b>And the answer, first thing.</b> The provider's answer is written into the pending file (sealed, see
- * {@link AnswerJournal}) and forced the moment it arrives, before it is parsed: the reserved room takes it without
+ * <p><b>And the answer, first thing.</b> The provider's answer is written into the answer file
+ * ({@code ACCOUNT.token.answer}, reserved like the pending one; sealed, see {@link AnswerJournal}) and forced the
+ * moment it arrives, before it is parsed: the reserved room takes it without
  * new blocks, and only a data sync is needed. A process killed after that loses nothing: the next prepare finds the
  * journaled answer and hands it back to be saved before the stored refresh token is presented again.
  */
@@ -43,6 +44,7 @@ final class ReservedSave implements TokenStore.PreparedSave {
     }
 
     static final String SUFFIX = ".pending";
+    static final String ANSWER_SUFFIX = ".answer";
     /** Room beyond the current record: an ID token or more scopes can make the new one larger. */
     private static final int SLACK = 8192;
     private static final int BLOCK = 4096;
@@ -54,8 +56,11 @@ final class ReservedSave implements TokenStore.PreparedSave {
     private final TokenSealing.Sealer sealer;
     private final Journals journals;
     private final boolean earlierUnfinished;
+    private final Path answerFile;
     private java.util.Optional<TokenStore.UnsavedAnswer> unsaved = java.util.Optional.empty();
     private FileChannel channel;
+    private FileChannel answerChannel;
+    private boolean journaled;
     private FileChannel folder;
     private boolean saveAttempted;
     private boolean saved;
@@ -66,6 +71,7 @@ final class ReservedSave implements TokenStore.PreparedSave {
         this.dir = dir;
         this.target = target;
         this.pending = target.resolveSibling(target.getFileName() + SUFFIX);
+        this.answerFile = target.resolveSibling(target.getFileName() + ANSWER_SUFFIX);
         this.sealer = sealer;
         this.journals = journals;
         this.earlierUnfinished = earlierUnfinished;
@@ -77,15 +83,19 @@ final class ReservedSave implements TokenStore.PreparedSave {
      */
     static ReservedSave reserve(String account, Path dir, Path target, TokenSealing.Sealer sealer, Journals journals) {
         Path pending = target.resolveSibling(target.getFileName() + SUFFIX);
-        ReservedSave save = new ReservedSave(account, dir, target, sealer, journals, leftBehind(pending, target));
-        if (save.earlierUnfinished) {
-            save.unsaved = journaledAnswer(pending, journals); // read before the room is filled over it
+        Path answer = target.resolveSibling(target.getFileName() + ANSWER_SUFFIX);
+        boolean answerLeft = leftBehind(answer, target);
+        ReservedSave save = new ReservedSave(account, dir, target, sealer, journals,
+                leftBehind(pending, target) || answerLeft);
+        if (answerLeft) {
+            save.unsaved = journaledAnswer(answer, journals); // read before the room is filled over it
         }
         try {
-            save.channel = FileChannel.open(pending, Set.of(StandardOpenOption.CREATE, StandardOpenOption.WRITE),
-                    FilePermissions.ownerOnlyFile());
-            FilePermissions.makeOwnerOnly(pending); // it becomes the token file: never readable by others
-            save.fill(roomFor(target));
+            int room = roomFor(target);
+            save.channel = open(pending);
+            fill(save.channel, room);
+            save.answerChannel = open(answer);
+            fill(save.answerChannel, room);
             save.folder = StoreFolder.open(dir);
             StoreFolder.force(save.folder); // the pending file's name is the journal: make it last too
             return save;
@@ -122,8 +132,16 @@ final class ReservedSave implements TokenStore.PreparedSave {
         return (int) Math.min(room, 1 << 20);
     }
 
+    /** Owner-only from the start: the pending file becomes the token file, the answer file holds a refresh token. */
+    private static FileChannel open(Path file) throws IOException {
+        FileChannel channel = FileChannel.open(file, Set.of(StandardOpenOption.CREATE, StandardOpenOption.WRITE),
+                FilePermissions.ownerOnlyFile());
+        FilePermissions.makeOwnerOnly(file);
+        return channel;
+    }
+
     /** Real bytes, not {@code setLength}: a sparse file reserves nothing. */
-    private void fill(int bytes) throws IOException {
+    private static void fill(FileChannel channel, int bytes) throws IOException {
         ByteBuffer zeros = ByteBuffer.allocate(bytes);
         channel.position(0);
         while (zeros.hasRemaining()) {
@@ -151,6 +169,9 @@ final class ReservedSave implements TokenStore.PreparedSave {
             StoreFolder.moveIntoPlace(pending, target);
             saved = true;
             StoreFolder.force(folder);
+            // Only now is the answer in the token file: its journal can go (were this delete lost, the answer file is
+            // older than the token file and never applied again).
+            Files.deleteIfExists(answerFile);
         } catch (IOException | GeneralSecurityException e) {
             throw new OAuthMailException("cannot save the refreshed tokens of account " + account + " in " + dir + ": "
                     + e.getMessage(), "check free space and permissions of " + dir + "; if the provider rotated the "
@@ -159,8 +180,10 @@ final class ReservedSave implements TokenStore.PreparedSave {
     }
 
     /**
-     * Writes the sealed answer over the reserved room and forces it (data only: the size does not change unless
-     * the answer outgrows the room). A failure here is not fatal: the save right after it is the real one.
+     * Writes the sealed answer over the answer file's reserved room and forces it (data only: the size does not
+     * change unless the answer outgrows the room). Its own file, not the pending one: the save writes the token
+     * record over the pending file, and a process killed during that write must still find the answer whole. A
+     * failure here is not fatal: the save right after it is the real one.
      */
     @Override
     public void journal(String answer, java.time.Instant receivedAt) {
@@ -169,11 +192,12 @@ final class ReservedSave implements TokenStore.PreparedSave {
         }
         try {
             ByteBuffer record = ByteBuffer.wrap(journals.seal(answer, receivedAt));
-            channel.position(0);
+            answerChannel.position(0);
             while (record.hasRemaining()) {
-                channel.write(record);
+                answerChannel.write(record);
             }
-            channel.force(false);
+            journaled = true; // in the page cache now: a killed process no longer loses it
+            answerChannel.force(false);
         } catch (IOException | GeneralSecurityException e) {
             // the save that follows reports any real trouble
         }
@@ -196,9 +220,10 @@ final class ReservedSave implements TokenStore.PreparedSave {
     @Override
     public void close() {
         closeChannels();
-        if (!saved && !saveAttempted && !earlierUnfinished) {
+        if (!saved && !saveAttempted && !earlierUnfinished && !journaled) {
             try {
                 Files.deleteIfExists(pending);
+                Files.deleteIfExists(answerFile);
             } catch (IOException ignored) {
                 // a leftover pending file costs at most a less precise explanation later
             }
@@ -214,6 +239,7 @@ final class ReservedSave implements TokenStore.PreparedSave {
                 }
             } else {
                 Files.deleteIfExists(pending);
+                Files.deleteIfExists(answerFile);
             }
         } catch (IOException ignored) {
             // the failure being reported matters more
@@ -221,7 +247,7 @@ final class ReservedSave implements TokenStore.PreparedSave {
     }
 
     private void closeChannels() {
-        for (FileChannel open : new FileChannel[] {channel, folder}) {
+        for (FileChannel open : new FileChannel[] {channel, answerChannel, folder}) {
             if (open != null) {
                 try {
                     open.close();

@@ -226,10 +226,14 @@ public final class TokenManager {
             }
             try (TokenStore.PreparedSave save = store.prepareSave(account.name())) {
                 Optional<TokenStore.UnsavedAnswer> unsaved = save.unsavedAnswer();
-                if (current == null || unsaved.isEmpty() || account.app().isPresent()) {
+                TokenSet recovered = current == null || unsaved.isEmpty() || account.app().isPresent() ? null
+                        : recover(account, current, unsaved.get());
+                if (recovered == null) {
                     return new RefreshAttempts(account, current, save).run();
                 }
-                current = recover(account, current, unsaved.get(), save);
+                save.save(recovered);
+                events.recoveredUnsavedAnswer(account, recovered);
+                current = recovered;
             }
             if (!due.test(current)) {
                 return current;
@@ -241,16 +245,16 @@ public final class TokenManager {
     }
 
     /**
-     * An answer an earlier refresh kept and never saved (its process was killed in between) holds the rotated
-     * refresh token, while the stored one may already be refused: its tokens are saved before anything is sent.
+     * The tokens of an answer an earlier refresh kept and never saved (its process was killed in between): it holds
+     * the rotated refresh token, while the stored one may already be refused. Null if it cannot be read as tokens.
      */
-    private TokenSet recover(Account account, TokenSet current, TokenStore.UnsavedAnswer unsaved,
-            TokenStore.PreparedSave save) {
-        TokenSet recovered = new TokenEndpoint(account, clock, timeout)
-                .refreshedFromKeptAnswer(current, unsaved.answer(), unsaved.receivedAt());
-        save.save(recovered);
-        events.recoveredUnsavedAnswer(account, recovered);
-        return recovered;
+    private TokenSet recover(Account account, TokenSet current, TokenStore.UnsavedAnswer unsaved) {
+        try {
+            return new TokenEndpoint(account, clock, timeout)
+                    .refreshedFromKeptAnswer(current, unsaved.answer(), unsaved.receivedAt());
+        } catch (TemporaryFailure e) {
+            return null; // not an answer with tokens: refresh as usual, and explain a refusal
+        }
     }
 
     /** One refresh with its retries, the lock held and the save prepared. */

@@ -39,24 +39,28 @@ class EncryptedFileStoreDurabilityTest {
         String answer = "{\"access_token\":\"new-access\",\"token_type\":\"Bearer\",\"refresh_token\":\"rotated-SECRET\"}";
         PreparedSave dying = store.prepareSave("me");
         dying.journal(answer, sentAt); // forced to disk; then the process is killed: never saved, never closed
-        Path pending = store.fileOf("me").resolveSibling("me.token.pending");
-        assertThat(new String(Files.readAllBytes(pending), java.nio.charset.StandardCharsets.ISO_8859_1))
+        Path journal = store.fileOf("me").resolveSibling("me.token.answer");
+        assertThat(new String(Files.readAllBytes(journal), java.nio.charset.StandardCharsets.ISO_8859_1))
                 .as("sealed, never in the clear").doesNotContain("rotated-SECRET").startsWith("OMJ1");
+        assertThat(java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(journal)))
+                .isEqualTo("rw-------");
         assertThat(store.load("me")).contains(stored);
+        // Killed in the middle of the save that followed: the token record half written over the pending file.
+        Files.write(store.fileOf("me").resolveSibling("me.token.pending"), new byte[] {'O', 'M', 'T', '1', 0, 1, 2});
 
         try (PreparedSave next = store.prepareSave("me")) {
             assertThat(next.unsavedAnswer()).contains(new TokenStore.UnsavedAnswer(answer, sentAt));
             next.save(stored.withExpiresAt(Instant.ofEpochSecond(2_100_000_000L)));
         }
-        assertThat(Files.exists(pending)).isFalse();
+        assertThat(Files.exists(journal)).as("its answer is in the token file now").isFalse();
         try (PreparedSave after = store.prepareSave("me")) {
             assertThat(after.unsavedAnswer()).isEmpty();
         }
         // Another account's journal does not open as this one's.
-        Files.write(store.fileOf("other").resolveSibling("other.token.pending"), AnswerJournal.seal(
+        Files.write(store.fileOf("other").resolveSibling("other.token.answer"), AnswerJournal.seal(
                 new TokenSealing(StoreKey.resolve(dir, null)), "me", answer, sentAt));
         store.save("other", stored);
-        Files.setLastModifiedTime(store.fileOf("other").resolveSibling("other.token.pending"),
+        Files.setLastModifiedTime(store.fileOf("other").resolveSibling("other.token.answer"),
                 java.nio.file.attribute.FileTime.from(Instant.now().plusSeconds(5)));
         try (PreparedSave other = store.prepareSave("other")) {
             assertThat(other.earlierRefreshUnfinished()).isTrue();
