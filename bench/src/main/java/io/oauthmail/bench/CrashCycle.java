@@ -11,8 +11,12 @@ import java.util.Locale;
 record CrashCycle(Landing landing, boolean lost, long killAfterAnswer, long answerToJournal, long answerToSave,
         long answerToDurable) {
 
-    /** Small heap and C1 only: a child lives under a second, and two run at once on two shared cores. */
-    static final List<String> JVM_OPTIONS = List.of("-Xshare:auto", "-XX:TieredStopAtLevel=1", "-Xmx128m");
+    /**
+     * As the ./oauthmail launcher starts the CLI (C1 only, the serial collector; less its CDS archive, which is
+     * built from the CLI jar), with a small heap: a child lives under a second, and two run at once on two cores.
+     */
+    static final List<String> JVM_OPTIONS = List.of("-Xshare:auto", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC",
+            "-XX:-UsePerfData", "-Xmx128m");
 
     enum Landing {
         EXITED_FIRST("child exited before the kill"),
