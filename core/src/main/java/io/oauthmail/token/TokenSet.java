@@ -85,11 +85,6 @@ public record TokenSet(String accessToken, Instant expiresAt, String refreshToke
         return Optional.ofNullable(refreshToken);
     }
 
-    /** True if the access token has expired at {@code now} or will within {@code margin}. */
-    public boolean expiresWithin(Duration margin, Instant now) {
-        return !expiresAt.isAfter(now.plus(margin));
-    }
-
     /**
      * The same tokens expiring at {@code when}, with the same lifetime (as if obtained that long before): e.g. to
      * mark the access token as expired.
