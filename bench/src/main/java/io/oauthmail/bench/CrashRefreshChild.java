@@ -22,7 +22,8 @@ import java.util.Set;
 
 /**
  * The process {@link CrashRefreshBench} kills: one {@code oauthmail refresh} through the real TokenManager and
- * store, printing {@code journaled NANOS} once the raw answer is durable in the store's journal, {@code saving NANOS}
+ * store, printing {@code inhand NANOS} when the answer reaches the store, {@code journaled NANOS} once the raw
+ * answer is durable in the store's journal, {@code saving NANOS}
  * when the parsed tokens reach the store and {@code durable NANOS} when their save returned, then lingering like a CLI that still has work to do, so that kills after the save land on a live
  * process.
  *
@@ -73,8 +74,9 @@ public final class CrashRefreshChild {
 
                 @Override
                 public void journal(String answer, java.time.Instant receivedAt) {
+                    long inHand = System.nanoTime();
                     prepared.journal(answer, receivedAt);
-                    System.out.println("journaled " + System.nanoTime());
+                    System.out.println("inhand " + inHand + "\njournaled " + System.nanoTime());
                     System.out.flush();
                 }
 
