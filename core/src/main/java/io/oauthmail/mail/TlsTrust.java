@@ -32,7 +32,18 @@ public final class TlsTrust {
         if (extraCaPem == null) {
             return (SSLSocketFactory) SSLSocketFactory.getDefault();
         }
+        return context(extraCaPem).getSocketFactory();
+    }
+
+    /**
+     * A TLS context trusting the JDK's CAs and those in {@code extraCaPem} (may be {@code null}), for engines
+     * on non-blocking connections (the proxy's upstream side).
+     */
+    public static SSLContext context(Path extraCaPem) {
         try {
+            if (extraCaPem == null) {
+                return SSLContext.getDefault();
+            }
             KeyStore anchors = KeyStore.getInstance("PKCS12");
             anchors.load(null, null);
             int n = 0;
@@ -46,7 +57,7 @@ public final class TlsTrust {
             trust.init(anchors);
             SSLContext context = SSLContext.getInstance("TLS");
             context.init(null, trust.getTrustManagers(), null);
-            return context.getSocketFactory();
+            return context;
         } catch (GeneralSecurityException | IOException e) {
             throw new OAuthMailException("cannot use the CA file " + extraCaPem + ": " + e.getMessage(),
                     "pass a PEM file with one or more CA certificates (-----BEGIN CERTIFICATE-----)", e);

@@ -1,15 +1,15 @@
 package io.oauthmail.server.proxy;
 
+import io.netty.handler.ssl.SslHandler;
 import java.io.IOException;
-import java.net.Socket;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
 import java.security.cert.X509Certificate;
 import java.util.Locale;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLParameters;
-import javax.net.ssl.SSLSocket;
 
 /**
  * How a proxy listener secures its own clients: not at all (loopback only), STARTTLS (STLS in POP3) before the
@@ -70,14 +70,16 @@ public final class LocalTls {
         return mode;
     }
 
-    /** Server-side TLS over an accepted connection, handshake done; the plain socket is closed with it. */
-    SSLSocket secure(Socket plain) throws IOException {
-        SSLSocket socket = (SSLSocket) context.getSocketFactory().createSocket(plain, null, plain.getPort(), true);
-        socket.setUseClientMode(false);
-        SSLParameters parameters = socket.getSSLParameters();
+    /**
+     * Server-side TLS for a client connection; {@code startTls}: the reply that says "go ahead" still goes out in
+     * the clear (STARTTLS, STLS), the handshake follows it.
+     */
+    SslHandler serverHandler(boolean startTls) {
+        SSLEngine engine = context.createSSLEngine();
+        engine.setUseClientMode(false);
+        SSLParameters parameters = engine.getSSLParameters();
         parameters.setProtocols(PROTOCOLS);
-        socket.setSSLParameters(parameters);
-        socket.startHandshake();
-        return socket;
+        engine.setSSLParameters(parameters);
+        return new SslHandler(engine, startTls);
     }
 }

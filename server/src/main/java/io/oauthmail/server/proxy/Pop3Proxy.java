@@ -1,17 +1,11 @@
 package io.oauthmail.server.proxy;
 
 import io.oauthmail.account.Account;
-import io.oauthmail.provider.MailServer;
 import io.oauthmail.token.TokenManager;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.net.InetSocketAddress;
-import java.net.Socket;
-import java.util.List;
-import java.util.Locale;
 import java.time.Duration;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * A local POP3 server for programs that cannot speak OAuth: {@code USER}/{@code PASS} or {@code AUTH PLAIN}
@@ -20,13 +14,11 @@ import java.util.Set;
  */
 public final class Pop3Proxy extends ProtocolProxy {
 
-    private static final int MAX_FAILED_LOGINS = 3;
-
     /** Silence both ways after the login before the session is ended: RFC 1939's autologout timer, at least ten minutes. */
     static final Duration IDLE_AFTER_LOGIN = Duration.ofMinutes(10);
 
-    private static final Replies REPLIES = new Replies("oauthmail-pop3-proxy",
-            "-ERR [SYS/TEMP] too many connections, try again later", "-ERR line too long", "-ERR idle too long");
+    private static final Replies REPLIES = new Replies("pop3", "-ERR [SYS/TEMP] too many connections, try again later", "-ERR line too long",
+            "-ERR too much sent before login", "-ERR idle too long");
 
     private Pop3Proxy(ListenerOptions options, Map<String, Account> accounts, LocalPasswords passwords, TokenManager tokens)
             throws IOException {
@@ -46,87 +38,7 @@ public final class Pop3Proxy extends ProtocolProxy {
     }
 
     @Override
-    void session(ClientConnection client) throws IOException {
-        Lines.write(client.out(), "+OK oauthmail POP3 proxy ready");
-        String user = null;
-        int failed = 0;
-        String line;
-        while ((line = Lines.read(client.in())) != null) {
-            OutputStream out = client.out();
-            String[] parts = line.split(" ", 2);
-            String verb = parts[0].toUpperCase(Locale.ROOT);
-            String argument = parts.length > 1 ? parts[1] : "";
-            String[] credentials = null;
-            if (Set.of("USER", "PASS", "AUTH", "APOP").contains(verb) && client.needsStartTls()) {
-                Lines.write(out, "-ERR Must issue STLS first: logins need TLS here");
-                continue;
-            }
-            switch (verb) {
-                case "CAPA" -> {
-                    Lines.write(out, "+OK capabilities follow");
-                    for (String capability : client.needsStartTls() ? List.of("STLS") : List.of("USER", "SASL PLAIN")) {
-                        Lines.write(out, capability);
-                    }
-                    Lines.write(out, ".");
-                }
-                case "STLS" -> {
-                    if (!client.needsStartTls()) {
-                        Lines.write(out, "-ERR STLS is not offered here");
-                    } else if (!client.startTls("+OK begin TLS negotiation", "-ERR nothing may follow STLS before the TLS handshake")) {
-                        return;
-                    }
-                }
-                case "USER" -> {
-                    user = argument;
-                    Lines.write(out, "+OK send PASS");
-                }
-                case "PASS" -> credentials = user == null ? new String[] {"", ""} : new String[] {user, argument};
-                case "AUTH" -> credentials = LocalLogin.plainAfterVerb(argument, client.in(), out);
-                case "NOOP" -> Lines.write(out, "+OK");
-                case "QUIT" -> {
-                    Lines.write(out, "+OK bye");
-                    return;
-                }
-                default -> Lines.write(out, "-ERR log in first (USER/PASS or AUTH PLAIN)");
-            }
-            if (credentials == null) {
-                continue;
-            }
-            Account account = localLogin(credentials[0], credentials[1]);
-            if (account != null) {
-                relay(client.socket(), account);
-                return;
-            }
-            failed++;
-            user = null;
-            Upstream.pause(1000L * failed);
-            Lines.write(client.out(), "-ERR [AUTH] authentication failed");
-            if (failed >= MAX_FAILED_LOGINS) {
-                return;
-            }
-        }
-    }
-
-    private void relay(Socket client, Account account) throws IOException {
-        MailServer server = options.upstream().orElse(account.provider().pop3());
-        Socket connection;
-        try {
-            if (server == null) {
-                throw new IOException("no POP3 server is configured for " + account.name());
-            }
-            connection = upstream.login(account, (token, tls) -> UpstreamPop3.login(account, server, token, tls, 30_000));
-        } catch (TokenRefused e) {
-            Lines.write(client.getOutputStream(), "-ERR [SYS/TEMP] the server refused " + account.name() + "'s token: " + Upstream.reason(e));
-            return;
-        } catch (IOException | RuntimeException e) {
-            Lines.write(client.getOutputStream(), "-ERR [SYS/TEMP] cannot reach the POP3 server for now: " + Upstream.reason(e));
-            return;
-        }
-        client.setSoTimeout(0);
-        Lines.write(client.getOutputStream(), "+OK logged in");
-        try (connection) {
-            Pop3Capabilities capabilities = new Pop3Capabilities();
-            Relay.both(client, connection, listener.threads(), new Relay.Rules(capabilities.replies(), capabilities.commands(), idleAfterLogin()));
-        }
+    ProxySession newSession() {
+        return new Pop3Session(this);
     }
 }

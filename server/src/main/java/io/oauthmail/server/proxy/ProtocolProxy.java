@@ -8,45 +8,50 @@ import java.util.Map;
 
 /**
  * What the SMTP, IMAP and POP3 proxies share: the listener, the accounts that may log in with their local
- * passwords, the upstream side, and the idle limits before and after the login. Each protocol adds only its
- * own dialogue ({@link #session}) and the replies below.
+ * passwords, the login workers and the upstream side, and the idle limits before and after the login. Each
+ * protocol adds only its own dialogue ({@link #newSession}) and the replies below.
  */
 abstract class ProtocolProxy implements Proxy {
 
-    /** The protocol's own words for the listener's refusals. */
-    record Replies(String threadName, String tooManyConnections, String lineTooLong, String idleTooLong) {
+    /** The protocol's own words for the listener's refusals and the bounds before the login. */
+    record Replies(String protocol, String tooManyConnections, String lineTooLong, String tooMuchBeforeLogin,
+            String idleTooLong) {
     }
 
     final ListenerOptions options;
     final Upstream upstream;
+    private final ProxyLogins logins;
+    private final Replies replies;
     final ProxyListener listener;
-    private final Map<String, Account> accounts;
-    private final LocalPasswords passwords;
     private volatile Duration idleAfterLogin;
     private volatile Duration idleBeforeLogin = ProxyListener.IDLE_BEFORE_LOGIN;
 
     ProtocolProxy(ListenerOptions options, Map<String, Account> accounts, LocalPasswords passwords, TokenManager tokens,
             Duration idleAfterLogin, Replies replies) throws IOException {
         this.options = options;
-        this.accounts = Map.copyOf(accounts);
-        this.passwords = passwords;
         this.upstream = new Upstream(tokens);
+        this.logins = new ProxyLogins(accounts, passwords, upstream, "oauthmail-" + replies.protocol() + "-proxy");
+        this.replies = replies;
         this.idleAfterLogin = idleAfterLogin;
         // Last: sessions may start as soon as the listener does.
-        this.listener = ProxyListener.start(options, replies.threadName(), replies.tooManyConnections(),
-                ProxyListener.Session.withFarewells(replies.lineTooLong(), replies.idleTooLong(), client -> {
-                    client.socket().setSoTimeout((int) idleBeforeLogin.toMillis());
-                    session(client);
-                }));
+        this.listener = ProxyListener.start(options, "oauthmail-" + replies.protocol() + "-proxy",
+                replies.tooManyConnections(), this::newSession, () -> idleBeforeLogin);
     }
 
-    /** One client's dialogue, from the greeting to the relay (or the end). */
-    abstract void session(ClientConnection client) throws IOException;
+    /** A new client's dialogue, from the greeting to the relay (or the end). */
+    abstract ProxySession newSession();
 
-    /** The account {@code name} logs in to with {@code password}, or null: an unknown name or a wrong password. */
-    final Account localLogin(String name, String password) {
-        Account account = accounts.get(name);
-        return account != null && passwords.verify(account.name(), password.toCharArray()) ? account : null;
+    Replies replies() {
+        return replies;
+    }
+
+    /** {@code imap}, {@code smtp} or {@code pop3}, as logs name the protocol. */
+    String protocol() {
+        return replies.protocol();
+    }
+
+    ProxyLogins logins() {
+        return logins;
     }
 
     /** The silence allowed after the login, both ways, before the relay ends the session. */
@@ -82,5 +87,6 @@ abstract class ProtocolProxy implements Proxy {
     @Override
     public void close() {
         listener.close();
+        logins.close();
     }
 }

@@ -1,85 +1,68 @@
 package io.oauthmail.server.proxy;
 
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.handler.ssl.SslHandler;
+import io.netty.handler.timeout.IdleStateHandler;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import io.netty.util.concurrent.GlobalEventExecutor;
 import io.oauthmail.OAuthMailException;
 import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
-import java.net.Socket;
-import java.net.SocketTimeoutException;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
 
 /**
  * What every proxy protocol shares: a listener (loopback only unless it has local TLS), TLS from the first byte
- * for implicit-TLS listeners, a cap on connections (the next one is told to come back later), and a thread per
- * session.
+ * for implicit-TLS listeners, a cap on connections (the next one is told so and closed), the limits before the
+ * login (time, line length, bytes: {@link ClientInput}), and the event loops all sessions run on.
+ *
+ * <p>Why Netty and not a thread per session: a logged-in mail client mostly idles (IDLE, a kept-open SMTP
+ * session), and two platform threads per session (0.7 MiB each with their buffers) put 5,000 sessions far
+ * past half a gigabyte; on event loops an idle session costs its sockets and a few objects. Why not plain NIO:
+ * both sides speak TLS, and TLS over non-blocking sockets (SSLEngine's handshake, renegotiation, close_notify,
+ * partial records) is exactly the code a well-kept library should own.
  */
 final class ProxyListener implements AutoCloseable {
 
-    private static final Logger LOG = LoggerFactory.getLogger(ProxyListener.class);
-
-    /** One client session; returns when it is over. */
-    interface Session {
-        void run(ClientConnection client) throws IOException;
-
-        /**
-         * {@code session}, ended with the protocol's own farewell when the client sends an over-long line
-         * ({@code longLine}) or says nothing for too long before logging in ({@code idle}): the client learns why
-         * it was cut off instead of seeing the connection drop.
-         */
-        static Session withFarewells(String longLine, String idle, Session session) {
-            return client -> {
-                try {
-                    session.run(client);
-                } catch (Lines.TooLong e) {
-                    farewell(client, longLine);
-                    throw e;
-                } catch (SocketTimeoutException e) {
-                    farewell(client, idle);
-                    throw e;
-                }
-            };
-        }
-
-        private static void farewell(ClientConnection client, String line) {
-            try {
-                Lines.write(client.out(), line);
-            } catch (IOException e) {
-                // the client is gone, or its TLS handshake never finished: nothing to tell
-            }
-        }
-    }
-
-    private static final int HANDSHAKE_TIMEOUT_MILLIS = 30_000;
     /** Silence allowed before a login: five minutes, as RFC 5321 gives a server waiting for a command. */
     static final Duration IDLE_BEFORE_LOGIN = Duration.ofMinutes(5);
+    /** All the time a client gets to log in, however it trickles its bytes: two idle periods. */
+    static final Duration TIME_TO_LOG_IN = Duration.ofMinutes(10);
+    private static final int HANDSHAKE_TIMEOUT_MILLIS = 30_000;
 
-    private final ServerSocket listener;
-    private final ExecutorService threads;
-    private final Semaphore slots;
-    private final Set<Socket> clients = ConcurrentHashMap.newKeySet();
-    private final CountDownLatch acceptLoopEnded = new CountDownLatch(1);
+    private final EventLoopGroup acceptor;
+    private final EventLoopGroup loops;
+    private final Channel server;
+    private final ChannelGroup clients;
 
-    private ProxyListener(ServerSocket listener, int maxConnections, String name) {
-        this.listener = listener;
-        this.slots = new Semaphore(maxConnections);
-        this.threads = Executors.newCachedThreadPool(task -> {
-            Thread thread = new Thread(task, name);
-            thread.setDaemon(true);
-            return thread;
-        });
+    private ProxyListener(EventLoopGroup acceptor, EventLoopGroup loops, Channel server, ChannelGroup clients) {
+        this.acceptor = acceptor;
+        this.loops = loops;
+        this.server = server;
+        this.clients = clients;
     }
 
-    static ProxyListener start(ListenerOptions options, String threadName, String busyLine, Session session)
-            throws IOException {
+    /**
+     * Listens as {@code options} say; each client gets a session from {@code sessions}, or {@code busyLine} and
+     * a close when {@code maxConnections} are open already.
+     */
+    static ProxyListener start(ListenerOptions options, String threadName, String busyLine, Supplier<ProxySession> sessions,
+            Supplier<Duration> idleBeforeLogin) throws IOException {
         InetSocketAddress address = options.address();
         if (!address.getAddress().isLoopbackAddress() && options.tls().mode() == LocalTls.Mode.NONE) {
             throw new OAuthMailException(options.name() + ": listening on " + address.getAddress().getHostAddress()
@@ -87,92 +70,74 @@ final class ProxyListener implements AutoCloseable {
                     "give it local TLS (tls = \"starttls\" or \"implicit\" in the config, --tls starttls with --listen),"
                             + " or listen on 127.0.0.1");
         }
-        ServerSocket socket = new ServerSocket();
-        socket.setReuseAddress(true);
-        socket.bind(address, 50);
-        ProxyListener listener = new ProxyListener(socket, options.maxConnections(), threadName);
-        listener.threads.execute(() -> listener.acceptLoop(options.tls(), busyLine, session));
-        return listener;
+        EventLoopGroup acceptor = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory(threadName + "-accept", true),
+                NioIoHandler.newFactory());
+        EventLoopGroup loops = new MultiThreadIoEventLoopGroup(Math.max(2, Runtime.getRuntime().availableProcessors()),
+                new DefaultThreadFactory(threadName, true), NioIoHandler.newFactory());
+        ChannelGroup clients = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
+        AtomicInteger open = new AtomicInteger();
+        boolean implicit = options.tls().mode() == LocalTls.Mode.IMPLICIT;
+        ServerBootstrap bootstrap = new ServerBootstrap().group(acceptor, loops).channel(NioServerSocketChannel.class)
+                .option(ChannelOption.SO_BACKLOG, 1024)
+                .option(ChannelOption.SO_REUSEADDR, true)
+                .childOption(ChannelOption.TCP_NODELAY, true)
+                .childHandler(new ChannelInitializer<SocketChannel>() {
+                    @Override
+                    protected void initChannel(SocketChannel channel) {
+                        if (open.incrementAndGet() > options.maxConnections()) {
+                            open.decrementAndGet();
+                            if (implicit) { // a TLS client would read a plain line as a broken record: just close
+                                channel.close();
+                            } else {
+                                channel.writeAndFlush(Unpooled.copiedBuffer(busyLine + "\r\n", StandardCharsets.US_ASCII))
+                                        .addListener(ChannelFutureListener.CLOSE);
+                            }
+                            return;
+                        }
+                        channel.closeFuture().addListener(closed -> open.decrementAndGet());
+                        clients.add(channel);
+                        if (implicit) {
+                            SslHandler tls = options.tls().serverHandler(false);
+                            tls.setHandshakeTimeoutMillis(HANDSHAKE_TIMEOUT_MILLIS);
+                            channel.pipeline().addLast("tls", tls);
+                        }
+                        channel.pipeline().addLast("idle", new IdleStateHandler(idleBeforeLogin.get().toMillis(), 0, 0,
+                                TimeUnit.MILLISECONDS));
+                        channel.pipeline().addLast("input", new ClientInput());
+                        channel.pipeline().addLast("session", sessions.get());
+                    }
+                });
+        try {
+            Channel server = bootstrap.bind(address).syncUninterruptibly().channel();
+            return new ProxyListener(acceptor, loops, server, clients);
+        } catch (RuntimeException e) {
+            acceptor.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS);
+            loops.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS);
+            if (e.getCause() instanceof IOException io) {
+                throw io;
+            }
+            throw new IOException("cannot listen on " + address + ": " + e.getMessage(), e);
+        }
     }
 
     int port() {
-        return listener.getLocalPort();
-    }
-
-    ExecutorService threads() {
-        return threads;
-    }
-
-    private void acceptLoop(LocalTls tls, String busyLine, Session session) {
-        try {
-            accept(tls, busyLine, session);
-        } finally {
-            acceptLoopEnded.countDown();
-        }
-    }
-
-    private void accept(LocalTls tls, String busyLine, Session session) {
-        boolean implicit = tls.mode() == LocalTls.Mode.IMPLICIT;
-        while (!listener.isClosed()) {
-            try {
-                Socket client = listener.accept();
-                if (!slots.tryAcquire()) {
-                    if (!implicit) { // a TLS client would read a plain line as a broken record: just close
-                        Lines.write(client.getOutputStream(), busyLine);
-                    }
-                    client.close();
-                    continue;
-                }
-                clients.add(client);
-                threads.execute(() -> {
-                    try (client) {
-                        client.setTcpNoDelay(true);
-                        client.setSoTimeout(HANDSHAKE_TIMEOUT_MILLIS); // the session sets its own once it starts
-                        try (ClientConnection connection = new ClientConnection(implicit ? tls.secure(client) : client, tls)) {
-                            session.run(connection);
-                        }
-                    } catch (IOException e) {
-                        LOG.debug("proxy session ended: {}", e.getMessage());
-                    } finally {
-                        clients.remove(client);
-                        slots.release();
-                    }
-                });
-            } catch (IOException e) {
-                // closed, or one accept failed: the loop condition decides
-            }
-        }
+        return ((InetSocketAddress) server.localAddress()).getPort();
     }
 
     /**
      * Takes no new clients; the sessions already open go on until they end (a reload keeps them). Returns once
-     * the port is free: a thread blocked in accept holds the socket open in the kernel until it has woken up,
-     * and a reload binds the same port right after.
+     * the port is free, since a reload binds the same port right after.
      */
     void stopAccepting() {
-        try {
-            listener.close();
-        } catch (IOException ignored) {
-            // closing anyway
-        }
-        try {
-            acceptLoopEnded.await(5, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        server.close().syncUninterruptibly();
+        acceptor.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS);
     }
 
     /** Takes no new clients and ends every open session: they see the connection close (a stop). */
     @Override
     public void close() {
         stopAccepting();
-        for (Socket client : clients) {
-            try {
-                client.close();
-            } catch (IOException ignored) {
-                // closing anyway
-            }
-        }
-        threads.shutdownNow();
+        clients.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
+        loops.shutdownGracefully(0, 2, TimeUnit.SECONDS);
     }
 }

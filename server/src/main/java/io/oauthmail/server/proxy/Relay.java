@@ -1,137 +1,135 @@
 package io.oauthmail.server.proxy;
 
-import java.io.BufferedOutputStream;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufOutputStream;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.timeout.IdleStateEvent;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.net.Socket;
-import java.net.SocketTimeoutException;
-import java.time.Duration;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Copies bytes both ways between the client and its logged-in upstream connection, through a
- * {@link StreamFilter} each way, without buffering whole messages, until either side closes or nothing has
- * moved either way for the idle limit. Writes are buffered and flushed when the input has nothing more ready,
- * so a large FETCH or RETR goes out in large writes, not one per read.
+ * Moves bytes both ways between a logged-in client and its upstream connection, through a {@link StreamFilter}
+ * each way. Where a direction has no filter, the buffers read go out as they are, with no copy and no per-line
+ * work; a filtered direction hands each chunk to its filter (which passes message bodies on untouched).
+ *
+ * <p>Back-pressure: when one side cannot take more (its outbound buffer is over the high-water mark), the other
+ * side's reading pauses until it drains, so a slow client never makes the proxy hold a whole mailbox. Writes
+ * are flushed once per read batch, so a large FETCH goes out in large writes.
+ *
+ * <p>Either side closing ends both, after the filter's goodbye (a server that drops the connection without BYE
+ * or 221 still gives the client one). Silence both ways on the client connection for the idle limit closes the
+ * upstream side, and with it the session.
  */
-final class Relay {
+final class Relay extends ChannelInboundHandlerAdapter {
 
-    /** The filters of one session and how long it may stay silent both ways. */
-    record Rules(StreamFilter toClient, StreamFilter toServer, Duration idleLimit) {
-    }
+    private final Channel peer;
+    private final StreamFilter filter;
+    private final boolean clientSide;
 
-    private static final int BUFFER = 16 * 1024;
-    /** How long a closing upstream gets to send its last reply (221, BYE) after the client has gone. */
-    private static final long DRAIN_MILLIS = 5_000;
-    private static final int ENDED = -1;
-    private static final int IDLE = -2;
-
-    private Relay() {
-    }
-
-    static void both(Socket client, Socket upstream, ExecutorService threads, Rules rules) throws IOException {
-        AtomicLong lastActivity = new AtomicLong(System.nanoTime());
-        Future<?> downstream = threads.submit(() -> {
-            try {
-                copy(upstream, client, rules.toClient(), lastActivity, null);
-            } finally {
-                close(client); // the client learns the session is over (after any goodbye the filter added)
-                close(upstream);
-            }
-        });
-        boolean idle = copy(client, upstream, rules.toServer(), lastActivity, rules.idleLimit());
-        if (idle) {
-            close(upstream); // the downstream copy ends, and tells the client why in its protocol
-        } else {
-            halfClose(upstream); // the client is done: let the server finish its last reply
-        }
-        try {
-            downstream.get(DRAIN_MILLIS, TimeUnit.MILLISECONDS);
-        } catch (ExecutionException | TimeoutException e) {
-            downstream.cancel(true);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        } finally {
-            close(upstream);
-            close(client);
-        }
+    private Relay(Channel peer, StreamFilter filter, boolean clientSide) {
+        this.peer = peer;
+        this.filter = filter;
+        this.clientSide = clientSide;
     }
 
     /**
-     * Copies until the source ends (end of stream or a read error: either way the filter may add the protocol's
-     * goodbye) or the destination fails; with an idle limit, also ends (returning true) once nothing has moved
-     * either way for that long.
+     * Relays between {@code client} (a relay handler goes in after {@code after}) and {@code upstream}. On the
+     * event loop both channels share.
      */
-    private static boolean copy(Socket from, Socket to, StreamFilter filter, AtomicLong lastActivity, Duration idleLimit) {
-        byte[] buffer = new byte[BUFFER];
-        long limit = idleLimit == null ? 0 : idleLimit.toNanos();
-        try {
-            InputStream in = from.getInputStream();
-            OutputStream out = new BufferedOutputStream(to.getOutputStream(), BUFFER);
-            from.setSoTimeout(idleLimit == null ? 0 : timeoutMillis(limit));
-            int n;
-            while ((n = read(in, buffer, from, lastActivity, limit)) > 0) {
-                filter.write(buffer, 0, n, out);
-                if (in.available() == 0) {
-                    out.flush();
-                }
-            }
-            filter.ended(out);
-            out.flush();
-            return n == IDLE;
-        } catch (IOException e) {
-            return false; // the destination went away
+    static void connect(Channel client, UpstreamLink upstream, StreamFilter toClient, StreamFilter toServer, String after) {
+        client.pipeline().addAfter(after, "relay", new Relay(upstream.channel(), toServer, true));
+        upstream.handOver(new Relay(client, toClient, false));
+    }
+
+    @Override
+    public void handlerAdded(ChannelHandlerContext ctx) {
+        if (!ctx.channel().isActive()) {
+            closeAfterGoodbye(ctx); // it closed while the relay was being set up
         }
     }
 
-    /** Bytes read; {@link #ENDED} at end of stream or a read error; {@link #IDLE} once silent both ways for {@code limit}. */
-    private static int read(InputStream in, byte[] buffer, Socket from, AtomicLong lastActivity, long limit) {
-        while (true) {
-            try {
-                int n = in.read(buffer);
-                if (n > 0) {
-                    lastActivity.set(System.nanoTime());
-                }
-                return n < 0 ? ENDED : n;
-            } catch (SocketTimeoutException e) {
-                long silent = System.nanoTime() - lastActivity.get();
-                if (silent >= limit) {
-                    return IDLE;
-                }
-                try {
-                    from.setSoTimeout(timeoutMillis(limit - silent)); // the other way was busy: wait out the rest
-                } catch (IOException closed) {
-                    return ENDED;
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        ByteBuf in = (ByteBuf) msg;
+        if (filter == StreamFilter.NONE) {
+            peer.write(in, peer.voidPromise());
+        } else {
+            ByteBuf out = ctx.alloc().buffer(in.readableBytes() + 256);
+            try (ByteBufOutputStream stream = new ByteBufOutputStream(out)) {
+                if (in.hasArray()) {
+                    filter.write(in.array(), in.arrayOffset() + in.readerIndex(), in.readableBytes(), stream);
+                } else {
+                    byte[] bytes = new byte[in.readableBytes()];
+                    in.getBytes(in.readerIndex(), bytes);
+                    filter.write(bytes, 0, bytes.length, stream);
                 }
             } catch (IOException e) {
-                return ENDED;
+                out.release();
+                ctx.close();
+                return;
+            } finally {
+                in.release();
             }
+            peer.write(out, peer.voidPromise());
+        }
+        if (!peer.isWritable()) {
+            ctx.channel().config().setAutoRead(false); // until the peer has drained (channelWritabilityChanged)
+            peer.flush();
         }
     }
 
-    private static int timeoutMillis(long nanos) {
-        return (int) Math.max(1, Math.min(Integer.MAX_VALUE, TimeUnit.NANOSECONDS.toMillis(nanos) + 1));
+    @Override
+    public void channelReadComplete(ChannelHandlerContext ctx) {
+        peer.flush();
     }
 
-    private static void halfClose(Socket socket) {
-        try {
-            socket.shutdownOutput();
-        } catch (IOException | UnsupportedOperationException e) {
-            close(socket); // SSL sockets may not half-close: closing ends the session all the same
+    /** This side drained what the peer sent it: the peer may read again. */
+    @Override
+    public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+        if (ctx.channel().isWritable()) {
+            peer.config().setAutoRead(true);
         }
+        ctx.fireChannelWritabilityChanged();
     }
 
-    private static void close(Socket socket) {
-        try {
-            socket.close();
-        } catch (IOException ignored) {
-            // already closed
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        closeAfterGoodbye(ctx);
+    }
+
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object event) {
+        if (clientSide && event instanceof IdleStateEvent) {
+            peer.close(); // silent both ways too long: the upstream side ends, its filter says goodbye to the client
         }
+        ctx.fireUserEventTriggered(event);
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        ctx.close(); // a reset or a broken TLS record: channelInactive follows and ends both sides
+    }
+
+    /** This side ended: the filter's last bytes (and goodbye) go to the peer, then the peer closes. */
+    private void closeAfterGoodbye(ChannelHandlerContext ctx) {
+        if (!peer.isActive()) {
+            return;
+        }
+        ByteBuf out = ctx.alloc().buffer(256);
+        try (ByteBufOutputStream stream = new ByteBufOutputStream(out)) {
+            filter.ended(stream);
+        } catch (IOException e) {
+            // nothing more to say
+        }
+        peer.config().setAutoRead(false);
+        peer.writeAndFlush(out.isReadable() ? out : releaseAndEmpty(out)).addListener(ChannelFutureListener.CLOSE);
+    }
+
+    private static ByteBuf releaseAndEmpty(ByteBuf buffer) {
+        buffer.release();
+        return Unpooled.EMPTY_BUFFER;
     }
 }

@@ -5,24 +5,23 @@ import io.oauthmail.mail.TlsTrust;
 import io.oauthmail.mail.TraceRedactor;
 import io.oauthmail.token.TokenManager;
 import java.io.IOException;
-import java.net.Socket;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Pattern;
-import javax.net.ssl.SSLSocketFactory;
+import javax.net.ssl.SSLContext;
 
 /**
- * The upstream side every proxy protocol shares: a fresh token, verified TLS (one socket factory per CA:
+ * The upstream side every proxy protocol shares: a fresh token, verified TLS (one context per CA:
  * building one copies the trust store), and one forced refresh when the server refuses the token.
  */
 final class Upstream {
 
     /** A protocol's login with one token over TLS; throws {@link TokenRefused} when the token is refused. */
     interface Login {
-        Socket with(String token, SSLSocketFactory tls) throws IOException;
+        UpstreamLink with(String token, SSLContext tls) throws IOException;
     }
 
     /** Base64 or base64url this long is a secret or noise, never something a person needs to read. */
@@ -30,17 +29,17 @@ final class Upstream {
     private static final int MAX_REASON = 200;
 
     private final TokenManager tokens;
-    private final Map<Optional<Path>, SSLSocketFactory> tls = new ConcurrentHashMap<>();
+    private final Map<Optional<Path>, SSLContext> tls = new ConcurrentHashMap<>();
     private final AtomicInteger logins = new AtomicInteger();
 
     Upstream(TokenManager tokens) {
         this.tokens = tokens;
     }
 
-    Socket login(Account account, Login login) throws IOException {
+    UpstreamLink login(Account account, Login login) throws IOException {
         String token = tokens.accessToken(account);
-        SSLSocketFactory factory = tls.computeIfAbsent(account.ca(), ca -> TlsTrust.socketFactory(ca.orElse(null)));
-        Socket socket;
+        SSLContext factory = tls.computeIfAbsent(account.ca(), ca -> TlsTrust.context(ca.orElse(null)));
+        UpstreamLink socket;
         try {
             socket = login.with(token, factory);
         } catch (TokenRefused refused) {

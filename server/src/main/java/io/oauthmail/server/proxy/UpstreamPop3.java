@@ -6,10 +6,8 @@ import io.oauthmail.provider.TlsMode;
 import io.oauthmail.sasl.SaslFailure;
 import io.oauthmail.sasl.XOAuth2;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.net.Socket;
-import javax.net.ssl.SSLSocketFactory;
+import io.netty.channel.EventLoop;
+import javax.net.ssl.SSLContext;
 
 /**
  * Logs in to the account's real POP3 server for the proxy with AUTH XOAUTH2: the initial response on the
@@ -20,45 +18,43 @@ final class UpstreamPop3 {
     private UpstreamPop3() {
     }
 
-    static Socket login(Account account, MailServer server, String token, SSLSocketFactory tls, int timeoutMillis)
+    static UpstreamLink login(EventLoop loop, Account account, MailServer server, String token, SSLContext tls,
+            int timeoutMillis)
             throws IOException {
-        Socket socket = UpstreamSockets.open(server, tls, timeoutMillis);
+        UpstreamLink link = UpstreamLink.open(loop, server, tls, timeoutMillis);
         try {
-            expectOk(socket.getInputStream(), "greeting");
+            expectOk(link, "greeting");
             if (server.tls() == TlsMode.STARTTLS) {
-                Lines.write(socket.getOutputStream(), "STLS");
-                expectOk(socket.getInputStream(), "STLS");
-                socket = UpstreamSockets.secure(tls, socket, server);
+                link.writeLine("STLS");
+                expectOk(link, "STLS");
+                link.startTls();
             }
             String response = XOAuth2.base64(account.mailUser(), token);
-            InputStream in = socket.getInputStream();
-            OutputStream out = socket.getOutputStream();
             boolean twoLine = server.host().endsWith("office365.com") || server.host().endsWith("outlook.com");
-            Lines.write(out, twoLine ? "AUTH XOAUTH2" : "AUTH XOAUTH2 " + response);
-            String line = Lines.read(in);
+            link.writeLine(twoLine ? "AUTH XOAUTH2" : "AUTH XOAUTH2 " + response);
+            String line = link.readLine();
             if (twoLine && line != null && line.startsWith("+")) {
-                Lines.write(out, response);
-                line = Lines.read(in);
+                link.writeLine(response);
+                line = link.readLine();
             }
             if (line != null && line.startsWith("+ ")) { // an error challenge: answer it, then read the refusal
                 String diagnosis = SaslFailure.decode(line).map(SaslFailure::diagnosis).orElse(line);
-                Lines.write(out, "");
-                Lines.read(in);
+                link.writeLine("");
+                link.readLine();
                 throw new TokenRefused(diagnosis);
             }
             if (line == null || !line.startsWith("+OK")) {
                 throw new TokenRefused(line == null ? "the server closed the connection" : line);
             }
-            socket.setSoTimeout(0);
-            return socket;
+            return link;
         } catch (IOException | RuntimeException e) {
-            socket.close();
+            link.close();
             throw e;
         }
     }
 
-    private static void expectOk(InputStream in, String what) throws IOException {
-        String line = Lines.read(in);
+    private static void expectOk(UpstreamLink link, String what) throws IOException {
+        String line = link.readLine();
         if (line == null || !line.startsWith("+OK")) {
             throw new IOException("unexpected " + what + " reply: " + line);
         }

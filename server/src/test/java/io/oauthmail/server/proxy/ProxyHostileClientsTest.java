@@ -51,7 +51,7 @@ class ProxyHostileClientsTest {
     }
 
     private static void overLong(ProxyFixture.Raw client) throws IOException {
-        client.out.write(("X" + "y".repeat(Lines.MAX * 4) + "\r\n").getBytes(StandardCharsets.US_ASCII));
+        client.out.write(("X" + "y".repeat(ClientInput.MAX_LINE * 4) + "\r\n").getBytes(StandardCharsets.US_ASCII));
         client.out.flush();
     }
 
