@@ -58,9 +58,11 @@ public final class Sandbox implements AutoCloseable {
     private final TlsFront imaps;
     private final TlsFront pop3s;
     private final SubmissionServer submission;
+    private final ImapTokenExpiry imapTokenExpiry = new ImapTokenExpiry();
 
     private Sandbox(Builder builder) throws IOException {
         List<AutoCloseable> started = new ArrayList<>();
+        started.add(imapTokenExpiry);
         try {
             this.ca = TestCertificateAuthority.create("oauthmail sandbox");
             this.caFile = ca.writeCaCertificate(Files.createTempFile("oauthmail-sandbox-ca-", ".pem"));
@@ -94,7 +96,7 @@ public final class Sandbox implements AutoCloseable {
             this.users = builder.users;
             this.smtps = TlsFront.start(tls, greenMail.getSmtp().getPort(), "sandbox-smtps");
             started.add(smtps);
-            this.imaps = TlsFront.start(tls, greenMail.getImap().getPort(), "sandbox-imaps");
+            this.imaps = TlsFront.start(tls, greenMail.getImap().getPort(), "sandbox-imaps", imapTokenExpiry::open);
             started.add(imaps);
             this.pop3s = TlsFront.start(tls, greenMail.getPop3().getPort(), "sandbox-pop3s");
             started.add(pop3s);
@@ -257,13 +259,36 @@ public final class Sandbox implements AutoCloseable {
     }
 
     /**
-     * Ends every open IMAPS, POP3S and SMTPS session by dropping its connection, with no BYE: what a client sees
-     * when Gmail ends an IMAP session because the token it logged in with expired (after about an hour). The
-     * sandbox's servers check a token only at login, as Gmail does, so without this hook a session would outlive
-     * its token forever. The submission port is not affected. Returns how many sessions were ended.
+     * Ends every open IMAPS, POP3S and SMTPS session by dropping its connection, with no BYE: a network failure,
+     * or a provider ending a session abruptly. (For IMAP sessions ended at their token's expiry, with the
+     * providers' BYE, see {@link #setImapSessionExpiry}.) The submission port is not affected. Returns how many
+     * sessions were ended.
      */
     public int dropMailSessions() {
         return imaps.dropSessions() + pop3s.dropSessions() + smtps.dropSessions();
+    }
+
+    /**
+     * Makes the IMAPS server end a session when the access token it authenticated with (AUTHENTICATE XOAUTH2 or
+     * OAUTHBEARER) expires, as Gmail or Exchange Online do (see {@link ImapSessionExpiry} for each one's BYE and
+     * when it comes; {@link ImapSessionExpiry#NEVER}, the default, lets sessions outlive their tokens). The BYE
+     * never lands inside a response, and the connection closes after it. Applies to IMAPS connections opened from
+     * now on; POP3S, SMTPS and submission are not affected (no provider is known to end those at expiry).
+     */
+    public void setImapSessionExpiry(ImapSessionExpiry expiry) {
+        imapTokenExpiry.policy(expiry);
+    }
+
+    /**
+     * Puts {@code message} straight into {@code user}'s INBOX, as if it had just arrived: a session in IDLE on
+     * that INBOX hears {@code * n EXISTS}. Needs no token (the submission port is the way in that does).
+     */
+    public void deliver(String user, MimeMessage message) {
+        GreenMailUser mailbox = greenMail.getUserManager().getUserByEmail(user);
+        if (mailbox == null) {
+            throw new IllegalArgumentException("no such user in the sandbox: " + user);
+        }
+        mailbox.deliver(message);
     }
 
     /** Every message the mail server holds, in every mailbox. */

@@ -24,21 +24,48 @@ import javax.net.ssl.SSLSocket;
  */
 final class TlsFront implements AutoCloseable {
 
+    /**
+     * Watches one relayed session and may end it with last words of the server's own (see {@link ImapTokenExpiry}).
+     * Called on the two relay threads of the session; {@link #toClient} writes what goes to the client itself.
+     */
+    interface Tap {
+        /** Bytes from the client, before they go upstream; false to hold them back. */
+        boolean fromClient(byte[] bytes, int length) throws IOException;
+
+        /** Bytes from the server: writes them (or as many as it lets through) to the client and flushes. */
+        void toClient(byte[] bytes, int length) throws IOException;
+
+        /** The session is over. */
+        void closed();
+    }
+
+    /** Makes the tap of a new session, given the client's output and what ends the session; null for none. */
+    interface Taps {
+        Tap open(OutputStream client, Runnable hangUp) throws IOException;
+    }
+
     private final SSLServerSocket listener;
     private final int upstreamPort;
     private final ExecutorService pumps;
     private final Set<Socket> open = ConcurrentHashMap.newKeySet();
+    private final Taps taps;
 
-    private TlsFront(SSLServerSocket listener, int upstreamPort, String name) {
+    private TlsFront(SSLServerSocket listener, int upstreamPort, String name, Taps taps) {
         this.listener = listener;
         this.upstreamPort = upstreamPort;
         this.pumps = Loopback.daemonThreads(name);
+        this.taps = taps;
     }
 
     /** Listens on a free loopback port and relays to {@code 127.0.0.1:upstreamPort}. */
     static TlsFront start(SSLContext serverContext, int upstreamPort, String name) throws IOException {
+        return start(serverContext, upstreamPort, name, (client, hangUp) -> null);
+    }
+
+    /** The same, with a tap on every session that {@code taps} gives one to. */
+    static TlsFront start(SSLContext serverContext, int upstreamPort, String name, Taps taps) throws IOException {
         ServerSocket socket = Loopback.bind(serverContext.getServerSocketFactory().createServerSocket());
-        TlsFront front = new TlsFront((SSLServerSocket) socket, upstreamPort, name);
+        TlsFront front = new TlsFront((SSLServerSocket) socket, upstreamPort, name, taps);
         front.pumps.execute(() -> Loopback.acceptLoop(front.listener, front.pumps, front::connect));
         return front;
     }
@@ -55,20 +82,40 @@ final class TlsFront implements AutoCloseable {
             upstream.setTcpNoDelay(true);
             open.add(client);
             open.add(upstream);
-            pumps.execute(() -> pump(client, upstream));
-            pump(upstream, client);
+            Tap tap = taps.open(client.getOutputStream(), () -> {
+                closeQuietly(client);
+                closeQuietly(upstream);
+            });
+            if (tap == null) {
+                pumps.execute(() -> pump(client, upstream, null));
+                pump(upstream, client, null);
+            } else {
+                pumps.execute(() -> pump(client, upstream, tap::fromClient));
+                pump(upstream, client, (bytes, n) -> {
+                    tap.toClient(bytes, n);
+                    return false; // written by the tap
+                });
+                tap.closed();
+            }
         } catch (IOException e) {
             closeQuietly(client);
         }
     }
 
-    private void pump(Socket from, Socket to) {
+    /** What a pump does with each read: false if the bytes are not to be written on (taken care of, or held). */
+    private interface Filter {
+        boolean pass(byte[] bytes, int length) throws IOException;
+    }
+
+    private void pump(Socket from, Socket to, Filter filter) {
         byte[] buffer = new byte[16 * 1024];
         try (InputStream in = from.getInputStream(); OutputStream out = to.getOutputStream()) {
             int n;
             while ((n = in.read(buffer)) >= 0) {
-                out.write(buffer, 0, n);
-                out.flush();
+                if (filter == null || filter.pass(buffer, n)) {
+                    out.write(buffer, 0, n);
+                    out.flush();
+                }
             }
         } catch (IOException e) {
             // one side went away: close both below
