@@ -29,7 +29,8 @@ public final class Providers {
                 new MailServer("imap.gmail.com", 993, TlsMode.IMPLICIT),
                 new MailServer("pop.gmail.com", 995, TlsMode.IMPLICIT),
                 new MailServer("smtp.gmail.com", 587, TlsMode.STARTTLS),
-                Set.of(Quirk.DEVICE_FLOW_REFUSES_MAIL_SCOPES, Quirk.TESTING_APPS_EXPIRE_AFTER_7_DAYS));
+                Set.of(Quirk.DEVICE_FLOW_REFUSES_MAIL_SCOPES, Quirk.TESTING_APPS_EXPIRE_AFTER_7_DAYS,
+                        Quirk.ENDS_IMAP_SESSIONS_AT_TOKEN_EXPIRY));
     }
 
     /**
@@ -54,6 +55,7 @@ public final class Providers {
                 new MailServer("outlook.office365.com", 993, TlsMode.IMPLICIT),
                 new MailServer("outlook.office365.com", 995, TlsMode.IMPLICIT),
                 new MailServer(consumers ? "smtp-mail.outlook.com" : "smtp.office365.com", 587, TlsMode.STARTTLS),
-                Set.of(Quirk.REFRESH_NEEDS_SCOPE, Quirk.ROTATES_REFRESH_TOKENS, Quirk.REFRESH_TOKEN_DIES_AFTER_90_DAYS_UNUSED));
+                Set.of(Quirk.REFRESH_NEEDS_SCOPE, Quirk.ROTATES_REFRESH_TOKENS, Quirk.REFRESH_TOKEN_DIES_AFTER_90_DAYS_UNUSED,
+                        Quirk.ENDS_IMAP_SESSIONS_AT_TOKEN_EXPIRY));
     }
 }

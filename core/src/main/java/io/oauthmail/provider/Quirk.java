@@ -11,5 +11,11 @@ public enum Quirk {
     /** Microsoft: every refresh returns a new refresh token, which must replace the old one. */
     ROTATES_REFRESH_TOKENS,
     /** Microsoft: a refresh token unused for 90 days dies (AADSTS700082). */
-    REFRESH_TOKEN_DIES_AFTER_90_DAYS_UNUSED
+    REFRESH_TOKEN_DIES_AFTER_90_DAYS_UNUSED,
+    /**
+     * Google and Microsoft: an IMAP session ends when the access token it logged in with expires ({@code * BYE
+     * Session expired, please login again.}; Exchange: {@code * BYE Session invalidated - AccessTokenExpired}, and
+     * only as the answer to the next command). The proxy logs in again before that, keeping the client's session.
+     */
+    ENDS_IMAP_SESSIONS_AT_TOKEN_EXPIRY
 }

@@ -25,8 +25,22 @@ final class ImapCapabilities extends LineFilter {
     /** How far into a status line a {@code [CAPABILITY} code is looked for: past any sane tag. */
     private static final int CODE_WINDOW = 64;
 
+    /** Sees the responses a session keeper needs (tagged, continuations, BYE); true swallows the line. */
+    interface ResponseWatch {
+        boolean response(String line);
+    }
+
+    private final ResponseWatch watch;
     private boolean continuation;
     private boolean sawBye;
+
+    ImapCapabilities() {
+        this(null);
+    }
+
+    ImapCapabilities(ResponseWatch watch) {
+        this.watch = watch;
+    }
 
     @Override
     long line(byte[] bytes, int offset, int length, OutputStream out) throws IOException {
@@ -34,7 +48,11 @@ final class ImapCapabilities extends LineFilter {
         long literal = literalAtEnd(bytes, offset + length);
         continuation = literal >= 0;
         if (startOfResponse) {
-            if (startsWith(bytes, offset, length, "* BYE")) {
+            boolean bye = startsWith(bytes, offset, length, "* BYE");
+            if (watch != null && literal < 0 && (bytes[offset] != '*' || bye) && watch.response(text(bytes, offset, length))) {
+                return 0; // the keeper took it (a BYE for an expired token: the session goes on over a new login)
+            }
+            if (bye) {
                 sawBye = true;
             }
             if (startsWith(bytes, offset, length, "* CAPABILITY")

@@ -181,7 +181,8 @@ final class ImapSession extends ProxySession {
     @Override
     void relay(Account account, UpstreamLink link) {
         reply(tag + " OK LOGIN completed");
-        startRelay(link, new ImapCapabilities(), StreamFilter.NONE);
+        ImapSessionKeeper keeper = new ImapSessionKeeper(this, account, ctx.channel());
+        keeper.started(startRelay(link, new ImapCapabilities(keeper), new ImapCommandWatch(keeper)), link);
     }
 
     /** After STARTTLS the client asks again, and gets the list for the TLS session (RFC 3501 6.2.1). */

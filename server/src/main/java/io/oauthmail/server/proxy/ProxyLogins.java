@@ -93,6 +93,33 @@ final class ProxyLogins implements AutoCloseable {
         });
     }
 
+    /** What became of a login again for a session that goes on (see {@link ImapSessionKeeper}); on the event loop. */
+    interface Again {
+        void ready(UpstreamLink link);
+
+        void failed(Exception e);
+    }
+
+    /** Logs {@code account} in upstream again for a client already logged in (no password: it gave it before). */
+    void again(Account account, UpstreamLogin login, Channel client, Again outcome) {
+        workers.execute(() -> {
+            UpstreamLink link;
+            try {
+                link = upstream.login(account, (token, tls) -> login.with(account, client.eventLoop(), token, tls));
+            } catch (Exception e) {
+                client.eventLoop().execute(() -> outcome.failed(e));
+                return;
+            }
+            client.eventLoop().execute(() -> {
+                if (client.isActive()) {
+                    outcome.ready(link);
+                } else {
+                    link.close();
+                }
+            });
+        });
+    }
+
     /** The client's IP address, as logs and throttles name it. */
     static String address(Channel channel) {
         return channel.remoteAddress() instanceof InetSocketAddress address ? address.getAddress().getHostAddress() : "?";

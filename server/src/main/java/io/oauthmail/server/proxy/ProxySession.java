@@ -157,14 +157,8 @@ abstract class ProxySession extends ChannelInboundHandlerAdapter {
     final void login(String name, String password) {
         loggingIn = true;
         ctx.channel().config().setAutoRead(false);
-        ProxyLogins.UpstreamLogin login = (account, loop, token, tls) -> {
-            MailServer server = proxy.options.upstream().orElse(server(account));
-            if (server == null) {
-                throw new IOException("no " + proxy.protocol().toUpperCase(Locale.ROOT) + " server is configured for "
-                        + account.name());
-            }
-            return upstreamLogin(loop, account, server, token, tls);
-        };
+        ProxyLogins.UpstreamLogin login = (account, loop, token, tls) ->
+                upstreamLogin(loop, account, upstreamServer(account), token, tls);
         proxy.logins().submit(name, password, login, ctx.channel(), new ProxyLogins.Outcome() {
             @Override
             public void refused() {
@@ -215,18 +209,29 @@ abstract class ProxySession extends ChannelInboundHandlerAdapter {
      * From now on bytes flow both ways through the filters; this session, the bounds before the login and the
      * line decoder leave the pipeline (bytes the client pipelined behind its login go upstream).
      */
-    final void startRelay(UpstreamLink link, StreamFilter toClient, StreamFilter toServer) {
+    final Relay.Pair startRelay(UpstreamLink link, StreamFilter toClient, StreamFilter toServer) {
         deadline.cancel(false);
         var pipeline = ctx.pipeline();
         pipeline.replace("idle", "idle", new IdleStateHandler(0, 0, proxy.idleAfterLogin().toMillis(), TimeUnit.MILLISECONDS));
-        Relay.connect(ctx.channel(), link, toClient, toServer, "session");
+        Relay.Pair pair = Relay.connect(ctx.channel(), link, toClient, toServer, "session");
         pipeline.remove(this);
         pipeline.remove(ClientInput.class); // hands its leftover bytes to the relay
         ctx.channel().config().setAutoRead(true);
+        return pair;
     }
 
-    /** The account's own server for this protocol (unless the listener names one for all), or null. */
+    /** The account's own server for this protocol, or null. */
     abstract MailServer server(Account account);
+
+    /** The server this listener sends {@code account}'s session to: its own, unless the listener names one for all. */
+    final MailServer upstreamServer(Account account) throws IOException {
+        MailServer server = proxy.options.upstream().orElse(server(account));
+        if (server == null) {
+            throw new IOException("no " + proxy.protocol().toUpperCase(Locale.ROOT) + " server is configured for "
+                    + account.name());
+        }
+        return server;
+    }
 
     /** The protocol's upstream login with {@code token}, on a login worker; see {@link UpstreamImap} and the others. */
     abstract UpstreamLink upstreamLogin(EventLoop loop, Account account, MailServer server, String token, SSLContext tls)

@@ -25,12 +25,31 @@ import java.io.IOException;
  */
 final class Relay extends ChannelInboundHandlerAdapter {
 
-    private final Channel peer;
+    /**
+     * The two connections of one session. The upstream one can be replaced while the client stays connected
+     * ({@link ImapSessionKeeper}: a new login when the old one's token expires); while that happens the client's
+     * reading pauses and the old upstream's end is not the session's end.
+     */
+    static final class Pair {
+        final Channel client;
+        volatile Channel upstream;
+        volatile boolean replacing;
+
+        Pair(Channel client, Channel upstream) {
+            this.client = client;
+            this.upstream = upstream;
+        }
+    }
+
+    private final Pair pair;
+    /** The connection this handler reads from. */
+    private final Channel self;
     private final StreamFilter filter;
     private final boolean clientSide;
 
-    private Relay(Channel peer, StreamFilter filter, boolean clientSide) {
-        this.peer = peer;
+    private Relay(Pair pair, Channel self, StreamFilter filter, boolean clientSide) {
+        this.pair = pair;
+        this.self = self;
         this.filter = filter;
         this.clientSide = clientSide;
     }
@@ -39,9 +58,26 @@ final class Relay extends ChannelInboundHandlerAdapter {
      * Relays between {@code client} (a relay handler goes in after {@code after}) and {@code upstream}. On the
      * event loop both channels share.
      */
-    static void connect(Channel client, UpstreamLink upstream, StreamFilter toClient, StreamFilter toServer, String after) {
-        client.pipeline().addAfter(after, "relay", new Relay(upstream.channel(), toServer, true));
-        upstream.handOver(new Relay(client, toClient, false));
+    static Pair connect(Channel client, UpstreamLink upstream, StreamFilter toClient, StreamFilter toServer, String after) {
+        Pair pair = new Pair(client, upstream.channel());
+        client.pipeline().addAfter(after, "relay", new Relay(pair, client, toServer, true));
+        upstream.handOver(new Relay(pair, upstream.channel(), toClient, false));
+        return pair;
+    }
+
+    /** Makes {@code upstream} the session's upstream connection in place of the one before (on the event loop). */
+    static void replaceUpstream(Pair pair, UpstreamLink upstream, StreamFilter toClient) {
+        pair.upstream = upstream.channel();
+        upstream.handOver(new Relay(pair, upstream.channel(), toClient, false));
+    }
+
+    private Channel peer() {
+        return clientSide ? pair.upstream : pair.client;
+    }
+
+    /** False for an upstream connection that has been replaced, or is being: its end is not the session's. */
+    private boolean current() {
+        return clientSide || (pair.upstream == self && !pair.replacing);
     }
 
     @Override
@@ -54,6 +90,11 @@ final class Relay extends ChannelInboundHandlerAdapter {
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
         ByteBuf in = (ByteBuf) msg;
+        if (!current()) {
+            in.release(); // a replaced upstream's last words: the client has the new one's
+            return;
+        }
+        Channel peer = peer();
         if (filter == StreamFilter.NONE) {
             peer.write(in, peer.voidPromise());
         } else {
@@ -83,14 +124,14 @@ final class Relay extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelReadComplete(ChannelHandlerContext ctx) {
-        peer.flush();
+        peer().flush();
     }
 
-    /** This side drained what the peer sent it: the peer may read again. */
+    /** This side drained what the peer sent it: the peer may read again (not a client waiting for a new upstream). */
     @Override
     public void channelWritabilityChanged(ChannelHandlerContext ctx) {
-        if (ctx.channel().isWritable()) {
-            peer.config().setAutoRead(true);
+        if (ctx.channel().isWritable() && current() && !(clientSide && pair.replacing)) {
+            peer().config().setAutoRead(true);
         }
         ctx.fireChannelWritabilityChanged();
     }
@@ -103,7 +144,7 @@ final class Relay extends ChannelInboundHandlerAdapter {
     @Override
     public void userEventTriggered(ChannelHandlerContext ctx, Object event) {
         if (clientSide && event instanceof IdleStateEvent) {
-            peer.close(); // silent both ways too long: the upstream side ends, its filter says goodbye to the client
+            peer().close(); // silent both ways too long: the upstream side ends, its filter says goodbye to the client
         }
         ctx.fireUserEventTriggered(event);
     }
@@ -115,7 +156,8 @@ final class Relay extends ChannelInboundHandlerAdapter {
 
     /** This side ended: the filter's last bytes (and goodbye) go to the peer, then the peer closes. */
     private void closeAfterGoodbye(ChannelHandlerContext ctx) {
-        if (!peer.isActive()) {
+        Channel peer = peer();
+        if (!current() || !peer.isActive()) {
             return;
         }
         ByteBuf out = ctx.alloc().buffer(256);

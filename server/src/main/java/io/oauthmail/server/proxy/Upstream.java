@@ -4,6 +4,7 @@ import io.oauthmail.account.Account;
 import io.oauthmail.mail.TlsTrust;
 import io.oauthmail.mail.TraceRedactor;
 import io.oauthmail.token.TokenManager;
+import io.oauthmail.token.TokenSet;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Map;
@@ -37,16 +38,21 @@ final class Upstream {
     }
 
     UpstreamLink login(Account account, Login login) throws IOException {
-        String token = tokens.accessToken(account);
+        TokenSet current = tokens.validTokens(account);
+        String token = current.accessToken();
         SSLContext factory = tls.computeIfAbsent(account.ca(), ca -> TlsTrust.context(ca.orElse(null)));
-        UpstreamLink socket;
+        UpstreamLink link;
         try {
-            socket = login.with(token, factory);
+            link = login.with(token, factory);
         } catch (TokenRefused refused) {
-            socket = login.with(tokens.tokenAfterRejection(account, token), factory);
+            token = tokens.tokenAfterRejection(account, token);
+            link = login.with(token, factory);
         }
+        String used = token;
+        link.tokenRefreshDue(tokens.peek(account).filter(stored -> stored.accessToken().equals(used))
+                .map(stored -> stored.refreshDueAt(tokens.margin())).orElse(null));
         logins.incrementAndGet();
-        return socket;
+        return link;
     }
 
     int logins() {

@@ -47,6 +47,7 @@ final class UpstreamLink implements AutoCloseable {
     private final SSLContext tls;
     private final long timeoutMillis;
     private final BlockingQueue<Object> lines = new LinkedBlockingQueue<>();
+    private volatile java.time.Instant tokenRefreshDue;
 
     private UpstreamLink(Channel channel, MailServer server, SSLContext tls, long timeoutMillis) {
         this.channel = channel;
@@ -139,6 +140,15 @@ final class UpstreamLink implements AutoCloseable {
         if (!handler.handshakeFuture().isSuccess()) {
             throw asIOException(handler.handshakeFuture().cause(), "TLS with " + server + " failed");
         }
+    }
+
+    /** When the token this connection logged in with is due for refresh; null when it never expires. */
+    java.time.Instant tokenRefreshDue() {
+        return tokenRefreshDue;
+    }
+
+    void tokenRefreshDue(java.time.Instant when) {
+        tokenRefreshDue = when;
     }
 
     Channel channel() {
