@@ -129,12 +129,8 @@ public final class ImapProxy extends ProtocolProxy {
                 throw new IOException("no IMAP server is configured for " + account.name());
             }
             connection = upstream.login(account, (token, tls) -> UpstreamImap.login(account, server, token, tls, 30_000));
-        } catch (TokenRefused e) {
-            Lines.write(client.getOutputStream(), tag + " NO [UNAVAILABLE] the server refused " + account.name() + "'s token: "
-                    + Upstream.reason(e));
-            return;
         } catch (IOException | RuntimeException e) {
-            Lines.write(client.getOutputStream(), tag + " NO [UNAVAILABLE] cannot reach the IMAP server for now: " + Upstream.reason(e));
+            Lines.write(client.getOutputStream(), UpstreamFailure.of(account, "the IMAP server", e).imap(tag));
             return;
         }
         client.setSoTimeout(0);

@@ -115,11 +115,8 @@ public final class Pop3Proxy extends ProtocolProxy {
                 throw new IOException("no POP3 server is configured for " + account.name());
             }
             connection = upstream.login(account, (token, tls) -> UpstreamPop3.login(account, server, token, tls, 30_000));
-        } catch (TokenRefused e) {
-            Lines.write(client.getOutputStream(), "-ERR [SYS/TEMP] the server refused " + account.name() + "'s token: " + Upstream.reason(e));
-            return;
         } catch (IOException | RuntimeException e) {
-            Lines.write(client.getOutputStream(), "-ERR [SYS/TEMP] cannot reach the POP3 server for now: " + Upstream.reason(e));
+            Lines.write(client.getOutputStream(), UpstreamFailure.of(account, "the POP3 server", e).pop3());
             return;
         }
         client.setSoTimeout(0);

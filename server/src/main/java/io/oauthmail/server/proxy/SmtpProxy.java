@@ -121,11 +121,8 @@ public final class SmtpProxy extends ProtocolProxy {
         Socket connection;
         try {
             connection = upstream.login(account, (token, tls) -> UpstreamSmtp.login(account, server, token, tls, 30_000));
-        } catch (TokenRefused e) {
-            Lines.write(client.getOutputStream(), "454 4.7.0 the server refused " + account.name() + "'s token: " + Upstream.reason(e));
-            return;
         } catch (IOException | RuntimeException e) {
-            Lines.write(client.getOutputStream(), "454 4.4.0 cannot reach " + server + " for now: " + Upstream.reason(e));
+            Lines.write(client.getOutputStream(), UpstreamFailure.of(account, String.valueOf(server), e).smtp());
             return;
         }
         client.setSoTimeout(0);
