@@ -16,9 +16,22 @@ final class ImapArguments {
 
     private static final int MAX_LITERAL = 4096;
 
+    /**
+     * The client broke the syntax: the command gets {@code BAD} and the session goes on. The message says what was
+     * wrong without quoting the line, which may hold a password.
+     */
+    static final class Malformed extends IOException {
+        private static final long serialVersionUID = 1L;
+
+        Malformed(String message) {
+            super(message);
+        }
+    }
+
     private ImapArguments() {
     }
 
+    /** The arguments; throws {@link Malformed} for broken syntax, other IOExceptions when the client went away. */
     static List<String> read(String rest, InputStream in, OutputStream out) throws IOException {
         List<String> arguments = new ArrayList<>();
         String line = rest;
@@ -41,17 +54,14 @@ final class ImapArguments {
                     value.append(line.charAt(i++));
                 }
                 if (i >= line.length()) {
-                    throw new IOException("unterminated quoted string");
+                    throw new Malformed("unterminated quoted string");
                 }
                 i++;
                 arguments.add(value.toString());
             } else if (c == '{' && line.endsWith("}")) {
                 String size = line.substring(i + 1, line.length() - 1);
                 boolean nonSynchronizing = size.endsWith("+");
-                int n = Integer.parseInt(nonSynchronizing ? size.substring(0, size.length() - 1) : size);
-                if (n < 0 || n > MAX_LITERAL) {
-                    throw new IOException("literal too large");
-                }
+                int n = literalSize(nonSynchronizing ? size.substring(0, size.length() - 1) : size);
                 if (!nonSynchronizing) {
                     Lines.write(out, "+ go ahead");
                 }
@@ -68,5 +78,17 @@ final class ImapArguments {
                 i = end;
             }
         }
+    }
+
+    /** The n of {@code {n}}: digits only (no sign, no spaces), at most {@link #MAX_LITERAL}. */
+    private static int literalSize(String digits) throws Malformed {
+        if (digits.isEmpty() || digits.length() > 9 || !digits.chars().allMatch(c -> c >= '0' && c <= '9')) {
+            throw new Malformed("a literal's size must be a number, as in {12}");
+        }
+        int n = Integer.parseInt(digits);
+        if (n > MAX_LITERAL) {
+            throw new Malformed("literal larger than " + MAX_LITERAL + " bytes");
+        }
+        return n;
     }
 }

@@ -12,6 +12,8 @@ import java.util.List;
 import java.util.Locale;
 import java.time.Duration;
 import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A local IMAP server for programs that cannot speak OAuth: they log in with {@code LOGIN} or
@@ -21,6 +23,7 @@ import java.util.Map;
  */
 public final class ImapProxy extends ProtocolProxy {
 
+    private static final Logger LOG = LoggerFactory.getLogger(ImapProxy.class);
     private static final int MAX_FAILED_LOGINS = 3;
     private static final String CAPABILITIES = "IMAP4rev1 AUTH=PLAIN SASL-IR ID";
     /** Before TLS on a STARTTLS listener (RFC 3501 6.2.1): no login mechanism, and LOGIN disabled. */
@@ -89,7 +92,14 @@ public final class ImapProxy extends ProtocolProxy {
                     return;
                 }
                 case "LOGIN" -> {
-                    List<String> arguments = ImapArguments.read(rest, in, out);
+                    List<String> arguments;
+                    try {
+                        arguments = ImapArguments.read(rest, in, out);
+                    } catch (ImapArguments.Malformed e) { // one line, no stack trace: a client's mistake, not ours
+                        LOG.warn("imap: BAD LOGIN from {}: {}", client.socket().getInetAddress().getHostAddress(), e.getMessage());
+                        Lines.write(out, tag + " BAD " + e.getMessage());
+                        continue;
+                    }
                     credentials = arguments.size() == 2 ? arguments.toArray(String[]::new) : new String[] {"", ""};
                 }
                 case "AUTHENTICATE" -> credentials = LocalLogin.plainAfterVerb(rest, in, out);
