@@ -35,7 +35,7 @@ public final class ImapProxy extends ProtocolProxy {
      */
     static final Duration IDLE_AFTER_LOGIN = Duration.ofMinutes(31);
 
-    private static final Replies REPLIES = new Replies("oauthmail-imap-proxy",
+    private static final Replies REPLIES = new Replies("imap",
             "* BYE [UNAVAILABLE] too many connections, try again later", "* BYE line too long", "* BYE idle too long");
 
     private ImapProxy(ListenerOptions options, Map<String, Account> accounts, LocalPasswords passwords, TokenManager tokens)
@@ -116,13 +116,12 @@ public final class ImapProxy extends ProtocolProxy {
             if (credentials == null) {
                 continue;
             }
-            Account account = localLogin(credentials[0], credentials[1]);
+            Account account = localLogin(credentials[0], credentials[1], client);
             if (account != null) {
                 relay(client.socket(), tag, account);
                 return;
             }
-            failed++;
-            Upstream.pause(1000L * failed);
+            failed++; // the pause is the throttle's, before the address's next check (LoginCheck)
             Lines.write(client.out(), tag + " NO [AUTHENTICATIONFAILED] authentication failed");
             if (failed >= MAX_FAILED_LOGINS) {
                 Lines.write(client.out(), "* BYE too many failed logins");

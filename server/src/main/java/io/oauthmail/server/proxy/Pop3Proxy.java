@@ -25,7 +25,7 @@ public final class Pop3Proxy extends ProtocolProxy {
     /** Silence both ways after the login before the session is ended: RFC 1939's autologout timer, at least ten minutes. */
     static final Duration IDLE_AFTER_LOGIN = Duration.ofMinutes(10);
 
-    private static final Replies REPLIES = new Replies("oauthmail-pop3-proxy",
+    private static final Replies REPLIES = new Replies("pop3",
             "-ERR [SYS/TEMP] too many connections, try again later", "-ERR line too long", "-ERR idle too long");
 
     private Pop3Proxy(ListenerOptions options, Map<String, Account> accounts, LocalPasswords passwords, TokenManager tokens)
@@ -92,14 +92,13 @@ public final class Pop3Proxy extends ProtocolProxy {
             if (credentials == null) {
                 continue;
             }
-            Account account = localLogin(credentials[0], credentials[1]);
+            Account account = localLogin(credentials[0], credentials[1], client);
             if (account != null) {
                 relay(client.socket(), account);
                 return;
             }
-            failed++;
+            failed++; // the pause is the throttle's, before the address's next check (LoginCheck)
             user = null;
-            Upstream.pause(1000L * failed);
             Lines.write(client.out(), "-ERR [AUTH] authentication failed");
             if (failed >= MAX_FAILED_LOGINS) {
                 return;

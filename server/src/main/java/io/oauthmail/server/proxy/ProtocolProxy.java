@@ -13,23 +13,24 @@ import java.util.Map;
  */
 abstract class ProtocolProxy implements Proxy {
 
-    /** The protocol's own words for the listener's refusals. */
-    record Replies(String threadName, String tooManyConnections, String lineTooLong, String idleTooLong) {
+    /** The protocol's name (imap, smtp, pop3: threads and log lines) and its own words for the listener's refusals. */
+    record Replies(String protocol, String tooManyConnections, String lineTooLong, String idleTooLong) {
+        String threadName() {
+            return "oauthmail-" + protocol + "-proxy";
+        }
     }
 
     final ListenerOptions options;
     final Upstream upstream;
     final ProxyListener listener;
-    private final Map<String, Account> accounts;
-    private final LocalPasswords passwords;
+    private final LoginCheck logins;
     private volatile Duration idleAfterLogin;
     private volatile Duration idleBeforeLogin = ProxyListener.IDLE_BEFORE_LOGIN;
 
     ProtocolProxy(ListenerOptions options, Map<String, Account> accounts, LocalPasswords passwords, TokenManager tokens,
             Duration idleAfterLogin, Replies replies) throws IOException {
         this.options = options;
-        this.accounts = Map.copyOf(accounts);
-        this.passwords = passwords;
+        this.logins = new LoginCheck(accounts, passwords, replies.protocol());
         this.upstream = new Upstream(tokens);
         this.idleAfterLogin = idleAfterLogin;
         // Last: sessions may start as soon as the listener does.
@@ -43,10 +44,12 @@ abstract class ProtocolProxy implements Proxy {
     /** One client's dialogue, from the greeting to the relay (or the end). */
     abstract void session(ClientConnection client) throws IOException;
 
-    /** The account {@code name} logs in to with {@code password}, or null: an unknown name or a wrong password. */
-    final Account localLogin(String name, String password) {
-        Account account = accounts.get(name);
-        return account != null && passwords.verify(account.name(), password.toCharArray()) ? account : null;
+    /**
+     * The account {@code name} logs in to with {@code password}, or null: an unknown name or a wrong password, which
+     * {@code client}'s address pays for in delays before its next checks ({@link LoginCheck}).
+     */
+    final Account localLogin(String name, String password, ClientConnection client) {
+        return logins.login(name, password, client.socket().getInetAddress());
     }
 
     /** The silence allowed after the login, both ways, before the relay ends the session. */

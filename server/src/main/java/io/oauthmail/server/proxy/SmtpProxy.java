@@ -30,7 +30,7 @@ public final class SmtpProxy extends ProtocolProxy {
      */
     static final Duration IDLE_AFTER_LOGIN = Duration.ofMinutes(10);
 
-    private static final Replies REPLIES = new Replies("oauthmail-smtp-proxy",
+    private static final Replies REPLIES = new Replies("smtp",
             "421 4.7.0 too many connections, try again later", "500 5.5.2 line too long", "421 4.4.2 idle too long, closing");
 
     private SmtpProxy(ListenerOptions options, Map<String, Account> accounts, LocalPasswords passwords, TokenManager tokens)
@@ -95,13 +95,12 @@ public final class SmtpProxy extends ProtocolProxy {
                         continue;
                     }
                     String[] credentials = LocalLogin.read(line, client.in(), out);
-                    Account account = credentials == null ? null : localLogin(credentials[0], credentials[1]);
+                    Account account = credentials == null ? null : localLogin(credentials[0], credentials[1], client);
                     if (account != null) {
                         relay(client.socket(), account);
                         return;
                     }
-                    failed++;
-                    Upstream.pause(1000L * failed); // slow down guessing; every failure costs the guesser more
+                    failed++; // the pause is the throttle's, before the address's next check (LoginCheck)
                     Lines.write(out, "535 5.7.8 authentication failed");
                     if (failed >= MAX_FAILED_LOGINS) {
                         Lines.write(out, "421 4.7.0 too many failed logins");
