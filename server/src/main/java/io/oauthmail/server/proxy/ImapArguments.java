@@ -25,11 +25,11 @@ final class ImapArguments {
     }
 
     /** A command the client got wrong: the text goes into a BAD reply. */
-    static final class Malformed extends Exception {
+    static final class Malformed extends java.io.IOException {
         private static final long serialVersionUID = 1L;
 
         Malformed(String reason) {
-            super(reason, null, false, false);
+            super(reason);
         }
     }
 

@@ -8,12 +8,16 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import javax.net.ssl.SSLContext;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One IMAP client before its login: CAPABILITY, NOOP, ID, LOGOUT, STARTTLS, and the login with {@code LOGIN}
  * (atoms, quoted strings or literals) or {@code AUTHENTICATE PLAIN} (with or without an initial response).
  */
 final class ImapSession extends ProxySession {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ImapSession.class);
 
     private static final int MAX_FAILED_LOGINS = 3;
     private static final String CAPABILITIES = "IMAP4rev1 AUTH=PLAIN SASL-IR ID";
@@ -126,6 +130,7 @@ final class ImapSession extends ProxySession {
         } catch (ImapArguments.Malformed e) {
             loginLines = null;
             literals = null;
+            LOG.warn("imap: BAD LOGIN from {}: {}", clientAddress().getHostAddress(), e.getMessage());
             reply(tag + " BAD " + e.getMessage());
         }
     }
@@ -171,11 +176,7 @@ final class ImapSession extends ProxySession {
 
     @Override
     void upstreamRefused(Account account, Exception failure) {
-        if (failure instanceof TokenRefused) {
-            reply(tag + " NO [UNAVAILABLE] the server refused " + account.name() + "'s token: " + Upstream.reason(failure));
-        } else {
-            reply(tag + " NO [UNAVAILABLE] cannot reach the IMAP server for now: " + Upstream.reason(failure));
-        }
+        reply(UpstreamFailure.of(account, "the IMAP server", failure).imap(tag));
     }
 
     @Override

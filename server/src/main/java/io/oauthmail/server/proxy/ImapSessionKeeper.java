@@ -40,6 +40,8 @@ final class ImapSessionKeeper implements ImapCapabilities.ResponseWatch, ImapCom
     private static final Pattern EXPIRED = Pattern.compile(
             "(?i)^\\* BYE .*(session expired|accesstokenexpired|token (has )?expired|session invalidated).*");
     private static final Duration RETRY_SWAP = Duration.ofSeconds(5);
+    /** Untagged news about messages ({@code * 3 EXISTS}, {@code * 1 RECENT}): owed to the client after a swap. */
+    private static final Pattern MESSAGE_DATA = Pattern.compile("(?i)^\\* [0-9]+ (EXISTS|RECENT)$");
 
     private final ImapSession session;
     private final Account account;
@@ -210,7 +212,13 @@ final class ImapSessionKeeper implements ImapCapabilities.ResponseWatch, ImapCom
                             .addListener(done -> client.close());
                 } else {
                     client.config().setAutoRead(true);
-                    client.eventLoop().schedule(() -> swapWanted = true, RETRY_SWAP.toMillis(), TimeUnit.MILLISECONDS);
+                    ahead = client.eventLoop().schedule(() -> {
+                        if (quiet()) {
+                            swap(false);
+                        } else {
+                            swapWanted = true;
+                        }
+                    }, RETRY_SWAP.toMillis(), TimeUnit.MILLISECONDS);
                 }
             }
         });
@@ -255,7 +263,7 @@ final class ImapSessionKeeper implements ImapCapabilities.ResponseWatch, ImapCom
                 link.writeLine("k1 " + select);
                 String line;
                 while ((line = link.readLine()) != null && !line.startsWith("k1 ")) {
-                    if (line.matches("(?i)^\\* [0-9]+ (EXISTS|RECENT)$")) {
+                    if (MESSAGE_DATA.matcher(line).matches()) {
                         owed.add(line);
                     } else if (line.matches("(?i)^\\* OK \\[UIDVALIDITY .*")) {
                         owed.add(line); // a changed UIDVALIDITY must reach the client; the same one is harmless
@@ -270,9 +278,16 @@ final class ImapSessionKeeper implements ImapCapabilities.ResponseWatch, ImapCom
             }
             if (idleTag != null) {
                 link.writeLine(idleTag + " IDLE");
-                String line = link.readLine();
-                if (line == null || !line.startsWith("+")) {
-                    throw new IOException("IDLE could not be resumed: " + line);
+                String line;
+                while ((line = link.readLine()) != null && !line.startsWith("+")) {
+                    if (MESSAGE_DATA.matcher(line).matches()) {
+                        owed.add(line); // mail that came between the SELECT and the IDLE
+                    } else if (!line.startsWith("* ")) {
+                        throw new IOException("IDLE could not be resumed: " + line);
+                    }
+                }
+                if (line == null) {
+                    throw new IOException("the server closed the connection before IDLE");
                 }
             }
             for (String command : resend) {

@@ -119,11 +119,7 @@ final class Pop3Session extends ProxySession {
 
     @Override
     void upstreamRefused(Account account, Exception failure) {
-        if (failure instanceof TokenRefused) {
-            reply("-ERR [SYS/TEMP] the server refused " + account.name() + "'s token: " + Upstream.reason(failure));
-        } else {
-            reply("-ERR [SYS/TEMP] cannot reach the POP3 server for now: " + Upstream.reason(failure));
-        }
+        reply(UpstreamFailure.of(account, "the POP3 server", failure).pop3());
     }
 
     @Override

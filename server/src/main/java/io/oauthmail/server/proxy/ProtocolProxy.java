@@ -30,7 +30,7 @@ abstract class ProtocolProxy implements Proxy {
             Duration idleAfterLogin, Replies replies) throws IOException {
         this.options = options;
         this.upstream = new Upstream(tokens);
-        this.logins = new ProxyLogins(accounts, passwords, upstream, "oauthmail-" + replies.protocol() + "-proxy");
+        this.logins = new ProxyLogins(accounts, passwords, upstream, replies.protocol());
         this.replies = replies;
         this.idleAfterLogin = idleAfterLogin;
         // Last: sessions may start as soon as the listener does.

@@ -4,7 +4,7 @@ import io.netty.channel.Channel;
 import io.netty.channel.EventLoop;
 import io.oauthmail.account.Account;
 import java.io.IOException;
-import java.net.InetSocketAddress;
+import java.net.InetAddress;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -14,21 +14,25 @@ import java.util.concurrent.atomic.AtomicInteger;
 import javax.net.ssl.SSLContext;
 
 /**
- * The slow half of a proxy login, off the event loops: the local password's check (a slow hash the first time),
- * the account's token (a refresh when due) and the upstream login's round trips, on a bounded pool of workers,
- * with the outcome handed back to the client connection's event loop.
+ * The slow half of a proxy login, off the event loops: the local password's check, the account's token (a refresh
+ * when due) and the upstream login's round trips, with the outcome handed back to the client connection's event
+ * loop.
  *
- * <p>Sized for bursts: a mail client opening many sessions, or a thousand programs at once, each holding a worker
- * only for its login (tens of milliseconds against a nearby server), never for the session after it.
+ * <p>Two bounded pools. Checkers run {@link LoginCheck} (the address's turn, then one slow hash), so a guessing
+ * storm queues there. Workers run upstream logins, each holding a thread only for its round trips (tens of
+ * milliseconds against a nearby server), never for the session after it. A password known to be right skips the
+ * checkers: however many guessers wait for their turn, the owner's programs never queue behind them.
  */
 final class ProxyLogins implements AutoCloseable {
 
-    /** Logins under way at once; more wait their turn in order. */
+    /** Upstream logins under way at once; more wait their turn in order. */
     static final int WORKERS = 64;
+    /** Password checks (turn and hash) under way at once. */
+    static final int CHECKERS = 16;
 
     /** What became of a login; called on the client connection's event loop. */
     interface Outcome {
-        /** An unknown name or a wrong password. */
+        /** An unknown name or a wrong password (logged and counted against the address by {@link LoginCheck}). */
         void refused();
 
         /** The password was right; the upstream login failed with {@code failure}. */
@@ -38,66 +42,81 @@ final class ProxyLogins implements AutoCloseable {
         void loggedIn(Account account, UpstreamLink link);
     }
 
-    private final Map<String, Account> accounts;
-    private final LocalPasswords passwords;
-    private final Upstream upstream;
-    private final ExecutorService workers;
-
-    ProxyLogins(Map<String, Account> accounts, LocalPasswords passwords, Upstream upstream, String threadName) {
-        this.accounts = Map.copyOf(accounts);
-        this.passwords = passwords;
-        this.upstream = upstream;
-        AtomicInteger n = new AtomicInteger();
-        ThreadPoolExecutor pool = new ThreadPoolExecutor(WORKERS, WORKERS, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
-                task -> {
-                    Thread thread = new Thread(task, threadName + "-login-" + n.incrementAndGet());
-                    thread.setDaemon(true);
-                    return thread;
-                });
-        pool.allowCoreThreadTimeOut(true); // no logins, no threads
-        this.workers = pool;
-    }
-
-    /** The account {@code name} logs in to with {@code password}, or null: an unknown name or a wrong password. */
-    Account check(String name, String password) {
-        Account account = accounts.get(name);
-        return account != null && passwords.verify(account.name(), password.toCharArray()) ? account : null;
-    }
-
-    /** A protocol's upstream login with one token, on a login worker. */
-    interface UpstreamLogin {
-        UpstreamLink with(Account account, EventLoop loop, String token, SSLContext tls) throws IOException;
-    }
-
-    void submit(String name, String password, UpstreamLogin login, Channel client, Outcome outcome) {
-        workers.execute(() -> {
-            Account account = check(name, password);
-            if (account == null) {
-                client.eventLoop().execute(outcome::refused);
-                return;
-            }
-            UpstreamLink link;
-            try {
-                link = upstream.login(account, (token, tls) -> login.with(account, client.eventLoop(), token, tls));
-            } catch (Exception e) {
-                client.eventLoop().execute(() -> outcome.upstreamFailed(account, e));
-                return;
-            }
-            client.eventLoop().execute(() -> {
-                if (client.isActive()) {
-                    outcome.loggedIn(account, link);
-                } else {
-                    link.close(); // the client left during the login
-                }
-            });
-        });
-    }
-
     /** What became of a login again for a session that goes on (see {@link ImapSessionKeeper}); on the event loop. */
     interface Again {
         void ready(UpstreamLink link);
 
         void failed(Exception e);
+    }
+
+    /** A protocol's upstream login with one token, on a worker. */
+    interface UpstreamLogin {
+        UpstreamLink with(Account account, EventLoop loop, String token, SSLContext tls) throws IOException;
+    }
+
+    private final Map<String, Account> accounts;
+    private final LocalPasswords passwords;
+    private final LoginCheck checks;
+    private final Upstream upstream;
+    private final ExecutorService checkers;
+    private final ExecutorService workers;
+
+    ProxyLogins(Map<String, Account> accounts, LocalPasswords passwords, Upstream upstream, String protocol) {
+        this.accounts = Map.copyOf(accounts);
+        this.passwords = passwords;
+        this.checks = new LoginCheck(accounts, passwords, protocol);
+        this.upstream = upstream;
+        this.checkers = pool(CHECKERS, "oauthmail-" + protocol + "-check-");
+        this.workers = pool(WORKERS, "oauthmail-" + protocol + "-login-");
+    }
+
+    private static ExecutorService pool(int size, String name) {
+        AtomicInteger n = new AtomicInteger();
+        ThreadPoolExecutor pool = new ThreadPoolExecutor(size, size, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
+                task -> {
+                    Thread thread = new Thread(task, name + n.incrementAndGet());
+                    thread.setDaemon(true);
+                    return thread;
+                });
+        pool.allowCoreThreadTimeOut(true); // no logins, no threads
+        return pool;
+    }
+
+    /** Checks the password ({@code from} is the client's address), logs in upstream and tells {@code outcome}. */
+    void submit(String name, String password, InetAddress from, UpstreamLogin login, Channel client, Outcome outcome) {
+        Account known = accounts.get(name);
+        if (known != null && passwords.knownGood(name, password.toCharArray())) {
+            workers.execute(() -> loginUpstream(known, login, client, outcome));
+            return;
+        }
+        checkers.execute(() -> {
+            Account account = checks.login(name, password, from);
+            if (account == null) {
+                client.eventLoop().execute(outcome::refused);
+            } else {
+                workers.execute(() -> loginUpstream(account, login, client, outcome));
+            }
+        });
+    }
+
+    private void loginUpstream(Account account, UpstreamLogin login, Channel client, Outcome outcome) {
+        if (!client.isActive()) {
+            return; // the client left while its login waited
+        }
+        UpstreamLink link;
+        try {
+            link = upstream.login(account, (token, tls) -> login.with(account, client.eventLoop(), token, tls));
+        } catch (Exception e) {
+            client.eventLoop().execute(() -> outcome.upstreamFailed(account, e));
+            return;
+        }
+        client.eventLoop().execute(() -> {
+            if (client.isActive()) {
+                outcome.loggedIn(account, link);
+            } else {
+                link.close(); // the client left during the login
+            }
+        });
     }
 
     /** Logs {@code account} in upstream again for a client already logged in (no password: it gave it before). */
@@ -120,13 +139,9 @@ final class ProxyLogins implements AutoCloseable {
         });
     }
 
-    /** The client's IP address, as logs and throttles name it. */
-    static String address(Channel channel) {
-        return channel.remoteAddress() instanceof InetSocketAddress address ? address.getAddress().getHostAddress() : "?";
-    }
-
     @Override
     public void close() {
+        checkers.shutdownNow();
         workers.shutdownNow();
     }
 }

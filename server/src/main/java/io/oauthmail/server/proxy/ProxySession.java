@@ -12,6 +12,8 @@ import io.netty.channel.EventLoop;
 import io.oauthmail.account.Account;
 import io.oauthmail.provider.MailServer;
 import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.Locale;
 import java.util.concurrent.TimeUnit;
@@ -159,18 +161,15 @@ abstract class ProxySession extends ChannelInboundHandlerAdapter {
         ctx.channel().config().setAutoRead(false);
         ProxyLogins.UpstreamLogin login = (account, loop, token, tls) ->
                 upstreamLogin(loop, account, upstreamServer(account), token, tls);
-        proxy.logins().submit(name, password, login, ctx.channel(), new ProxyLogins.Outcome() {
+        InetAddress from = clientAddress();
+        proxy.logins().submit(name, password, from, login, ctx.channel(), new ProxyLogins.Outcome() {
             @Override
             public void refused() {
+                // LoginCheck logged it and slowed the address down; the next check from there waits its turn.
                 failed++;
-                LOG.info("oauthmail: local login failed for account \"{}\" from {} ({})", printable(name),
-                        ProxyLogins.address(ctx.channel()), proxy.protocol());
-                // Slow down guessing: every failure costs the guesser more, on this connection.
-                ctx.executor().schedule(() -> {
-                    loggingIn = false;
-                    ctx.channel().config().setAutoRead(true);
-                    loginFailed(failed);
-                }, 1000L * failed, TimeUnit.MILLISECONDS);
+                loggingIn = false;
+                ctx.channel().config().setAutoRead(true);
+                loginFailed(failed);
             }
 
             @Override
@@ -187,15 +186,15 @@ abstract class ProxySession extends ChannelInboundHandlerAdapter {
         });
     }
 
-    /** A name as a log line may show it: no control characters (a CRLF would forge a line), at most 64 chars. */
-    private static String printable(String name) {
-        String clean = name.replaceAll("\\p{Cntrl}", "?");
-        return clean.length() > 64 ? clean.substring(0, 64) + "..." : clean;
+    /** The client's IP address, as logs and the login throttle name it. */
+    final InetAddress clientAddress() {
+        return ctx.channel().remoteAddress() instanceof InetSocketAddress address ? address.getAddress()
+                : InetAddress.getLoopbackAddress();
     }
 
     /**
-     * The local login failed, the {@code failed}th time on this connection (the pause for it is over): the
-     * protocol's refusal, and a close after too many.
+     * The local login failed, the {@code failed}th time on this connection (already paid for in its address's
+     * turn): the protocol's refusal, and a close after too many.
      */
     abstract void loginFailed(int failed);
 

@@ -162,12 +162,8 @@ final class SmtpSession extends ProxySession {
 
     @Override
     void upstreamRefused(Account account, Exception failure) {
-        if (failure instanceof TokenRefused) {
-            reply("454 4.7.0 the server refused " + account.name() + "'s token: " + Upstream.reason(failure));
-        } else {
-            MailServer server = proxy.options.upstream().orElse(account.provider().smtp());
-            reply("454 4.4.0 cannot reach " + server + " for now: " + Upstream.reason(failure));
-        }
+        MailServer server = proxy.options.upstream().orElse(account.provider().smtp());
+        reply(UpstreamFailure.of(account, String.valueOf(server), failure).smtp());
     }
 
     @Override

@@ -65,10 +65,15 @@ final class Upstream {
      * are masked, control characters (a CRLF would inject a protocol line) become spaces, and the length is capped.
      */
     static String reason(Exception e) {
-        String message = e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName();
-        String masked = LONG_SECRET.matcher(new TraceRedactor().redact(message.replaceAll("\\p{Cntrl}", " ")))
-                .replaceAll("<redacted>");
+        String masked = masked(e);
         return masked.length() > MAX_REASON ? masked.substring(0, MAX_REASON) + "..." : masked;
+    }
+
+    /** {@link #reason} without the cap: for the daemon's log, which has room for the whole explanation. */
+    static String masked(Exception e) {
+        String message = e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName();
+        return LONG_SECRET.matcher(new TraceRedactor().redact(message.replaceAll("\\p{Cntrl}", " ")))
+                .replaceAll("<redacted>");
     }
 
     static void pause(long millis) {

@@ -89,6 +89,35 @@ class ProxyHostileClientsTest {
         assertThat(proxies.pop3.upstreamLogins()).isZero(); // garbage never reached the server
     }
 
+    /**
+     * Issue 10 item 2: {@code a LOGIN {abc}} threw a NumberFormatException with no reply. Each malformed LOGIN, listed
+     * or random, gets BAD, the session goes on, and nothing counts as a failed login or reaches upstream.
+     */
+    @Test
+    void malformedLoginArgumentsAreAnsweredBadAndTheSessionGoesOn() throws Exception {
+        List<String> malformed = new ArrayList<>(List.of("{abc}", "bob {}", "bob {+}", "bob {-1}", "bob {99999999999}",
+                "bob {4097}", "bob {1 2}", "bob \"unterminated", "\"bob\" \"pw\\\""));
+        java.util.Random random = new java.util.Random(2);
+        for (int i = 0; i < 200; i++) {
+            StringBuilder junk = new StringBuilder().append("x-+ ".charAt(random.nextInt(4)));
+            for (int n = random.nextInt(8); n > 0; n--) {
+                junk.append("0123456789abz+- ".charAt(random.nextInt(16)));
+            }
+            malformed.add((random.nextBoolean() ? "bob " : "") + "{" + junk + "}");
+        }
+        int logins = proxies.imap.upstreamLogins();
+        try (ProxyFixture.Raw client = new ProxyFixture.Raw(proxies.imap.port())) {
+            client.until("* OK");
+            for (int i = 0; i < malformed.size(); i++) {
+                client.send("b" + i + " LOGIN " + malformed.get(i));
+                assertThat(client.line()).as(malformed.get(i)).startsWith("b" + i + " BAD ");
+            }
+            client.send("z NOOP");
+            assertThat(client.line()).isEqualTo("z OK NOOP completed");
+        }
+        assertThat(proxies.imap.upstreamLogins()).isEqualTo(logins);
+    }
+
     @Test
     @Tag("slow")
     void twoHundredClientsAtOnceAllReadThroughTheImapProxy() throws Exception {
