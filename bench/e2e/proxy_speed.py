@@ -370,12 +370,31 @@ def clean(user, expect=0, wait=60.0):
 
 # --------------------------------------------------------------------------------------------------------------- run
 
-def cpu_seconds(pid):
-    if not pid:
-        return None
+def _stat(pid):
     with open(f"/proc/{pid}/stat") as f:
         fields = f.read().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / CLK_TCK  # utime + stime of all the process's threads
+    return int(fields[1]), (int(fields[11]) + int(fields[12])) / CLK_TCK  # ppid, utime + stime of all its threads
+
+
+def cpu_seconds(pid):
+    """CPU time of the process and its descendants (should a launcher ever fork instead of exec)."""
+    if not pid:
+        return None
+    children, cpu = {}, {}
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                ppid, seconds = _stat(entry)
+            except (OSError, IndexError, ValueError):
+                continue
+            children.setdefault(ppid, []).append(int(entry))
+            cpu[int(entry)] = seconds
+    total, todo = 0.0, [pid]
+    while todo:
+        at = todo.pop()
+        total += cpu.get(at, 0.0)
+        todo.extend(children.get(at, []))
+    return total
 
 
 class Variant:
