@@ -11,7 +11,8 @@ import java.util.Set;
 /** Reads and checks the {@code [[listener]]} tables for {@link ConfigReader}; each problem names its line and key. */
 final class ListenerReader {
 
-    private static final Set<String> KEYS = Set.of("protocol", "listen", "upstream", "tls", "cert", "key", "accounts");
+    private static final Set<String> KEYS = Set.of("protocol", "listen", "upstream", "tls", "cert", "key", "accounts",
+            "max_connections");
 
     private ListenerReader() {
     }
@@ -72,8 +73,14 @@ final class ListenerReader {
                         "configured accounts: " + String.join(", ", accountNames));
             }
         }
+        Integer max = check.integer(node, table, "max_connections");
+        if (max != null && (max < 1 || max > ListenerSettings.MOST_CONNECTIONS)) {
+            throw check.error(table, "max_connections", "max_connections must be 1 to " + ListenerSettings.MOST_CONNECTIONS
+                    + ", got " + max, "e.g. max_connections = " + ListenerSettings.DEFAULT_MAX_CONNECTIONS);
+        }
         return new ListenerSettings(name, protocol, listen, Optional.ofNullable(upstream), tls,
-                Optional.ofNullable(cert).map(Path::of), Optional.ofNullable(key).map(Path::of), accounts);
+                Optional.ofNullable(cert).map(Path::of), Optional.ofNullable(key).map(Path::of), accounts,
+                max != null ? max : ListenerSettings.DEFAULT_MAX_CONNECTIONS);
     }
 
     private static String required(ConfigReader.Checker check, JsonNode node, List<String> table, String key, String example) {

@@ -16,6 +16,7 @@ import java.util.Optional;
  * cert = "/etc/ssl/fullchain.pem"        # optional, with key: default a generated self-signed certificate
  * key = "/etc/ssl/key.pem"
  * accounts = ["work@corp.com"]           # optional: who may log in here; default every account
+ * max_connections = 5000                 # optional: clients at once; the next is told to come back later
  * </pre>
  *
  * @param name     where it was written, for messages: {@code listener[2]} (counted from 1, in file order)
@@ -26,9 +27,18 @@ import java.util.Optional;
  * @param cert     the PEM certificate chain, or empty for the generated certificate (then {@code key} is empty too)
  * @param key      the PEM private key (PKCS#8, RSA or EC) of {@code cert}
  * @param accounts the accounts that may log in here; empty for all
+ * @param maxConnections the most clients at once ({@link #DEFAULT_MAX_CONNECTIONS} unless set)
  */
 public record ListenerSettings(String name, String protocol, String listen, Optional<String> upstream, String tls,
-        Optional<Path> cert, Optional<Path> key, List<String> accounts) {
+        Optional<Path> cert, Optional<Path> key, List<String> accounts, int maxConnections) {
+
+    /**
+     * Clients at once per listener unless {@code max_connections} says otherwise: a daemon on event loops carries
+     * thousands of idle sessions (each costs two file descriptors: mind {@code ulimit -n}).
+     */
+    public static final int DEFAULT_MAX_CONNECTIONS = 5000;
+    /** The most {@code max_connections} may be: past it the file descriptors run out first. */
+    public static final int MOST_CONNECTIONS = 100_000;
 
     /** The values {@code protocol} and {@code tls} may take. */
     public static final List<String> PROTOCOLS = List.of("smtp", "imap", "pop");

@@ -38,6 +38,7 @@ class ListenerConfigTest {
                 cert = "/etc/ssl/fullchain.pem"
                 key = "/etc/ssl/key.pem"
                 accounts = ["work@corp.com"]
+                max_connections = 20000
 
                 [[listener]]
                 protocol = "smtp"
@@ -46,9 +47,20 @@ class ListenerConfigTest {
         assertThat(config.listeners()).containsExactly(
                 new ListenerSettings("listener[1]", "imap", "127.0.0.1:1143", Optional.of("imap.gmail.com:993:tls"), "starttls",
                         Optional.of(Path.of("/etc/ssl/fullchain.pem")), Optional.of(Path.of("/etc/ssl/key.pem")),
-                        List.of("work@corp.com")),
+                        List.of("work@corp.com"), 20000),
                 new ListenerSettings("listener[2]", "smtp", "127.0.0.1:1587", Optional.empty(), "none", Optional.empty(),
-                        Optional.empty(), List.of()));
+                        Optional.empty(), List.of(), ListenerSettings.DEFAULT_MAX_CONNECTIONS));
+    }
+
+    @Test
+    void aConnectionCapOutOfRangeIsRefusedWithAnExample() {
+        assertThatThrownBy(() -> parse("""
+                [[listener]]
+                protocol = "imap"
+                listen = "127.0.0.1:1143"
+                max_connections = 0
+                """)).hasMessageContaining("max_connections must be 1 to 100000, got 0")
+                .hasMessageContaining("max_connections = 5000");
     }
 
     @Test

@@ -34,13 +34,11 @@ import java.util.Set;
  */
 final class ProxyListeners {
 
-    private static final int MAX_CONNECTIONS = 200;
-
     private ProxyListeners() {
     }
 
     /** {@code --listen} flags as listeners, checked like the config's. */
-    static List<ListenerSettings> fromFlags(List<String> flags, String tls, Path cert, Path key) {
+    static List<ListenerSettings> fromFlags(List<String> flags, String tls, Path cert, Path key, int maxConnections) {
         if (!ListenerSettings.TLS_MODES.contains(tls)) {
             throw new OAuthMailException("unknown --tls mode '" + tls + "'", "use none (loopback only), starttls or implicit");
         }
@@ -49,6 +47,10 @@ final class ProxyListeners {
         }
         if (cert != null && tls.equals("none")) {
             throw new OAuthMailException("--tls-cert is given but --tls is none", "add --tls starttls or --tls implicit");
+        }
+        if (maxConnections < 1 || maxConnections > ListenerSettings.MOST_CONNECTIONS) {
+            throw new OAuthMailException("--max-connections must be 1 to " + ListenerSettings.MOST_CONNECTIONS + ", not "
+                    + maxConnections, "e.g. --max-connections " + ListenerSettings.DEFAULT_MAX_CONNECTIONS);
         }
         List<ListenerSettings> listeners = new ArrayList<>();
         for (String flag : flags) {
@@ -62,7 +64,7 @@ final class ProxyListeners {
                 throw new OAuthMailException("unknown proxy protocol '" + protocol + "'", "use smtp, imap or pop");
             }
             listeners.add(new ListenerSettings("--listen " + flag, protocol, flag.substring(eq + 1), Optional.empty(), tls,
-                    Optional.ofNullable(cert), Optional.ofNullable(key), List.of()));
+                    Optional.ofNullable(cert), Optional.ofNullable(key), List.of(), maxConnections));
         }
         return listeners;
     }
@@ -88,7 +90,7 @@ final class ProxyListeners {
                 tls = LocalTls.of(mode, certificate);
             }
             Optional<MailServer> upstream = settings.upstream().map(MailServer::parse);
-            ListenerOptions options = new ListenerOptions(settings.name(), address, tls, upstream, MAX_CONNECTIONS);
+            ListenerOptions options = new ListenerOptions(settings.name(), address, tls, upstream, settings.maxConnections());
             Started proxy = start(settings, options, allowed(settings, accounts), passwords, tokens);
             started.add(proxy.proxy());
             lines.add(settings.protocol() + " on " + address.getAddress().getHostAddress() + ":" + proxy.port() + ", "

@@ -38,6 +38,12 @@ public final class ServeCommand implements Callable<Integer> {
                     + "before login) or implicit (TLS from the first byte, like 465/993/995). Needed beyond 127.0.0.1.")
     String tls;
 
+    @picocli.CommandLine.Option(names = "--max-connections", paramLabel = "N",
+            defaultValue = "" + ListenerSettings.DEFAULT_MAX_CONNECTIONS,
+            description = "Clients at once per --listen (default ${DEFAULT-VALUE}); the next one is told to come back "
+                    + "later. Each costs two file descriptors: raise ulimit -n for thousands. [[listener]]: max_connections.")
+    int maxConnections;
+
     @picocli.CommandLine.Option(names = "--tls-cert", paramLabel = "FILE",
             description = "PEM certificate chain for --tls (with --tls-key); default: a self-signed certificate kept in "
                     + "the state folder, whose path and SHA-256 fingerprint are printed at start.")
@@ -49,7 +55,7 @@ public final class ServeCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         CliContext context = root.context();
-        List<ListenerSettings> fromFlags = ProxyListeners.fromFlags(listen, tls, tlsCert, tlsKey);
+        List<ListenerSettings> fromFlags = ProxyListeners.fromFlags(listen, tls, tlsCert, tlsKey, maxConnections);
         // The refresher backs off by itself (30 s up to 10 min): the token manager must not retry underneath it.
         TokenManager tokens = new TokenManager(context.store(), context.clock(), context.config().refreshMargin(),
                 context.config().tokenTimeout(), RetryPolicy.NONE, Sleeper.SYSTEM);
