@@ -152,4 +152,59 @@ class ProxyHostileClientsTest {
         }
         assertThat(proxies.imap.upstreamLogins() - before).isEqualTo(CLIENTS);
     }
+
+    /**
+     * Issue 10, item 3: the attack that grew the daemon by 263 MB (literal after literal, never logging in) is cut
+     * off after {@link ClientInput#MAX_BEFORE_LOGIN} bytes with a BYE that says why, in each protocol's words;
+     * the proxy keeps serving. The bound is the memory proof: nothing a stranger sends is held beyond it.
+     */
+    @Test
+    void aStrangerWhoNeverLogsInIsCutOffAfterTheBoundWithAReply() throws Exception {
+        String chunk = "x".repeat(4000);
+        try (ProxyFixture.Raw client = new ProxyFixture.Raw(proxies.imap.port())) {
+            client.until("* OK");
+            long sent = 0;
+            client.send("a LOGIN {4000+}");
+            try {
+                while (sent < 10L * ClientInput.MAX_BEFORE_LOGIN) {
+                    client.out.write((chunk + " {4000+}\r\n").getBytes(StandardCharsets.US_ASCII));
+                    sent += chunk.length() + 10;
+                }
+                client.out.flush();
+            } catch (IOException closed) {
+                // the proxy closed the connection while we were still sending: what it should do
+            }
+            List<String> lines = new ArrayList<>();
+            String line;
+            try {
+                while ((line = client.line()) != null) {
+                    lines.add(line);
+                }
+            } catch (IOException reset) {
+                // a reset after the BYE: the unread bytes we sent were discarded
+            }
+            assertThat(lines).as("sent %d bytes", sent).contains("* BYE too much sent before login");
+        }
+        for (int port : new int[] {proxies.smtp.port(), proxies.pop3.port()}) {
+            try (ProxyFixture.Raw client = new ProxyFixture.Raw(port)) {
+                client.line();
+                List<String> replies = new ArrayList<>();
+                try {
+                    for (int i = 0; i < 40; i++) { // short lines, each answered: 40 x 4 KB is over the bound
+                        client.send("NOOP " + "y".repeat(ClientInput.MAX_LINE - 10));
+                        replies.add(client.line());
+                    }
+                    replies.add(client.line());
+                } catch (IOException closed) {
+                    // closed after the farewell
+                }
+                assertThat(replies).as("port %d", port).anyMatch(reply -> reply != null && reply.contains("too much sent before login"));
+            }
+        }
+        try (ProxyFixture.Raw client = new ProxyFixture.Raw(proxies.imap.port())) { // and the proxy goes on
+            client.until("* OK");
+            client.send("z NOOP");
+            assertThat(client.line()).isEqualTo("z OK NOOP completed");
+        }
+    }
 }
