@@ -79,9 +79,15 @@ abstract class ProtocolProxy implements Proxy {
         this.idleBeforeLogin = limit;
     }
 
+    /** Takes no new clients; once the open sessions have ended, its threads are given back (a reload). */
     @Override
     public void stopAccepting() {
-        listener.stopAccepting();
+        listener.drainThen(this::close);
+    }
+
+    /** For tests: true once closed and its threads have ended. */
+    boolean terminated() {
+        return listener.terminated();
     }
 
     @Override

@@ -24,6 +24,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 
 /**
@@ -49,12 +50,18 @@ final class ProxyListener implements AutoCloseable {
     private final EventLoopGroup loops;
     private final Channel server;
     private final ChannelGroup clients;
+    private final AtomicInteger open;
+    /** Set once the listener stops accepting: what to do when its last session has ended. */
+    private final AtomicReference<Runnable> whenDrained;
 
-    private ProxyListener(EventLoopGroup acceptor, EventLoopGroup loops, Channel server, ChannelGroup clients) {
+    private ProxyListener(EventLoopGroup acceptor, EventLoopGroup loops, Channel server, ChannelGroup clients,
+            AtomicInteger open, AtomicReference<Runnable> whenDrained) {
         this.acceptor = acceptor;
         this.loops = loops;
         this.server = server;
         this.clients = clients;
+        this.open = open;
+        this.whenDrained = whenDrained;
     }
 
     /**
@@ -76,11 +83,13 @@ final class ProxyListener implements AutoCloseable {
                 new DefaultThreadFactory(threadName, true), NioIoHandler.newFactory());
         ChannelGroup clients = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
         AtomicInteger open = new AtomicInteger();
+        AtomicReference<Runnable> whenDrained = new AtomicReference<>();
         boolean implicit = options.tls().mode() == LocalTls.Mode.IMPLICIT;
         ServerBootstrap bootstrap = new ServerBootstrap().group(acceptor, loops).channel(NioServerSocketChannel.class)
                 .option(ChannelOption.SO_BACKLOG, 1024)
                 .option(ChannelOption.SO_REUSEADDR, true)
                 .childOption(ChannelOption.TCP_NODELAY, true)
+                .childOption(ChannelOption.SO_REUSEADDR, true) // a reload binds the port again while these sessions go on
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel channel) {
@@ -94,7 +103,16 @@ final class ProxyListener implements AutoCloseable {
                             }
                             return;
                         }
-                        channel.closeFuture().addListener(closed -> open.decrementAndGet());
+                        channel.closeFuture().addListener(closed -> {
+                            if (open.decrementAndGet() == 0) {
+                                Runnable drained = whenDrained.getAndSet(null);
+                                if (drained != null) { // on a thread of its own: closing waits for the loops to end
+                                    Thread closing = new Thread(drained, threadName + "-drained");
+                                    closing.setDaemon(true);
+                                    closing.start();
+                                }
+                            }
+                        });
                         clients.add(channel);
                         if (implicit) {
                             SslHandler tls = options.tls().serverHandler(false);
@@ -109,7 +127,7 @@ final class ProxyListener implements AutoCloseable {
                 });
         try {
             Channel server = bootstrap.bind(address).syncUninterruptibly().channel();
-            return new ProxyListener(acceptor, loops, server, clients);
+            return new ProxyListener(acceptor, loops, server, clients, open, whenDrained);
         } catch (RuntimeException e) {
             acceptor.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS);
             loops.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS);
@@ -129,8 +147,27 @@ final class ProxyListener implements AutoCloseable {
      * the port is free, since a reload binds the same port right after.
      */
     void stopAccepting() {
-        server.close().syncUninterruptibly();
+        if (server.isOpen()) {
+            server.close().syncUninterruptibly();
+        }
         acceptor.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS);
+    }
+
+    /**
+     * Stops accepting, and runs {@code then} once the last open session has ended (at once if none is open): a
+     * reload's old listeners let their sessions finish, then give their threads back.
+     */
+    void drainThen(Runnable then) {
+        stopAccepting();
+        whenDrained.set(then);
+        if (open.get() == 0 && whenDrained.compareAndSet(then, null)) {
+            then.run();
+        }
+    }
+
+    /** True once the listener has closed and its event loops have ended. */
+    boolean terminated() {
+        return loops.isTerminated();
     }
 
     /** Takes no new clients and ends every open session: they see the connection close (a stop). */
