@@ -10,9 +10,7 @@ import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
-import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
-import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.concurrent.DefaultThreadFactory;
@@ -78,14 +76,14 @@ final class ProxyListener implements AutoCloseable {
                             + " or listen on 127.0.0.1");
         }
         EventLoopGroup acceptor = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory(threadName + "-accept", true),
-                NioIoHandler.newFactory());
+                Transport.handlers());
         EventLoopGroup loops = new MultiThreadIoEventLoopGroup(Math.max(2, Runtime.getRuntime().availableProcessors()),
-                new DefaultThreadFactory(threadName, true), NioIoHandler.newFactory());
+                new DefaultThreadFactory(threadName, true), Transport.handlers());
         ChannelGroup clients = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
         AtomicInteger open = new AtomicInteger();
         AtomicReference<Runnable> whenDrained = new AtomicReference<>();
         boolean implicit = options.tls().mode() == LocalTls.Mode.IMPLICIT;
-        ServerBootstrap bootstrap = new ServerBootstrap().group(acceptor, loops).channel(NioServerSocketChannel.class)
+        ServerBootstrap bootstrap = new ServerBootstrap().group(acceptor, loops).channel(Transport.serverChannel())
                 .option(ChannelOption.SO_BACKLOG, 1024)
                 .option(ChannelOption.SO_REUSEADDR, true)
                 .childOption(ChannelOption.TCP_NODELAY, true)

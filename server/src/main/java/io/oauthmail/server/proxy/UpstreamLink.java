@@ -11,7 +11,6 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
 import io.netty.channel.socket.SocketChannel;
-import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.handler.codec.LineBasedFrameDecoder;
 import io.netty.handler.codec.TooLongFrameException;
 import io.netty.handler.ssl.SslHandler;
@@ -59,7 +58,7 @@ final class UpstreamLink implements AutoCloseable {
     /** Connected to {@code server} on {@code loop}, already in TLS when the server uses implicit TLS. */
     static UpstreamLink open(EventLoop loop, MailServer server, SSLContext tls, int timeoutMillis) throws IOException {
         UpstreamLink[] link = new UpstreamLink[1];
-        Bootstrap bootstrap = new Bootstrap().group(loop).channel(NioSocketChannel.class)
+        Bootstrap bootstrap = new Bootstrap().group(loop).channel(Transport.channel())
                 .option(ChannelOption.TCP_NODELAY, true)
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, timeoutMillis)
                 .option(ChannelOption.AUTO_READ, true)
@@ -178,9 +177,23 @@ final class UpstreamLink implements AutoCloseable {
         });
     }
 
+    /** Closes the connection, giving back the buffers of lines never read (a login that failed halfway). */
     @Override
     public void close() {
         channel.close();
+        Runnable release = () -> {
+            Object next;
+            while ((next = lines.poll()) != null) {
+                if (next instanceof ByteBuf line) {
+                    line.release();
+                }
+            }
+        };
+        if (channel.eventLoop().isShuttingDown()) {
+            release.run();
+        } else {
+            channel.eventLoop().execute(release); // after any line still on its way into the queue
+        }
     }
 
     private static IOException asIOException(Throwable failure, String what) {
