@@ -1,5 +1,10 @@
 package io.oauthmail;
 
+import java.net.ConnectException;
+import java.net.NoRouteToHostException;
+import java.net.SocketTimeoutException;
+import java.net.UnknownHostException;
+
 /**
  * A mail server refused or failed an operation (authentication, sending, reading). The message carries the
  * server's reply, decoded where the provider encodes it, never the token.
@@ -10,5 +15,20 @@ public final class MailFailure extends OAuthMailException {
 
     public MailFailure(String message, String hint, Throwable cause) {
         super(message, hint, cause);
+    }
+
+    /**
+     * True when the server could not be reached or stopped answering (connection refused, unknown host, no
+     * route, a timeout): trouble of the network or the server's address, not a refusal, so trying again
+     * later, or after fixing the address, may work. The CLI exits with its temporary/network code for these.
+     */
+    public boolean networkTrouble() {
+        for (Throwable t = getCause(); t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof ConnectException || t instanceof NoRouteToHostException || t instanceof UnknownHostException
+                    || t instanceof SocketTimeoutException) {
+                return true;
+            }
+        }
+        return false;
     }
 }

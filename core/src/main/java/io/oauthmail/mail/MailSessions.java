@@ -237,7 +237,15 @@ public final class MailSessions {
     }
 
     private static MailFailure failed(Account account, MailProtocol protocol, MailServer server, MessagingException e) {
-        return new MailFailure("account " + account.name() + ": cannot connect to the " + protocol + " server "
-                + server.host() + ":" + server.port() + ": " + MailErrors.describe(e), MailErrors.hint(e), e);
+        String message = "account " + account.name() + ": cannot connect to the " + protocol + " server "
+                + server.host() + ":" + server.port() + ": " + MailErrors.describe(e);
+        MailFailure failure = new MailFailure(message, MailErrors.hint(e), e);
+        if (!failure.networkTrouble()) {
+            return failure;
+        }
+        // Nothing answered: either the address in the config is wrong or the network is; say how to tell which.
+        return new MailFailure(message, "check the address (oauthmail accounts show " + account.name()
+                + ") and that " + server.host() + ":" + server.port() + " is reachable from here (e.g. nc -vz "
+                + server.host() + " " + server.port() + "), then try again", e);
     }
 }
