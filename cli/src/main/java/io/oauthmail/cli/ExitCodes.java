@@ -1,7 +1,14 @@
 package io.oauthmail.cli;
 
+import io.oauthmail.AuthorizationFailed;
+import io.oauthmail.MailFailure;
+import io.oauthmail.ReauthorizationRequired;
+import io.oauthmail.TemporaryFailure;
+import picocli.CommandLine.ParameterException;
+
 /**
- * The exit codes of every oauthmail command, as documented in the README. Scripts may rely on them.
+ * The exit codes of every oauthmail command, as documented in the README (one table there, one mapping here:
+ * {@link #of}). Scripts may rely on them.
  */
 public final class ExitCodes {
 
@@ -9,11 +16,11 @@ public final class ExitCodes {
     public static final int OK = 0;
     /** It did not work, for a reason not listed below (a demo step that failed, a mail server's refusal). */
     public static final int FAILED = 1;
-    /** The command line was wrong: unknown command or option, missing argument. */
+    /** The command line was wrong: unknown command or option, a value not accepted, missing or conflicting options. */
     public static final int USAGE = 2;
     /** The account must be authorized again: run {@code oauthmail login ACCOUNT}. */
     public static final int REAUTHORIZE = 3;
-    /** A temporary failure (network, provider 5xx or 429): trying again later may work. */
+    /** A temporary failure (network, a mail server not reachable, provider 5xx or 429): trying again later may work. */
     public static final int TEMPORARY = 4;
     /**
      * A login flow did not complete (declined, timed out, state mismatch, another person than the configured address,
@@ -22,5 +29,25 @@ public final class ExitCodes {
     public static final int AUTHORIZATION_FAILED = 5;
 
     private ExitCodes() {
+    }
+
+    /**
+     * The exit code for a command that ended with {@code e}: the only place a failure becomes a code, for
+     * picocli's usage errors as for the commands' own failures.
+     */
+    static int of(Throwable e) {
+        if (e instanceof ParameterException) {
+            return USAGE;
+        }
+        if (e instanceof ReauthorizationRequired) {
+            return REAUTHORIZE;
+        }
+        if (e instanceof TemporaryFailure || (e instanceof MailFailure mail && mail.networkTrouble())) {
+            return TEMPORARY;
+        }
+        if (e instanceof AuthorizationFailed) {
+            return AUTHORIZATION_FAILED;
+        }
+        return FAILED;
     }
 }

@@ -1,9 +1,7 @@
 package io.oauthmail.cli;
 
-import io.oauthmail.AuthorizationFailed;
 import io.oauthmail.OAuthMailException;
 import io.oauthmail.ReauthorizationRequired;
-import io.oauthmail.TemporaryFailure;
 import io.oauthmail.cli.accounts.AccountsCommand;
 import io.oauthmail.cli.demo.DemoCommand;
 import io.oauthmail.cli.login.LoginCommand;
@@ -36,9 +34,9 @@ import picocli.CommandLine.ScopeType;
         exitCodeList = {
             "0:it worked",
             "1:it failed (the message says why)",
-            "2:wrong usage",
+            "2:wrong usage (unknown option, a value not accepted, a missing option)",
             "3:the account must be authorized again (run: oauthmail login ACCOUNT)",
-            "4:temporary failure (network, provider busy): try again later",
+            "4:temporary failure (network, a mail server not reachable, provider busy): try again later",
             "5:a login did not complete (declined, timed out, state mismatch, another person, refused by the provider)"})
 public final class OAuthMailCli implements Runnable {
 
@@ -118,6 +116,7 @@ public final class OAuthMailCli implements Runnable {
         cli.setOut(out);
         cli.setErr(err);
         cli.setExecutionExceptionHandler(OAuthMailCli::report);
+        cli.setExitCodeExceptionMapper(ExitCodes::of); // usage errors: picocli prints them, ExitCodes decides the code
         return cli.execute(args);
     }
 
@@ -167,7 +166,7 @@ public final class OAuthMailCli implements Runnable {
             }
             err.println("oauthmail: " + failure.getMessage());
             failure.hint().ifPresent(hint -> err.println("  " + hint));
-            return exitCodeOf(failure);
+            return ExitCodes.of(failure);
         }
         err.println("oauthmail: unexpected error: " + e.getClass().getSimpleName()
                 + (e.getMessage() != null ? ": " + e.getMessage() : ""));
@@ -176,7 +175,7 @@ public final class OAuthMailCli implements Runnable {
         } else {
             err.println("  this is a bug: please report it with the command you ran (OAUTHMAIL_DEBUG=1 shows the stack trace)");
         }
-        return ExitCodes.FAILED;
+        return ExitCodes.of(e);
     }
 
     /**
@@ -195,18 +194,5 @@ public final class OAuthMailCli implements Runnable {
         } catch (java.io.IOException | RuntimeException e) {
             // best effort: the message below is what matters now; accounts then shows the store's view
         }
-    }
-
-    static int exitCodeOf(OAuthMailException e) {
-        if (e instanceof ReauthorizationRequired) {
-            return ExitCodes.REAUTHORIZE;
-        }
-        if (e instanceof TemporaryFailure) {
-            return ExitCodes.TEMPORARY;
-        }
-        if (e instanceof AuthorizationFailed) {
-            return ExitCodes.AUTHORIZATION_FAILED;
-        }
-        return ExitCodes.FAILED;
     }
 }

@@ -194,8 +194,8 @@ class CliAccountsTest {
         assertThat(unknown.err()).contains("no account named nobody").contains("oauthmail accounts add nobody");
 
         Run badProvider = run("accounts", "add", "x", "--provider", "yahoo", "--client-id", "c");
-        assertThat(badProvider.exit()).isEqualTo(ExitCodes.FAILED);
-        assertThat(badProvider.err()).contains("unknown provider 'yahoo'");
+        assertThat(badProvider.exit()).isEqualTo(ExitCodes.USAGE);
+        assertThat(badProvider.err()).contains("--provider").contains("'yahoo'").contains("google, microsoft, generic, custom");
 
         Files.writeString(home.resolve("config.toml"), Files.readString(home.resolve("config.toml"))
                 .replace("provider = \"generic\"", "provider = \"gogle\""));

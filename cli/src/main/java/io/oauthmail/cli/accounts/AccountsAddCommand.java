@@ -6,14 +6,12 @@ import io.oauthmail.cli.ExitCodes;
 import io.oauthmail.config.AccountSettings;
 import io.oauthmail.config.ConfigWriter;
 import io.oauthmail.config.Discovery;
-import io.oauthmail.provider.MailServer;
 import io.oauthmail.provider.OAuthEndpoints;
 import io.oauthmail.provider.Providers;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -32,8 +30,12 @@ final class AccountsAddCommand implements Callable<Integer> {
     @Parameters(paramLabel = "ACCOUNT", description = "The account's name, usually its e-mail address.")
     String name;
 
-    @Option(names = "--provider", required = true, paramLabel = "google|microsoft|generic|custom")
-    String provider;
+    @Option(names = "--provider", required = true, paramLabel = "google|microsoft|generic|custom",
+            converter = ProviderChoice.Converter.class, description = "One of ${COMPLETION-CANDIDATES}.")
+    ProviderChoice providerChoice;
+
+    /** The provider as the config writes it. */
+    private String provider;
 
     @Option(names = "--issuer", paramLabel = "URL", description = "OpenID issuer to discover endpoints from (generic).")
     URI issuer;
@@ -57,25 +59,29 @@ final class AccountsAddCommand implements Callable<Integer> {
     @Option(names = "--tenant", paramLabel = "T", description = "Microsoft tenant: common, organizations, consumers or an ID.")
     String tenant;
 
-    @Option(names = "--imap", paramLabel = "HOST:PORT[:tls|starttls|plain]")
+    @Option(names = "--imap", paramLabel = "HOST:PORT[:tls|starttls|plain]", converter = MailServerSpec.class)
     String imap;
 
-    @Option(names = "--pop", paramLabel = "HOST:PORT[:tls|starttls|plain]")
+    @Option(names = "--pop", paramLabel = "HOST:PORT[:tls|starttls|plain]", converter = MailServerSpec.class)
     String pop;
 
-    @Option(names = "--smtp", paramLabel = "HOST:PORT[:tls|starttls|plain]")
+    @Option(names = "--smtp", paramLabel = "HOST:PORT[:tls|starttls|plain]", converter = MailServerSpec.class)
     String smtp;
 
     @Option(names = "--ca-file", paramLabel = "PEM", description = "An extra CA certificate to trust for this account's mail servers.")
     Path caFile;
 
     @Option(names = "--flow", paramLabel = "browser|paste|device|client-credentials|service-account",
+            converter = AccountFlowChoice.Converter.class,
             description = "The login flow to use by default; the last two make an app-only account (no person logs in).")
-    String flow;
+    AccountFlowChoice flowChoice;
 
-    @Option(names = "--sasl", paramLabel = "xoauth2|oauthbearer",
+    /** The flow as the config writes it, or null for the provider's default. */
+    private String flow;
+
+    @Option(names = "--sasl", paramLabel = "xoauth2|oauthbearer", converter = SaslChoice.Converter.class,
             description = "Force a SASL mechanism (default: the server's choice, XOAUTH2 first).")
-    String sasl;
+    SaslChoice sasl;
 
     @Option(names = "--service-account-key", paramLabel = "JSON", description = "Google service account key (with --flow service-account).")
     Path serviceAccountKey;
@@ -98,23 +104,10 @@ final class AccountsAddCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         CliContext context = parent.context();
-        if (!Set.of("google", "microsoft", "generic", "custom").contains(provider)) {
-            throw new OAuthMailException("unknown provider '" + provider + "'", "use google, microsoft, generic or custom");
-        }
-        if (sasl != null && !sasl.equalsIgnoreCase("xoauth2") && !sasl.equalsIgnoreCase("oauthbearer")) {
-            throw new OAuthMailException("unknown --sasl '" + sasl + "'", "use xoauth2 or oauthbearer");
-        }
+        provider = providerChoice.toString();
+        flow = flowChoice == null ? null : flowChoice.toString();
         if (clientSecret != null && clientSecretCmd != null) {
             throw new OAuthMailException("give either --client-secret or --client-secret-cmd, not both", null);
-        }
-        for (String spec : new String[] {imap, pop, smtp}) {
-            if (spec != null) {
-                try {
-                    MailServer.parse(spec);
-                } catch (IllegalArgumentException e) {
-                    throw new OAuthMailException(e.getMessage(), "write it as HOST:PORT or HOST:PORT:tls|starttls|plain");
-                }
-            }
         }
         if (provider.equals("microsoft")) {
             Providers.microsoft(tenant); // rejects a malformed tenant now, not at login
@@ -143,7 +136,7 @@ final class AccountsAddCommand implements Callable<Integer> {
                 string(endpoints == null ? null : endpoints.deviceAuthorization()),
                 string(endpoints == null ? null : endpoints.revocation()), string(endpoints == null ? null : endpoints.userInfo()),
                 serviceAccountKey == null ? null : serviceAccountKey.toAbsolutePath().toString(),
-                sasl == null ? null : sasl.toLowerCase(java.util.Locale.ROOT));
+                sasl == null ? null : sasl.toString());
         boolean existed = context.config().account(name).isPresent();
         ConfigWriter.putAccount(context.config().file(), settings);
         context.configChanged();

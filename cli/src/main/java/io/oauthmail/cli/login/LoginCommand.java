@@ -46,8 +46,9 @@ public final class LoginCommand implements Callable<Integer> {
     @Parameters(paramLabel = "ACCOUNT")
     String name;
 
-    @Option(names = "--flow", paramLabel = "browser|paste|device", description = "Default: the account's flow, else browser.")
-    String flow;
+    @Option(names = "--flow", paramLabel = "browser|paste|device", converter = LoginFlowChoice.Converter.class,
+            description = "One of ${COMPLETION-CANDIDATES}. Default: the account's flow, else browser.")
+    LoginFlowChoice flow;
 
     @Option(names = "--no-browser", description = "Do not open a browser: print the URL and wait.")
     boolean noBrowser;
@@ -68,7 +69,7 @@ public final class LoginCommand implements Callable<Integer> {
         CliContext context = root.context();
         AccountSettings settings = context.account(name);
         Account account = AccountResolver.withSecret(settings);
-        String chosen = flow != null ? flow : settings.flow() != null ? settings.flow() : "browser";
+        String chosen = flow != null ? flow.toString() : settings.flow() != null ? settings.flow() : "browser";
         int redirectPort = port != null ? port : settings.redirectPort() != null ? settings.redirectPort() : 0;
         PrintWriter err = context.err();
         if (account.app().isPresent()) {

@@ -1,6 +1,5 @@
 package io.oauthmail.cli.mail;
 
-import io.oauthmail.OAuthMailException;
 import io.oauthmail.account.Account;
 import io.oauthmail.cli.CliContext;
 import io.oauthmail.cli.ExitCodes;
@@ -17,9 +16,12 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
 
 /** {@code oauthmail fetch ACCOUNT}: lists messages over IMAP; {@code --new} only what arrived since the last --new. */
 @Command(name = "fetch", mixinStandardHelpOptions = true,
@@ -30,6 +32,9 @@ public final class FetchCommand implements Callable<Integer> {
 
     @ParentCommand
     OAuthMailCli root;
+
+    @Spec
+    CommandSpec spec;
 
     @Parameters(paramLabel = "ACCOUNT")
     String name;
@@ -43,24 +48,21 @@ public final class FetchCommand implements Callable<Integer> {
     @Option(names = "--limit", defaultValue = "20", paramLabel = "N", description = "At most the newest N (default ${DEFAULT-VALUE}).")
     int limit;
 
-    @Option(names = "--format", defaultValue = "summary", paramLabel = "summary|json|eml",
+    @Option(names = "--format", defaultValue = "summary", paramLabel = "summary|json|eml", converter = FetchFormat.Converter.class,
             description = "summary (a table), json (one object per line) or eml (the raw messages, mbox-separated).")
-    String format;
+    FetchFormat format;
 
     @Override
     public Integer call() {
-        if (!java.util.Set.of("summary", "json", "eml").contains(format)) {
-            throw new OAuthMailException("unknown --format '" + format + "'", "use summary, json or eml");
-        }
         if (limit < 1) {
-            throw new OAuthMailException("--limit must be at least 1", null);
+            throw new ParameterException(spec.commandLine(), "--limit must be at least 1, but was " + limit);
         }
         CliContext context = root.context();
         Account account = AccountResolver.withSecret(context.account(name));
         Path stateFile = FetchState.file(context.paths().stateDir(), account.name(), folder);
         FetchState state = onlyNew ? FetchState.read(stateFile) : FetchState.NONE;
         Fetched fetched = new InboxReader(new MailSessions(context.tokens(), Duration.ofSeconds(30)))
-                .fetch(account, folder, state.uidValidity(), state.lastUid(), limit, format.equals("eml"));
+                .fetch(account, folder, state.uidValidity(), state.lastUid(), limit, format == FetchFormat.EML);
         if (fetched.folderReset()) {
             context.err().println("note: " + folder + " of " + account.name() + " was reset (its UIDVALIDITY changed from "
                     + state.uidValidity() + " to " + fetched.uidValidity() + "): showing it afresh");
@@ -77,9 +79,9 @@ public final class FetchCommand implements Callable<Integer> {
         for (Fetched.Message message : fetched.messages()) {
             MessageSummary m = message.summary();
             switch (format) {
-                case "json" -> out.println(Json.object("uid", m.uid(), "date", message.sent() == null ? null : message.sent().toString(),
+                case JSON -> out.println(Json.object("uid", m.uid(), "date", message.sent() == null ? null : message.sent().toString(),
                         "from", m.from(), "subject", m.subject(), "size", m.size(), "parts", m.parts()));
-                case "eml" -> {
+                case EML -> {
                     out.println("From oauthmail " + (message.sent() == null ? "" : message.sent()));
                     out.print(new String(message.raw(), StandardCharsets.UTF_8).replace("\r\n", "\n")
                             .replaceAll("(?m)^(>*From )", ">$1"));

@@ -13,10 +13,17 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 
 /** The message a {@code send} composes: recipients, subject, body, attachments, inline images, headers. */
 public final class MessageOptions {
+
+    /** The command these options belong to, so a wrong combination is reported as its usage error. */
+    @Spec(Spec.Target.MIXEE)
+    CommandSpec command;
 
     @Option(names = "--to", paramLabel = "ADDR", description = "A recipient (repeat, or separate with commas).", split = ",")
     List<String> to = new ArrayList<>();
@@ -56,19 +63,19 @@ public final class MessageOptions {
         if (eml != null) {
             if (!to.isEmpty() || !cc.isEmpty() || !bcc.isEmpty() || subject != null || html != null || text != null
                     || !attachments.isEmpty() || !inline.isEmpty() || !headers.isEmpty() || !overrideTo.isEmpty()) {
-                throw new OAuthMailException("--eml sends a whole message as it is; it cannot be combined with other message options",
+                throw usage("--eml sends a whole message as it is; it cannot be combined with other message options",
                         "edit the .eml instead, or compose with --to, --subject, --html ...");
             }
             return eml.equals("-") ? MimeComposer.fromEml(session, stdin) : MimeComposer.fromEml(session, Path.of(eml));
         }
         if (!overrideTo.isEmpty() && !to.isEmpty()) {
-            throw new OAuthMailException("give either --to or --each-to, not both", null);
+            throw usage("give either --to or --each-to, not both", null);
         }
         if (subject == null) {
-            throw new OAuthMailException("no --subject given", "add --subject \"...\" (or send a whole message with --eml FILE)");
+            throw usage("no --subject given", "add --subject \"...\" (or send a whole message with --eml FILE)");
         }
         if ("-".equals(html) && "-".equals(text)) {
-            throw new OAuthMailException("only one of --html and --text can read stdin", null);
+            throw usage("only one of --html and --text can read stdin", null);
         }
         Email email = Email.to((overrideTo.isEmpty() ? to : overrideTo).toArray(String[]::new)).subject(subject);
         if (!cc.isEmpty()) {
@@ -116,5 +123,10 @@ public final class MessageOptions {
             throw new OAuthMailException("cannot read the message body from " + (source.equals("-") ? "stdin" : source)
                     + ": " + e.getMessage(), "give a readable UTF-8 file", e);
         }
+    }
+
+    /** A wrong combination of options: picocli prints it with the usage, and the exit code is the usage one. */
+    private ParameterException usage(String message, String hint) {
+        return new ParameterException(command.commandLine(), hint == null ? message : message + ": " + hint);
     }
 }

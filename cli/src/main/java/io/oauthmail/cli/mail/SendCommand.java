@@ -53,8 +53,9 @@ public final class SendCommand implements Callable<Integer> {
             description = "A file with one address per line (# comments allowed): one message to each, over one connection.")
     Path eachTo;
 
-    @Option(names = "--via", defaultValue = "smtp", paramLabel = "smtp|gmail-api|graph", description = "Default: ${DEFAULT-VALUE}.")
-    String via;
+    @Option(names = "--via", defaultValue = "smtp", paramLabel = "smtp|gmail-api|graph", converter = Via.Converter.class,
+            description = "One of ${COMPLETION-CANDIDATES}. Default: ${DEFAULT-VALUE}.")
+    Via via;
 
     @Option(names = "--dry-run", description = "Compose and print the message on stdout; send nothing, contact no server.")
     boolean dryRun;
@@ -71,7 +72,7 @@ public final class SendCommand implements Callable<Integer> {
         }
         for (MimeMessage m : messages) {
             long size = MimeComposer.encodedSize(m);
-            if (via.equals("smtp")) {
+            if (via == Via.SMTP) {
                 SizeLimits.requireSmtpFits(account, size);
             }
         }
@@ -99,10 +100,9 @@ public final class SendCommand implements Callable<Integer> {
 
     private Sender sender(CliContext context) {
         return switch (via) {
-            case "smtp" -> new SmtpSender(new MailSessions(context.tokens(), Duration.ofSeconds(60)));
-            case "gmail-api" -> new GmailApiSender(context.tokens());
-            case "graph" -> new GraphSender(context.store(), context.clock());
-            default -> throw new OAuthMailException("unknown --via '" + via + "'", "use smtp, gmail-api or graph");
+            case SMTP -> new SmtpSender(new MailSessions(context.tokens(), Duration.ofSeconds(60)));
+            case GMAIL_API -> new GmailApiSender(context.tokens());
+            case GRAPH -> new GraphSender(context.store(), context.clock());
         };
     }
 
