@@ -12,6 +12,7 @@ import io.oauthmail.token.RetryPolicy;
 import io.oauthmail.token.Sleeper;
 import io.oauthmail.token.TokenManager;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -20,13 +21,15 @@ import java.util.Map;
 /**
  * What every command works with, made on first use so a command pays only for what it touches: the paths,
  * the config file, the token store and the token manager. Output for machines goes to {@link #out()},
- * everything meant for the person to {@link #err()}.
+ * everything meant for the person to {@link #err()}. What must leave byte for byte (raw messages) goes to
+ * {@link #stdout()}, the same stdout underneath {@link #out()}: a Writer would decode and re-encode it.
  */
 public final class CliContext {
 
     private final Map<String, String> env;
     private final InputStream in;
     private final PrintWriter out;
+    private final OutputStream stdout;
     private final PrintWriter err;
     private final Path configOverride;
     private final Clock clock = Clock.systemUTC();
@@ -34,16 +37,26 @@ public final class CliContext {
     private TokenStore store;
     private TokenManager tokens;
 
-    CliContext(Map<String, String> env, InputStream in, PrintWriter out, PrintWriter err, Path configOverride) {
+    CliContext(Map<String, String> env, InputStream in, PrintWriter out, OutputStream stdout, PrintWriter err,
+            Path configOverride) {
         this.env = env;
         this.in = in;
         this.out = out;
+        this.stdout = stdout;
         this.err = err;
         this.configOverride = configOverride;
     }
 
     public PrintWriter out() {
         return out;
+    }
+
+    /**
+     * Stdout as bytes, for what must not be re-encoded. It is the stream under {@link #out()}: flush {@code out()}
+     * before writing here and flush this after, so text and bytes keep their order.
+     */
+    public OutputStream stdout() {
+        return stdout;
     }
 
     public PrintWriter err() {

@@ -16,7 +16,10 @@ import io.oauthmail.cli.token.RefreshCommand;
 import io.oauthmail.cli.token.TokenCommand;
 import io.oauthmail.token.LostGrants;
 import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.OutputStreamWriter;
 import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -49,17 +52,20 @@ public final class OAuthMailCli implements Runnable {
 
     private final Map<String, String> env;
     private final InputStream in;
+    /** Stdout as bytes (under the PrintWriter picocli gets), or null when the caller gave only a Writer. */
+    private final OutputStream stdout;
     private final boolean ownsProcess;
     private CliContext context;
 
-    private OAuthMailCli(Map<String, String> env, InputStream in, boolean ownsProcess) {
+    private OAuthMailCli(Map<String, String> env, InputStream in, OutputStream stdout, boolean ownsProcess) {
         this.env = env;
         this.in = in;
+        this.stdout = stdout;
         this.ownsProcess = ownsProcess;
     }
 
     public static void main(String[] args) {
-        OAuthMailCli root = new OAuthMailCli(System.getenv(), System.in, true);
+        OAuthMailCli root = new OAuthMailCli(System.getenv(), System.in, System.out, true);
         int code = run(root, args, new PrintWriter(System.out, true), new PrintWriter(System.err, true));
         // A refresh whose request is out may outlive the answer to the caller: see ProcessExit.
         ProcessExit.exit(code, System.getenv(), root.context == null ? null : root.context::awaitRefreshesInFlight);
@@ -102,7 +108,16 @@ public final class OAuthMailCli implements Runnable {
 
     private static int run(String[] args, PrintWriter out, PrintWriter err, InputStream in, Map<String, String> env,
             boolean ownsProcess) {
-        return run(new OAuthMailCli(env, in, ownsProcess), args, out, err);
+        return run(new OAuthMailCli(env, in, null, ownsProcess), args, out, err);
+    }
+
+    /**
+     * Runs one command line whose stdout is {@code out} as bytes (text on it is UTF-8): what a command writes
+     * byte for byte, such as {@code fetch --format eml}, arrives unchanged. Returns the exit code.
+     */
+    public static int run(String[] args, OutputStream out, PrintWriter err, InputStream in, Map<String, String> env) {
+        return run(new OAuthMailCli(env, in, out, false), args,
+                new PrintWriter(new OutputStreamWriter(out, StandardCharsets.UTF_8), true), err);
     }
 
     private static int run(OAuthMailCli root, String[] args, PrintWriter out, PrintWriter err) {
@@ -135,7 +150,9 @@ public final class OAuthMailCli implements Runnable {
     /** The context of this command line, for the subcommands. */
     public CliContext context() {
         if (context == null) {
-            context = new CliContext(env, in, spec.commandLine().getOut(), spec.commandLine().getErr(), configFile);
+            PrintWriter out = spec.commandLine().getOut();
+            context = new CliContext(env, in, out, stdout != null ? stdout : new TextOnlyStdout(out),
+                    spec.commandLine().getErr(), configFile);
         }
         return context;
     }

@@ -86,6 +86,29 @@ class CliMailTest {
     }
 
     @Test
+    void fetchAsEmlWritesTheStoredBytesUnchanged() throws Exception {
+        // ISO-8859-1, 8bit: the é is the one byte 0xE9, which is no UTF-8; a line starting "From " gets mbox's ">"
+        byte[] stored = ("From: alice@sandbox.test\r\nTo: bob@sandbox.test\r\nSubject: latin1\r\n"
+                + "Date: Thu, 26 Nov 2026 08:00:00 +0000\r\nMessage-ID: <latin1@sandbox.test>\r\nMIME-Version: 1.0\r\n"
+                + "Content-Type: text/plain; charset=iso-8859-1\r\nContent-Transfer-Encoding: 8bit\r\n\r\n"
+                + "caf\u00e9\r\nFrom here\r\n").getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
+        sandbox.deliver("bob@sandbox.test", new jakarta.mail.internet.MimeMessage(
+                jakarta.mail.Session.getInstance(new java.util.Properties()), new java.io.ByteArrayInputStream(stored)));
+
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        StringWriter err = new StringWriter();
+        int exit = OAuthMailCli.run(new String[] {"fetch", "bob@sandbox.test", "--format", "eml", "--limit", "1"},
+                out, new PrintWriter(err, true), InputStream.nullInputStream(), env);
+
+        assertThat(exit).as(err.toString()).isZero();
+        byte[] expected = ("From oauthmail 2026-11-26T08:00:00Z\n" + new String(stored, java.nio.charset.StandardCharsets.ISO_8859_1)
+                .replace("\r\n", "\n").replace("\nFrom here", "\n>From here") + "\n")
+                .getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
+        assertThat(out.toByteArray()).containsSubsequence((byte) 'c', (byte) 'a', (byte) 'f', (byte) 0xE9, (byte) '\n')
+                .isEqualTo(expected);
+    }
+
+    @Test
     void aResetMailboxIsNoticedNotMisread() throws Exception {
         assertThat(run("fetch", "bob@sandbox.test", "--new").exit()).isZero();
         // pretend the last look saw a folder with another UIDVALIDITY and a high UID

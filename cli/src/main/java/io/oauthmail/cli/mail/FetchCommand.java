@@ -10,8 +10,9 @@ import io.oauthmail.mail.Fetched;
 import io.oauthmail.mail.InboxReader;
 import io.oauthmail.mail.MailSessions;
 import io.oauthmail.mail.MessageSummary;
+import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.charset.StandardCharsets;
+import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Callable;
@@ -67,7 +68,7 @@ public final class FetchCommand implements Callable<Integer> {
             context.err().println("note: " + folder + " of " + account.name() + " was reset (its UIDVALIDITY changed from "
                     + state.uidValidity() + " to " + fetched.uidValidity() + "): showing it afresh");
         }
-        print(context.out(), fetched);
+        print(context, fetched);
         if (onlyNew) {
             new FetchState(fetched.uidValidity(), fetched.lastUid(fetched.folderReset() ? 0 : state.lastUid())).write(stateFile);
         }
@@ -75,17 +76,22 @@ public final class FetchCommand implements Callable<Integer> {
         return ExitCodes.OK;
     }
 
-    private void print(PrintWriter out, Fetched fetched) {
+    private void print(CliContext context, Fetched fetched) {
+        PrintWriter out = context.out();
         for (Fetched.Message message : fetched.messages()) {
             MessageSummary m = message.summary();
             switch (format) {
                 case JSON -> out.println(Json.object("uid", m.uid(), "date", message.sent() == null ? null : message.sent().toString(),
                         "from", m.from(), "subject", m.subject(), "size", m.size(), "parts", m.parts()));
                 case EML -> {
-                    out.println("From oauthmail " + (message.sent() == null ? "" : message.sent()));
-                    out.print(new String(message.raw(), StandardCharsets.UTF_8).replace("\r\n", "\n")
-                            .replaceAll("(?m)^(>*From )", ">$1"));
-                    out.println();
+                    // bytes, not text: a body in ISO-8859-1 (or any charset) must come out as it was stored
+                    out.flush();
+                    try {
+                        Mbox.write(context.stdout(), message.sent(), message.raw());
+                        context.stdout().flush();
+                    } catch (IOException e) {
+                        throw new UncheckedIOException("cannot write to stdout", e);
+                    }
                 }
                 default -> out.printf("%6d  %-20s  %-30s  %s  (%d bytes, %s)%n", m.uid(),
                         message.sent() == null ? "-" : message.sent().toString().substring(0, 16).replace('T', ' '),
