@@ -68,7 +68,7 @@ class CliMailTest {
 
     @Test
     void fetchNewShowsOnlyWhatArrivedSinceAndTheFormatsWork() throws Exception {
-        assertThat(run("fetch", "bob@sandbox.test", "--new").exit()).isZero(); // remember where we are
+        assertThat(run("fetch", "bob@sandbox.test", "--new", "--limit", "1000").exit()).isZero(); // remember where we are
         sendAsAlice("first new one");
         sendAsAlice("second new one");
         Run fresh = run("fetch", "bob@sandbox.test", "--new");
@@ -106,6 +106,23 @@ class CliMailTest {
                 .getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
         assertThat(out.toByteArray()).containsSubsequence((byte) 'c', (byte) 'a', (byte) 'f', (byte) 0xE9, (byte) '\n')
                 .isEqualTo(expected);
+    }
+
+    @Test
+    void newWithALimitShowsTheOldestNewOnesAndTheNextNewTheRest() throws Exception {
+        assertThat(run("fetch", "bob@sandbox.test", "--new", "--limit", "1000").exit()).isZero(); // remember where we are
+        sendAsAlice("new 1");
+        sendAsAlice("new 2");
+        sendAsAlice("new 3");
+
+        Run first = run("fetch", "bob@sandbox.test", "--new", "--limit", "2");
+        assertThat(first.exit()).as(first.err()).isZero();
+        assertThat(first.out()).contains("new 1").contains("new 2").doesNotContain("new 3");
+        assertThat(first.err()).contains("2 new message(s) in INBOX (1 more: run fetch --new again)");
+        Run rest = run("fetch", "bob@sandbox.test", "--new", "--limit", "2");
+        assertThat(rest.out()).contains("new 3").doesNotContain("new 1").doesNotContain("new 2");
+        assertThat(rest.err()).contains("1 new message(s) in INBOX").doesNotContain("more");
+        assertThat(run("fetch", "bob@sandbox.test", "--new").out()).isEmpty();
     }
 
     @Test

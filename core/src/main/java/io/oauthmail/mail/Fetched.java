@@ -4,10 +4,11 @@ import java.time.Instant;
 import java.util.List;
 
 /**
- * What a fetch found: the folder's UIDVALIDITY, the messages (oldest first), and whether the folder was reset
- * since the caller last looked (its UIDVALIDITY changed, so earlier UIDs mean nothing any more).
+ * What a fetch found: the folder's UIDVALIDITY, the messages (oldest first), whether the folder was reset
+ * since the caller last looked (its UIDVALIDITY changed, so earlier UIDs mean nothing any more), and how many
+ * more messages matched than the limit let through ({@code left}), so a caller can say there are more.
  */
-public record Fetched(long uidValidity, List<Message> messages, boolean folderReset) {
+public record Fetched(long uidValidity, List<Message> messages, boolean folderReset, int left) {
 
     public Fetched {
         messages = List.copyOf(messages);

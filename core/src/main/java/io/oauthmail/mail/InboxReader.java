@@ -3,6 +3,7 @@ package io.oauthmail.mail;
 import io.oauthmail.MailFailure;
 import io.oauthmail.account.Account;
 import jakarta.mail.BodyPart;
+import jakarta.mail.FetchProfile;
 import jakarta.mail.Folder;
 import jakarta.mail.Message;
 import jakarta.mail.MessagingException;
@@ -53,14 +54,26 @@ public final class InboxReader {
         }
     }
 
+    /** Which end of the matching messages a fetch shows when there are more than its limit. */
+    public enum Pick {
+        /** The newest: a look at what is there now. */
+        NEWEST,
+        /** The oldest: for "what arrived since", so the next look after the last one shown sees the rest. */
+        OLDEST
+    }
+
     /**
-     * The messages of {@code folderName} with a UID above {@code afterUid} (0 for all), at most the newest
-     * {@code limit}. If the folder's UIDVALIDITY is not {@code knownUidValidity} (0 if never seen), the folder
-     * was reset or replaced: the UIDs of the last look mean nothing, and everything is returned, flagged.
-     * The folder is opened read-only, so nothing is marked as seen.
+     * The messages of {@code folderName} with a UID above {@code afterUid} (0 for all), at most {@code limit} of
+     * them from the end {@code pick} says, oldest first. If the folder's UIDVALIDITY is not {@code knownUidValidity}
+     * (0 if never seen), the folder was reset or replaced: the UIDs of the last look mean nothing, and the whole
+     * folder is looked at, flagged. The folder is opened read-only, so nothing is marked as seen.
+     *
+     * <p>Only the messages returned are fetched: their UIDs are learned first (message numbers, or the UIDs above
+     * {@code afterUid}, which the server sends without bodies), then their envelopes and structure in one command,
+     * then, with {@code withRaw}, their bodies. A limit of 1 on a big folder transfers one message, not the folder.
      */
     public Fetched fetch(Account account, String folderName, long knownUidValidity, long afterUid, int limit,
-            boolean withRaw) {
+            Pick pick, boolean withRaw) {
         try (Store store = sessions.imap(account)) {
             Folder folder = store.getFolder(folderName);
             if (!folder.exists()) {
@@ -73,16 +86,16 @@ public final class InboxReader {
                 long validity = uids.getUIDValidity();
                 boolean reset = knownUidValidity != 0 && knownUidValidity != validity;
                 long after = reset ? 0 : afterUid;
-                Message[] found = uids.getMessagesByUID(after + 1, UIDFolder.LASTUID);
+                List<Message> matching = matching(folder, uids, after, limit, pick);
+                int from = pick == Pick.NEWEST ? Math.max(0, matching.size() - limit) : 0;
+                List<Message> shown = matching.subList(from, Math.min(matching.size(), from + limit));
+                Message[] chosen = shown.toArray(new Message[0]);
+                folder.fetch(chosen, summaryProfile());
                 List<Fetched.Message> messages = new ArrayList<>();
-                for (Message m : found) {
-                    long uid = uids.getUID(m);
-                    if (uid > after) { // "UID n:*" always includes the newest message, even below n
-                        messages.add(describe(m, uid, withRaw));
-                    }
+                for (Message m : chosen) {
+                    messages.add(describe(m, uids.getUID(m), withRaw));
                 }
-                int from = Math.max(0, messages.size() - limit);
-                return new Fetched(validity, messages.subList(from, messages.size()), reset);
+                return new Fetched(validity, messages, reset, matching.size() - chosen.length);
             } finally {
                 folder.close(false);
             }
@@ -90,6 +103,35 @@ public final class InboxReader {
             throw new MailFailure("account " + account.name() + ": cannot read folder " + folderName + ": "
                     + MailErrors.describe(e), null, e);
         }
+    }
+
+    /**
+     * The messages above UID {@code after}, oldest first, as handles whose content is not loaded yet. For the
+     * newest of a whole folder, message numbers say which without asking the server for every UID.
+     */
+    private static List<Message> matching(Folder folder, UIDFolder uids, long after, int limit, Pick pick)
+            throws MessagingException {
+        if (after == 0 && pick == Pick.NEWEST) {
+            int count = folder.getMessageCount();
+            return count == 0 ? List.of() : List.of(folder.getMessages(Math.max(1, count - limit + 1), count));
+        }
+        List<Message> matching = new ArrayList<>();
+        for (Message m : uids.getMessagesByUID(after + 1, UIDFolder.LASTUID)) { // UID FETCH n:* (UID): no bodies
+            if (uids.getUID(m) > after) { // "UID n:*" always includes the newest message, even below n
+                matching.add(m);
+            }
+        }
+        return matching;
+    }
+
+    /** What a summary needs, asked for in one command for all the messages shown: never their bodies. */
+    private static FetchProfile summaryProfile() {
+        FetchProfile profile = new FetchProfile();
+        profile.add(UIDFolder.FetchProfileItem.UID);
+        profile.add(FetchProfile.Item.ENVELOPE);
+        profile.add(FetchProfile.Item.CONTENT_INFO);
+        profile.add(FetchProfile.Item.SIZE);
+        return profile;
     }
 
     private static Fetched.Message describe(Message m, long uid, boolean withRaw) throws MessagingException, IOException {

@@ -46,7 +46,8 @@ public final class FetchCommand implements Callable<Integer> {
     @Option(names = "--new", description = "Only messages that arrived since the last fetch --new of this folder.")
     boolean onlyNew;
 
-    @Option(names = "--limit", defaultValue = "20", paramLabel = "N", description = "At most the newest N (default ${DEFAULT-VALUE}).")
+    @Option(names = "--limit", defaultValue = "20", paramLabel = "N", description = {"At most N messages (default ${DEFAULT-VALUE}): the newest;",
+        "with --new the oldest not shown yet, so the next --new shows the rest."})
     int limit;
 
     @Option(names = "--format", defaultValue = "summary", paramLabel = "summary|json|eml", converter = FetchFormat.Converter.class,
@@ -63,7 +64,9 @@ public final class FetchCommand implements Callable<Integer> {
         Path stateFile = FetchState.file(context.paths().stateDir(), account.name(), folder);
         FetchState state = onlyNew ? FetchState.read(stateFile) : FetchState.NONE;
         Fetched fetched = new InboxReader(new MailSessions(context.tokens(), Duration.ofSeconds(30)))
-                .fetch(account, folder, state.uidValidity(), state.lastUid(), limit, format == FetchFormat.EML);
+                .fetch(account, folder, state.uidValidity(), state.lastUid(), limit,
+                        // with --new, the newest N would skip the older new ones for good: the state moves past them
+                        onlyNew ? InboxReader.Pick.OLDEST : InboxReader.Pick.NEWEST, format == FetchFormat.EML);
         if (fetched.folderReset()) {
             context.err().println("note: " + folder + " of " + account.name() + " was reset (its UIDVALIDITY changed from "
                     + state.uidValidity() + " to " + fetched.uidValidity() + "): showing it afresh");
@@ -72,7 +75,8 @@ public final class FetchCommand implements Callable<Integer> {
         if (onlyNew) {
             new FetchState(fetched.uidValidity(), fetched.lastUid(fetched.folderReset() ? 0 : state.lastUid())).write(stateFile);
         }
-        context.err().println(fetched.messages().size() + (onlyNew ? " new" : "") + " message(s) in " + folder);
+        context.err().println(fetched.messages().size() + (onlyNew ? " new" : "") + " message(s) in " + folder
+                + (onlyNew && fetched.left() > 0 ? " (" + fetched.left() + " more: run fetch --new again)" : ""));
         return ExitCodes.OK;
     }
 
