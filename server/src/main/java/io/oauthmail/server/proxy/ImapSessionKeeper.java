@@ -10,10 +10,12 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
@@ -54,7 +56,7 @@ final class ImapSessionKeeper implements ImapCapabilities.ResponseWatch, ImapCom
     /** Commands sent and not yet answered: tag to line (null for one that cannot be sent again: a literal). */
     private final Map<String, String> inFlight = new LinkedHashMap<>();
     private final Map<String, String> selecting = new LinkedHashMap<>();
-    private final Map<String, String> closing = new LinkedHashMap<>();
+    private final Set<String> closing = new HashSet<>();
     private String idleTag;
     private boolean doneSent;
     private boolean opaque;
@@ -99,7 +101,7 @@ final class ImapSessionKeeper implements ImapCapabilities.ResponseWatch, ImapCom
         if (verb.equals("SELECT") || verb.equals("EXAMINE")) {
             selecting.put(tag, line.substring(tag.length() + 1));
         } else if (verb.equals("CLOSE") || verb.equals("UNSELECT")) {
-            closing.put(tag, verb);
+            closing.add(tag);
         }
         inFlight.put(tag, literalFollows ? null : line);
     }
@@ -129,7 +131,7 @@ final class ImapSessionKeeper implements ImapCapabilities.ResponseWatch, ImapCom
         if (select != null) {
             selected = ok ? select : null; // a failed SELECT leaves no mailbox open (RFC 3501 6.3.1)
         }
-        if (closing.remove(tag) != null && ok) {
+        if (closing.remove(tag) && ok) {
             selected = null;
         }
         if (tag.equals(idleTag)) {
@@ -160,14 +162,18 @@ final class ImapSessionKeeper implements ImapCapabilities.ResponseWatch, ImapCom
         if (!swapAhead || due == null) {
             return;
         }
-        long delay = Math.max(0, Duration.between(Instant.now(), due).toMillis());
+        swapAfter(Math.max(0, Duration.between(Instant.now(), due).toMillis()));
+    }
+
+    /** In {@code millis}: a swap now if the session is quiet, else as soon as it is. */
+    private void swapAfter(long millis) {
         ahead = client.eventLoop().schedule(() -> {
             if (quiet()) {
                 swap(false);
             } else {
                 swapWanted = true;
             }
-        }, delay, TimeUnit.MILLISECONDS);
+        }, millis, TimeUnit.MILLISECONDS);
     }
 
     /**
@@ -212,13 +218,7 @@ final class ImapSessionKeeper implements ImapCapabilities.ResponseWatch, ImapCom
                             .addListener(done -> client.close());
                 } else {
                     client.config().setAutoRead(true);
-                    ahead = client.eventLoop().schedule(() -> {
-                        if (quiet()) {
-                            swap(false);
-                        } else {
-                            swapWanted = true;
-                        }
-                    }, RETRY_SWAP.toMillis(), TimeUnit.MILLISECONDS);
+                    swapAfter(RETRY_SWAP.toMillis());
                 }
             }
         });

@@ -11,6 +11,7 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 import javax.net.ssl.SSLContext;
 
 /**
@@ -103,39 +104,34 @@ final class ProxyLogins implements AutoCloseable {
         if (!client.isActive()) {
             return; // the client left while its login waited
         }
-        UpstreamLink link;
-        try {
-            link = upstream.login(account, (token, tls) -> login.with(account, client.eventLoop(), token, tls));
-        } catch (Exception e) {
-            client.eventLoop().execute(() -> outcome.upstreamFailed(account, e));
-            return;
-        }
-        client.eventLoop().execute(() -> {
-            if (client.isActive()) {
-                outcome.loggedIn(account, link);
-            } else {
-                link.close(); // the client left during the login
-            }
-        });
+        loginOnWorker(account, login, client, link -> outcome.loggedIn(account, link),
+                e -> outcome.upstreamFailed(account, e));
     }
 
     /** Logs {@code account} in upstream again for a client already logged in (no password: it gave it before). */
     void again(Account account, UpstreamLogin login, Channel client, Again outcome) {
-        workers.execute(() -> {
-            UpstreamLink link;
-            try {
-                link = upstream.login(account, (token, tls) -> login.with(account, client.eventLoop(), token, tls));
-            } catch (Exception e) {
-                client.eventLoop().execute(() -> outcome.failed(e));
-                return;
+        workers.execute(() -> loginOnWorker(account, login, client, outcome::ready, outcome::failed));
+    }
+
+    /**
+     * The upstream login, on this worker; the outcome goes to the client's event loop. A connection that is up
+     * when the client has already left is closed instead.
+     */
+    private void loginOnWorker(Account account, UpstreamLogin login, Channel client, Consumer<UpstreamLink> ready,
+            Consumer<Exception> failed) {
+        UpstreamLink link;
+        try {
+            link = upstream.login(account, (token, tls) -> login.with(account, client.eventLoop(), token, tls));
+        } catch (Exception e) {
+            client.eventLoop().execute(() -> failed.accept(e));
+            return;
+        }
+        client.eventLoop().execute(() -> {
+            if (client.isActive()) {
+                ready.accept(link);
+            } else {
+                link.close();
             }
-            client.eventLoop().execute(() -> {
-                if (client.isActive()) {
-                    outcome.ready(link);
-                } else {
-                    link.close();
-                }
-            });
         });
     }
 

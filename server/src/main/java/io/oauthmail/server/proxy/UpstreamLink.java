@@ -19,6 +19,7 @@ import io.oauthmail.provider.TlsMode;
 import java.io.IOException;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -46,7 +47,7 @@ final class UpstreamLink implements AutoCloseable {
     private final SSLContext tls;
     private final long timeoutMillis;
     private final BlockingQueue<Object> lines = new LinkedBlockingQueue<>();
-    private volatile java.time.Instant tokenRefreshDue;
+    private volatile Instant tokenRefreshDue;
 
     private UpstreamLink(Channel channel, MailServer server, SSLContext tls, long timeoutMillis) {
         this.channel = channel;
@@ -142,11 +143,11 @@ final class UpstreamLink implements AutoCloseable {
     }
 
     /** When the token this connection logged in with is due for refresh; null when it never expires. */
-    java.time.Instant tokenRefreshDue() {
+    Instant tokenRefreshDue() {
         return tokenRefreshDue;
     }
 
-    void tokenRefreshDue(java.time.Instant when) {
+    void tokenRefreshDue(Instant when) {
         tokenRefreshDue = when;
     }
 
