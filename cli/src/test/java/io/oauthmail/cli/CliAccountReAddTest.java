@@ -3,9 +3,6 @@ package io.oauthmail.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.oauthmail.sandbox.Sandbox;
-import java.io.InputStream;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
@@ -39,14 +36,8 @@ class CliAccountReAddTest {
         sandbox.close();
     }
 
-    record Run(int exit, String out, String err) {
-    }
-
-    private Run run(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        int exit = OAuthMailCli.run(args, new PrintWriter(out, true), new PrintWriter(err, true), InputStream.nullInputStream(), env);
-        return new Run(exit, out.toString(), err.toString());
+    private SandboxHome.Run run(String... args) {
+        return SandboxHome.run(env, args);
     }
 
     @BeforeEach
@@ -67,9 +58,9 @@ class CliAccountReAddTest {
         assertThat(run("accounts", "show", ACCOUNT).out()).contains("e-mail:        " + USER).contains("status:        ok");
         assertThat(run("token", ACCOUNT).out().strip()).as("the same tokens").isEqualTo(token);
         Path body = Files.writeString(home.resolve("body.txt"), "after accounts add again\n");
-        Run send = run("send", ACCOUNT, "--to", "bob@sandbox.test", "--subject", "re-added", "--text", body.toString());
+        SandboxHome.Run send = run("send", ACCOUNT, "--to", "bob@sandbox.test", "--subject", "re-added", "--text", body.toString());
         assertThat(send.exit()).as(send.err()).isZero();
-        Run test = run("test", ACCOUNT, "smtp");
+        SandboxHome.Run test = run("test", ACCOUNT, "smtp");
         assertThat(test.exit()).as(test.out() + test.err()).isZero();
         assertThat(test.out()).contains("OK: authenticated as " + USER);
     }
@@ -79,9 +70,9 @@ class CliAccountReAddTest {
         String again = SandboxHome.add(sandbox, env, ACCOUNT, "--client-id", "another-client");
         assertThat(again).contains("client id changed").contains("the account must log in again: oauthmail login " + ACCOUNT);
 
-        Run show = run("accounts", "show", ACCOUNT);
+        SandboxHome.Run show = run("accounts", "show", ACCOUNT);
         assertThat(show.out()).contains("e-mail:        - (learned at login)").contains("not-logged-in");
-        Run token = run("token", ACCOUNT);
+        SandboxHome.Run token = run("token", ACCOUNT);
         assertThat(token.exit()).isEqualTo(ExitCodes.REAUTHORIZE);
         assertThat(token.err()).contains("oauthmail login " + ACCOUNT);
     }
@@ -91,5 +82,29 @@ class CliAccountReAddTest {
         String again = SandboxHome.add(sandbox, env, ACCOUNT, "--scopes", "openid " + Sandbox.MAIL_SCOPE);
         assertThat(again).contains("scopes changed").contains("oauthmail login " + ACCOUNT);
         assertThat(run("accounts", "show", ACCOUNT).out()).contains("not-logged-in");
+    }
+
+    /**
+     * An account left without an address by the old defect (tokens, no {@code email}): {@code send} says which
+     * account lacks what and how to fix it; {@code test} does not blame the token, nor spend a refresh on it.
+     */
+    @Test
+    void anAccountWithoutAnAddressIsToldSoWithoutSpendingARefresh() throws Exception {
+        Path config = home.resolve("config.toml");
+        Files.writeString(config, Files.readString(config).replace("email = \"" + USER + "\"\n", ""));
+        assertThat(run("accounts", "show", ACCOUNT).out()).contains("e-mail:        -");
+
+        Path body = Files.writeString(home.resolve("body.txt"), "no address\n");
+        SandboxHome.Run send = run("send", ACCOUNT, "--to", "bob@sandbox.test", "--subject", "no address", "--text", body.toString());
+        assertThat(send.exit()).isEqualTo(ExitCodes.FAILED);
+        assertThat(send.err()).contains("account " + ACCOUNT + " has no e-mail address")
+                .contains("oauthmail login " + ACCOUNT).contains("--email").doesNotContain("token");
+
+        int refreshes = sandbox.tokenRequests("refresh_token");
+        SandboxHome.Run test = run("test", ACCOUNT, "smtp");
+        assertThat(test.exit()).isEqualTo(ExitCodes.FAILED);
+        assertThat(test.out()).contains("refused the login as \"" + ACCOUNT + "\", which is not an e-mail address")
+                .contains("oauthmail login " + ACCOUNT).doesNotContain("refused the token");
+        assertThat(sandbox.tokenRequests("refresh_token")).as("no refresh spent").isEqualTo(refreshes);
     }
 }

@@ -18,6 +18,18 @@ final class SandboxHome {
     private SandboxHome() {
     }
 
+    /** What one command line printed and returned. */
+    record Run(int exit, String out, String err) {
+    }
+
+    /** {@code oauthmail ARGS} in this JVM with {@code env}, nothing on stdin. */
+    static Run run(Map<String, String> env, String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int exit = OAuthMailCli.run(args, new PrintWriter(out, true), new PrintWriter(err, true), InputStream.nullInputStream(), env);
+        return new Run(exit, out.toString(), err.toString());
+    }
+
     /** The environment for {@code OAuthMailCli.run} with {@code users} added and logged in. */
     static Map<String, String> create(Sandbox sandbox, Path home, String... users) throws Exception {
         Map<String, String> env = Map.of("OAUTHMAIL_HOME", home.toString(), "HOME", home.toString());

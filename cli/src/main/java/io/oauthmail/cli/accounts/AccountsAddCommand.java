@@ -81,7 +81,7 @@ final class AccountsAddCommand implements Callable<Integer> {
     private String flow;
 
     @Option(names = "--sasl", paramLabel = "xoauth2|oauthbearer", converter = SaslChoice.Converter.class,
-            description = "Force a SASL mechanism (default: the server's choice, XOAUTH2 first).")
+            description = "Force a SASL mechanism: used, or the login fails if the server does not offer it (default: what the server offers, XOAUTH2 first).")
     SaslChoice sasl;
 
     @Option(names = "--service-account-key", paramLabel = "JSON", description = "Google service account key (with --flow service-account).")

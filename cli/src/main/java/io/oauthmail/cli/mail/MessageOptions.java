@@ -104,7 +104,7 @@ public final class MessageOptions {
             String[] nameAndValue = split(item, "--header", "NAME=VALUE");
             email = email.header(nameAndValue[0], nameAndValue[1]);
         }
-        return MimeComposer.compose(session, account.mailUser(), email);
+        return MimeComposer.compose(session, account, email);
     }
 
     private static String[] split(String item, String option, String form) {
