@@ -59,6 +59,16 @@ public record Account(String name, String email, Provider provider, String clien
         return email != null ? email : name;
     }
 
+    /**
+     * Whether {@link #mailUser()} looks like an e-mail address: the SASL user of every OAuth mail provider, and the
+     * From of a message. False for an account without an address whose name is not one.
+     */
+    public boolean hasAddress() {
+        String user = mailUser();
+        int at = user.lastIndexOf('@');
+        return at > 0 && at < user.length() - 1 && user.chars().noneMatch(Character::isWhitespace);
+    }
+
     public Optional<String> secret() {
         return Optional.ofNullable(clientSecret);
     }
@@ -74,6 +84,12 @@ public record Account(String name, String email, Provider provider, String clien
     /** The command that authorizes this account again: what every re-authorization message tells the user. */
     public String loginCommand() {
         return "oauthmail login " + name;
+    }
+
+    /** How an account without an address ({@link #hasAddress()} false) gets one. */
+    public String addressFix() {
+        return "run: " + loginCommand() + " (it learns the address), or give it with: oauthmail accounts add " + name
+                + " ... --email ADDRESS";
     }
 
     @Override

@@ -2,6 +2,7 @@ package io.oauthmail.mail;
 
 import jakarta.mail.Session;
 import jakarta.mail.URLName;
+import java.util.List;
 import org.eclipse.angus.mail.iap.ProtocolException;
 import org.eclipse.angus.mail.imap.IMAPStore;
 import org.eclipse.angus.mail.imap.protocol.IMAPProtocol;
@@ -11,8 +12,8 @@ import org.eclipse.angus.mail.imap.protocol.IMAPProtocol;
  *
  * <p>Why: when none of the configured mechanisms matches the server's, Angus falls back to a plain
  * {@code LOGIN user password}, which would send the access token to the server as a password. This store
- * checks the capabilities just before authentication and stops instead. Public because Jakarta Mail
- * instantiates it by name ({@code mail.imap(s).class}).
+ * checks the capabilities just before authentication and stops instead ({@link MechanismNotOffered}). Public
+ * because Jakarta Mail instantiates it by name ({@code mail.imap(s).class}).
  */
 public class GuardedImapStore extends IMAPStore {
 
@@ -29,13 +30,13 @@ public class GuardedImapStore extends IMAPStore {
         if (mechanisms == null) {
             return;
         }
-        for (String mechanism : mechanisms.trim().split("\\s+")) {
-            if (protocol.hasCapability("AUTH=" + mechanism.toUpperCase(java.util.Locale.ROOT))) {
-                return;
-            }
+        List<String> offered = protocol.getCapabilities().keySet().stream()
+                .filter(c -> c.toUpperCase(java.util.Locale.ROOT).startsWith("AUTH="))
+                .map(c -> c.substring("AUTH=".length()).toUpperCase(java.util.Locale.ROOT)).distinct().toList();
+        try {
+            MechanismNotOffered.require("IMAP", MechanismNotOffered.parse(mechanisms), offered);
+        } catch (MechanismNotOffered e) {
+            throw new ProtocolException(e.getMessage() + "; oauthmail will not send the access token as a password", e);
         }
-        throw new ProtocolException("the IMAP server offers none of " + mechanisms
-                + " (its capabilities lack AUTH=XOAUTH2 and AUTH=OAUTHBEARER); oauthmail will not send the access"
-                + " token as a password");
     }
 }

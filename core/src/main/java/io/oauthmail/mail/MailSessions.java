@@ -70,7 +70,7 @@ public final class MailSessions {
     /** Connects like {@link #smtp} and says how long the token behind the login holds. */
     public SmtpConnection smtpUntil(Account account) {
         java.time.Instant[] until = new java.time.Instant[1];
-        Transport transport = connect(account, MailProtocol.SMTP, (session, protocol) -> session.getTransport(protocol), until);
+        Transport transport = connect(account, MailProtocol.SMTP, SMTP_TRANSPORT, until, new AtomicReference<>());
         return new SmtpConnection(transport, until[0]);
     }
 
@@ -92,11 +92,8 @@ public final class MailSessions {
     public LoginAttempt tryLogin(Account account, MailProtocol protocol, String token) {
         MailServer server = server(account, protocol);
         AtomicReference<SaslFailure> failure = new AtomicReference<>();
-        ServiceFactory<Service> factory = protocol == MailProtocol.SMTP
-                ? (session, name) -> session.getTransport(name)
-                : (session, name) -> session.getStore(name);
         try {
-            connectOnce(factory, account, protocol, server, token, failure).close();
+            connectOnce(factoryFor(protocol), account, protocol, server, token, failure, new AtomicReference<>()).close();
             return new LoginAttempt(true, null, "");
         } catch (AuthenticationFailedException refused) {
             String reply = refused.getMessage() == null ? "" : refused.getMessage().trim();
@@ -106,17 +103,70 @@ public final class MailSessions {
         }
     }
 
-    /** An authenticated POP3 store for {@code account}. Close it when done. */
+    /**
+     * An authenticated POP3 store for {@code account}. Close it when done. Jakarta Mail's POP3 logs in with XOAUTH2
+     * only: an account that forces OAUTHBEARER gets a failure saying so rather than a silent XOAUTH2 login.
+     */
     public Store pop3(Account account) {
-        return connect(account, MailProtocol.POP3, (session, protocol) -> session.getStore(protocol));
+        if (forcesBearer(account)) {
+            MailServer server = server(account, MailProtocol.POP3);
+            throw new MailFailure("account " + account.name() + ": the POP3 server " + server.host() + ":" + server.port()
+                    + " would be read with OAUTHBEARER (forced by the account's sasl setting), which Jakarta Mail's POP3"
+                    + " client cannot do", "read over IMAP, or run oauthmail accounts add " + account.name()
+                    + " again with --sasl xoauth2", null);
+        }
+        return connect(account, MailProtocol.POP3, POP3_STORE);
     }
 
     /** An authenticated IMAP store for {@code account}. Close it when done. */
     public Store imap(Account account) {
-        // Jakarta Mail only instantiates store classes it has a Provider for: register the guarded one.
-        return connect(account, MailProtocol.IMAP, (session, protocol) -> session.getStore(new Provider(
-                Provider.Type.STORE, protocol, GuardedImapStore.class.getName(), "oauthmail", "1")));
+        return connect(account, MailProtocol.IMAP, IMAP_STORE);
     }
+
+    /**
+     * Logs in to {@code account}'s {@code protocol} server as every connection does (a refused token is refreshed
+     * once and tried again), logs out, and returns the SASL mechanism that was used: for {@code oauthmail test}.
+     */
+    public String checkLogin(Account account, MailProtocol protocol) {
+        if (protocol == MailProtocol.POP3 && forcesBearer(account)) {
+            MailServer server = server(account, protocol);
+            Pop3BearerLogin pop3 = new Pop3BearerLogin(server, socketFactory(account), (int) timeout.toMillis(), trace);
+            withFreshToken(account, protocol, server, new java.time.Instant[1], (token, failure) -> {
+                pop3.login(account.mailUser(), token, failure);
+                return null;
+            });
+            return BearerSaslFactory.OAUTHBEARER;
+        }
+        AtomicReference<String> mechanism = new AtomicReference<>();
+        Service service = connect(account, protocol, factoryFor(protocol), new java.time.Instant[1], mechanism);
+        // Jakarta Mail's POP3 has no SASL: it logs in with its own XOAUTH2, the only mechanism it is given
+        String used = mechanism.get() != null ? mechanism.get() : BearerSaslFactory.XOAUTH2;
+        try {
+            service.close();
+        } catch (MessagingException e) {
+            // the login succeeded, which is what was checked; only the logout failed
+        }
+        return used;
+    }
+
+    private static boolean forcesBearer(Account account) {
+        return account.saslMechanisms().equals(java.util.List.of(BearerSaslFactory.OAUTHBEARER));
+    }
+
+    private static ServiceFactory<? extends Service> factoryFor(MailProtocol protocol) {
+        return switch (protocol) {
+            case SMTP -> SMTP_TRANSPORT;
+            case IMAP -> IMAP_STORE;
+            case POP3 -> POP3_STORE;
+        };
+    }
+
+    private static final ServiceFactory<Transport> SMTP_TRANSPORT = (session, name) -> session.getTransport(
+            new Provider(Provider.Type.TRANSPORT, name, GuardedSmtpTransport.class.getName(), "oauthmail", "1"));
+    // Jakarta Mail only instantiates store classes it has a Provider for: register the guarded one.
+    private static final ServiceFactory<Store> IMAP_STORE = (session, name) -> session.getStore(
+            new Provider(Provider.Type.STORE, name, GuardedImapStore.class.getName(), "oauthmail", "1"));
+    private static final ServiceFactory<Store> POP3_STORE = (session, name) -> session.getStore(name);
 
     /**
      * The Jakarta Mail session for {@code account} and {@code protocol}, for composing messages. Kept per
@@ -132,25 +182,44 @@ public final class MailSessions {
     }
 
     private <S extends Service> S connect(Account account, MailProtocol protocol, ServiceFactory<S> factory) {
-        return connect(account, protocol, factory, new java.time.Instant[1]);
+        return connect(account, protocol, factory, new java.time.Instant[1], new AtomicReference<>());
     }
 
     private <S extends Service> S connect(Account account, MailProtocol protocol, ServiceFactory<S> factory,
-            java.time.Instant[] validUntil) {
+            java.time.Instant[] validUntil, AtomicReference<String> mechanism) {
         MailServer server = server(account, protocol);
+        return withFreshToken(account, protocol, server, validUntil,
+                (token, failure) -> connectOnce(factory, account, protocol, server, token, failure, mechanism));
+    }
+
+    /** One login with a given token; a refusal is an {@link AuthenticationFailedException}. */
+    private interface LoginStep<T> {
+        T attempt(String token, AtomicReference<SaslFailure> failure) throws MessagingException;
+    }
+
+    /**
+     * Runs {@code step} with the account's valid token and, if the server refuses it, once more with a refreshed
+     * one. Not when the user name is not an e-mail address: the server refused the name, and a refresh would be
+     * spent for nothing.
+     */
+    private <T> T withFreshToken(Account account, MailProtocol protocol, MailServer server,
+            java.time.Instant[] validUntil, LoginStep<T> step) {
         io.oauthmail.token.TokenSet tokenSet = tokens.validTokens(account);
         validUntil[0] = tokenSet.refreshDueAt(tokens.margin());
         String token = tokenSet.accessToken();
         AtomicReference<SaslFailure> failure = new AtomicReference<>();
         try {
-            return connectOnce(factory, account, protocol, server, token, failure);
+            return step.attempt(token, failure);
         } catch (AuthenticationFailedException refused) {
+            if (!account.hasAddress()) {
+                throw notAnAddress(account, protocol, server);
+            }
             String fresh = tokens.tokenAfterRejection(account, token);
             validUntil[0] = tokens.peek(account).filter(t -> t.accessToken().equals(fresh))
                     .map(t -> t.refreshDueAt(tokens.margin())).orElse(java.time.Instant.now());
             failure.set(null);
             try {
-                return connectOnce(factory, account, protocol, server, fresh, failure);
+                return step.attempt(fresh, failure);
             } catch (AuthenticationFailedException again) {
                 throw refused(account, protocol, server, again, failure.get());
             } catch (MessagingException e) {
@@ -162,9 +231,11 @@ public final class MailSessions {
     }
 
     private <S extends Service> S connectOnce(ServiceFactory<S> factory, Account account, MailProtocol protocol,
-            MailServer server, String token, AtomicReference<SaslFailure> failure) throws MessagingException {
+            MailServer server, String token, AtomicReference<SaslFailure> failure, AtomicReference<String> mechanism)
+            throws MessagingException {
         Properties props = properties(account, protocol, server);
         props.put(BearerSaslFactory.FAILURE, failure); // the SASL client reports the server's challenge here
+        props.put(BearerSaslFactory.MECHANISM, mechanism); // and the mechanism it was created for
         Session session = Session.getInstance(props);
         if (trace != null) {
             props.put("mail.debug.auth", "true");
@@ -195,7 +266,9 @@ public final class MailSessions {
             props.put("mail." + p + ".sasl.mechanisms", String.join(" ", account.saslMechanisms()));
             props.put("mail." + p + ".sasl.usecanonicalhostname", "false");
             props.put(BearerSaslFactory.PORT, String.valueOf(server.port()));
-            props.put("mail." + p + ".auth.mechanisms", "XOAUTH2"); // Angus's own, if SASL is unavailable
+            // Angus's own mechanisms if SASL is unavailable: XOAUTH2 is the only one, so a forced OAUTHBEARER
+            // can never fall back to it
+            props.put("mail." + p + ".auth.mechanisms", String.join(" ", account.saslMechanisms()));
         }
         props.put("mail." + p + ".auth.login.disable", "true");
         props.put("mail." + p + ".auth.plain.disable", "true");
@@ -204,8 +277,7 @@ public final class MailSessions {
         props.put("mail." + p + ".timeout", String.valueOf(timeout.toMillis()));
         props.put("mail." + p + ".writetimeout", String.valueOf(timeout.toMillis()));
         if (server.tls() != TlsMode.PLAIN) {
-            props.put("mail." + p + ".ssl.socketFactory",
-                    socketFactories.computeIfAbsent(account.ca(), ca -> TlsTrust.socketFactory(ca.orElse(null))));
+            props.put("mail." + p + ".ssl.socketFactory", socketFactory(account));
             props.put("mail." + p + ".ssl.checkserveridentity", "true");
         }
         if (server.tls() == TlsMode.STARTTLS) {
@@ -217,6 +289,10 @@ public final class MailSessions {
             props.put("mail.transport.protocol", p);
         }
         return props;
+    }
+
+    private SSLSocketFactory socketFactory(Account account) {
+        return socketFactories.computeIfAbsent(account.ca(), ca -> TlsTrust.socketFactory(ca.orElse(null)));
     }
 
     private static MailServer server(Account account, MailProtocol protocol) {
@@ -237,7 +313,20 @@ public final class MailSessions {
                 "if this persists, run: " + account.loginCommand(), null);
     }
 
+    /** The server refused a user name that is not an address: say so, instead of blaming (and refreshing) the token. */
+    private static MailFailure notAnAddress(Account account, MailProtocol protocol, MailServer server) {
+        return new MailFailure("account " + account.name() + ": the " + protocol + " server " + server.host() + ":"
+                + server.port() + " refused the login as \"" + account.mailUser() + "\", which is not an e-mail address:"
+                + " the account has no address (it is learned at login, or given with --email); the token was not"
+                + " refreshed", account.addressFix(), null);
+    }
+
     private static MailFailure failed(Account account, MailProtocol protocol, MailServer server, MessagingException e) {
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof MechanismNotOffered notOffered) {
+                return notOffered.toFailure(account, protocol, server);
+            }
+        }
         String message = "account " + account.name() + ": cannot connect to the " + protocol + " server "
                 + server.host() + ":" + server.port() + ": " + MailErrors.describe(e);
         MailFailure failure = new MailFailure(message, MailErrors.hint(e), e);

@@ -34,6 +34,25 @@ public final class MimeComposer {
     private MimeComposer() {
     }
 
+    /**
+     * Builds {@code email} as sent by {@code account}, from its address. An account without one (its name is not
+     * an address, and none was given or learned at login) is told so, with the fix, before anything is built: the
+     * problem is the account's, not the message's nor the token's.
+     */
+    public static MimeMessage compose(Session session, io.oauthmail.account.Account account, Email email) {
+        requireAddress(account);
+        return compose(session, account.mailUser(), email);
+    }
+
+    /** Refuses an account without an address to send from (see {@link #compose(Session, io.oauthmail.account.Account, Email)}). */
+    public static void requireAddress(io.oauthmail.account.Account account) {
+        if (!account.hasAddress()) {
+            throw new OAuthMailException("account " + account.name() + " has no e-mail address to send from (\""
+                    + MailHeader.visible(account.mailUser()) + "\" is not one): it is learned at login, or given with --email",
+                    account.addressFix());
+        }
+    }
+
     /** Builds {@code email} as sent by {@code from} (an address, with or without a display name), dated now. */
     public static MimeMessage compose(Session session, String from, Email email) {
         return compose(session, from, email, Clock.systemUTC());

@@ -29,7 +29,7 @@ public final class SmtpPool implements Sender {
 
     /** Composes and sends {@code email} from {@code account}; returns the Message-ID. */
     public String send(Account account, Email email) {
-        return send(account, MimeComposer.compose(sessions.session(account, MailProtocol.SMTP), account.mailUser(), email));
+        return send(account, MimeComposer.compose(sessions.session(account, MailProtocol.SMTP), account, email));
     }
 
     @Override

@@ -30,6 +30,8 @@ public final class BearerSaslFactory implements SaslClientFactory {
     public static final String PORT = "io.oauthmail.sasl.port";
     /** SASL property: an {@code AtomicReference<SaslFailure>} that receives the server's failure challenge. */
     public static final String FAILURE = "io.oauthmail.sasl.failure";
+    /** SASL property: an {@code AtomicReference<String>} that receives the mechanism a client was created for. */
+    public static final String MECHANISM = "io.oauthmail.sasl.mechanism";
 
     private static final String PROVIDER_NAME = "oauthmail-sasl";
 
@@ -50,7 +52,8 @@ public final class BearerSaslFactory implements SaslClientFactory {
                 String response = mechanism.equals(XOAUTH2)
                         ? XOAuth2.initialResponse(user, credentials[1])
                         : OAuthBearer.initialResponse(user, serverName, port(props), credentials[1]);
-                return new BearerSaslClient(mechanism, response, failureHolder(props));
+                BearerSaslFactory.<String>holder(props, MECHANISM).ifPresent(used -> used.set(mechanism));
+                return new BearerSaslClient(mechanism, response, BearerSaslFactory.<SaslFailure>holder(props, FAILURE).orElse(null));
             }
         }
         return null;
@@ -84,9 +87,10 @@ public final class BearerSaslFactory implements SaslClientFactory {
     }
 
     @SuppressWarnings("unchecked")
-    private static AtomicReference<SaslFailure> failureHolder(Map<String, ?> props) {
-        Object holder = props == null ? null : props.get(FAILURE);
-        return holder instanceof AtomicReference<?> ref ? (AtomicReference<SaslFailure>) ref : null;
+    private static <T> java.util.Optional<AtomicReference<T>> holder(Map<String, ?> props, String key) {
+        Object holder = props == null ? null : props.get(key);
+        return holder instanceof AtomicReference<?> ref ? java.util.Optional.of((AtomicReference<T>) ref)
+                : java.util.Optional.empty();
     }
 
     /** The JCA provider that makes the factory findable by mechanism name. */

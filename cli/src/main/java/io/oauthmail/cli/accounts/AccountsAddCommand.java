@@ -12,6 +12,7 @@ import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -80,7 +81,7 @@ final class AccountsAddCommand implements Callable<Integer> {
     private String flow;
 
     @Option(names = "--sasl", paramLabel = "xoauth2|oauthbearer", converter = SaslChoice.Converter.class,
-            description = "Force a SASL mechanism (default: the server's choice, XOAUTH2 first).")
+            description = "Force a SASL mechanism: used, or the login fails if the server does not offer it (default: what the server offers, XOAUTH2 first).")
     SaslChoice sasl;
 
     @Option(names = "--service-account-key", paramLabel = "JSON", description = "Google service account key (with --flow service-account).")
@@ -137,12 +138,24 @@ final class AccountsAddCommand implements Callable<Integer> {
                 string(endpoints == null ? null : endpoints.revocation()), string(endpoints == null ? null : endpoints.userInfo()),
                 serviceAccountKey == null ? null : serviceAccountKey.toAbsolutePath().toString(),
                 sasl == null ? null : sasl.toString());
-        boolean existed = context.config().account(name).isPresent();
-        ConfigWriter.putAccount(context.config().file(), settings);
+        Optional<AccountSettings> previous = context.config().account(name);
+        AccountReplacement replacement = previous.map(p -> AccountReplacement.of(p, settings))
+                .orElse(new AccountReplacement(settings, List.of()));
+        ConfigWriter.putAccount(context.config().file(), replacement.settings());
         context.configChanged();
-        context.err().println((existed ? "updated" : "added") + " account " + name + " (" + provider + ") in "
+        context.err().println((previous.isPresent() ? "updated" : "added") + " account " + name + " (" + provider + ") in "
                 + context.config().file());
-        context.err().println("next: oauthmail login " + name);
+        boolean loggedIn = previous.isPresent() && storedTokens(context);
+        if (!loggedIn) {
+            context.err().println("next: oauthmail login " + name);
+        } else if (replacement.grantKept()) {
+            context.err().println("kept its login" + (replacement.settings().email() != null
+                    ? " and its address " + replacement.settings().email() : "") + ": the provider, client and scopes are unchanged");
+        } else {
+            context.store().delete(name);
+            context.err().println("its " + String.join(", ", replacement.changed()) + " changed, so the stored tokens no"
+                    + " longer apply and were deleted; the account must log in again: oauthmail login " + name);
+        }
         return ExitCodes.OK;
     }
 
@@ -162,6 +175,15 @@ final class AccountsAddCommand implements Callable<Integer> {
         return new OAuthEndpoints(found.authorization(), found.token(),
                 deviceEndpoint != null ? deviceEndpoint : found.deviceAuthorization(),
                 revocationEndpoint != null ? revocationEndpoint : found.revocation(), found.userInfo());
+    }
+
+    /** Whether the account has tokens stored; unreadable ones count, since a grant may be behind them. */
+    private boolean storedTokens(CliContext context) {
+        try {
+            return context.store().load(name).isPresent();
+        } catch (OAuthMailException e) {
+            return true;
+        }
     }
 
     private static String string(URI uri) {

@@ -81,8 +81,9 @@ public final class MessageOptions {
         if (eachTo && !to.isEmpty()) {
             throw usage("give either --to or --each-to, not both", null);
         }
+        MimeComposer.requireAddress(account); // every message would fail alike: say so once, before reading anything
         Email template = template(stdin);
-        return overrideTo -> MimeComposer.compose(session, account.mailUser(),
+        return overrideTo -> MimeComposer.compose(session, account,
                 overrideTo.isEmpty() ? template : template.withTo(overrideTo.toArray(String[]::new)));
     }
 

@@ -79,26 +79,20 @@ public final class TestCommand implements Callable<Integer> {
         }
         ByteArrayOutputStream dialogue = new ByteArrayOutputStream();
         PrintStream capture = new PrintStream(dialogue, true, StandardCharsets.UTF_8);
-        PrintStream sink = showSecrets ? capture
-                : new TraceRedactor().sasl(account.mailUser(), token, server.host(), server.port()).stream(capture);
+        PrintStream sink = (showSecrets ? TraceRedactor.showingSecrets()
+                : new TraceRedactor().sasl(account.mailUser(), token, server.host(), server.port())).stream(capture);
         MailSessions sessions = new MailSessions(context.tokens(), Duration.ofSeconds(20), sink);
         long start = System.nanoTime();
         boolean passed;
         String verdict;
         try {
-            switch (protocol) {
-                case SMTP -> sessions.smtp(account).close();
-                case IMAP -> sessions.imap(account).close();
-                case POP3 -> sessions.pop3(account).close();
-            }
+            String mechanism = sessions.checkLogin(account, protocol);
             passed = true;
-            verdict = "OK: authenticated as " + account.mailUser() + " in " + (System.nanoTime() - start) / 1_000_000 + " ms";
+            verdict = "OK: authenticated as " + account.mailUser() + " with " + mechanism + " in "
+                    + (System.nanoTime() - start) / 1_000_000 + " ms";
         } catch (OAuthMailException e) {
             passed = false;
             verdict = "FAILED: " + e.getMessage() + e.hint().map(h -> " (" + h + ")").orElse("");
-        } catch (jakarta.mail.MessagingException e) {
-            passed = false;
-            verdict = "FAILED: " + e.getMessage();
         }
         sink.flush();
         String transcript = dialogue.toString(StandardCharsets.UTF_8);

@@ -60,6 +60,8 @@ public final class TestBed implements BeforeEachCallback, ParameterResolver {
     static final int IMAPS = Integer.parseInt(env("TB_IMAPS_PORT", "1993"));
     static final int POP3S = Integer.parseInt(env("TB_POP3S_PORT", "1995"));
     static final int SUBMISSION = Integer.parseInt(env("TB_SUBMISSION_PORT", "1587"));
+    /** Postfix's "Outlook-like" submission (STARTTLS): its EHLO offers only AUTH XOAUTH2. */
+    static final int SUBMISSION_XOAUTH2_ONLY = Integer.parseInt(env("TB_SUBMISSION_XOAUTH2_ONLY_PORT", "1588"));
     static final Path CA_CERT = Path.of(env("TB_CA_CERT", env("TB_ROOT", "/tmp/testbed") + "/tls/ca.crt"));
     /** The scripts' folder: {@code TB_DIR}, else a {@code shared/testbed} beside the clone or one of its parents. */
     static final Path DIR = scriptsDir();
@@ -87,6 +89,15 @@ public final class TestBed implements BeforeEachCallback, ParameterResolver {
             "TestBedLoginTest.deviceFlowWithPkceOnTheDeviceRequest", "erin",
             "TestBedLoginTest.deviceFlowWithoutPkce", "frank",
             "TestBedLoginTest.aLoginAsSomeoneElseIsRefusedAndNothingIsStored", "grace");
+
+    /**
+     * Tests that take a user another test has: allowed only for a test that neither ends that user's sessions, nor
+     * reuses a refresh token, nor counts on what the mailbox holds. It logs in (a session of its own) and uses the
+     * tokens it got, which no other test's steps can spoil, nor it theirs.
+     */
+    private static final Map<String, String> SHARING = Map.of(
+            "TestBedSaslTest.aForcedMechanismIsUsedOrRefusedByName", "dave",
+            "TestBedSaslTest.accountsAddAgainKeepsTheAddressLearnedAtLogin", "erin");
 
     static {
         if (new HashSet<>(USERS.values()).size() != USERS.size()) {
@@ -122,7 +133,7 @@ public final class TestBed implements BeforeEachCallback, ParameterResolver {
     @Override
     public Object resolveParameter(ParameterContext parameter, ExtensionContext context) {
         String test = context.getRequiredTestClass().getSimpleName() + "." + context.getRequiredTestMethod().getName();
-        String name = USERS.get(test);
+        String name = USERS.getOrDefault(test, SHARING.get(test));
         if (name == null) {
             throw new ParameterResolutionException("no test-bed user for " + test + ": give it one of its own in TestBed.USERS");
         }

@@ -61,7 +61,14 @@ final class TestBedHome {
                 TestBed.ISSUER, "--client-id", client, "--scopes", TestBed.SCOPES,
                 "--imap", TestBed.HOST + ":" + TestBed.IMAPS + ":tls", "--pop", TestBed.HOST + ":" + TestBed.POP3S + ":tls",
                 "--smtp", TestBed.HOST + ":" + TestBed.SUBMISSION + ":starttls", "--ca-file", TestBed.CA_CERT.toString()));
-        args.addAll(List.of(more));
+        for (int i = 0; i < more.length; i++) { // an option given already takes the new value (picocli takes one)
+            int at = args.indexOf(more[i]);
+            if (more[i].startsWith("--") && at >= 0 && i + 1 < more.length) {
+                args.set(at + 1, more[++i]);
+            } else {
+                args.add(more[i]);
+            }
+        }
         Run added = cli(args.toArray(String[]::new));
         assertThat(added.exit()).as(added.err()).isZero();
     }
