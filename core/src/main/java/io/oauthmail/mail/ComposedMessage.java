@@ -38,11 +38,34 @@ final class ComposedMessage extends MimeMessage {
         Address[] from = getFrom();
         if (from != null && from.length > 0 && from[0] instanceof InternetAddress sender
                 && sender.getAddress() != null && sender.getAddress().indexOf('@') > 0) {
-            setHeader("Message-ID", "<" + UUID.randomUUID() + "@" + Addresses.domain(sender) + ">");
+            setHeader("Message-ID", "<" + uniqueId() + "@" + Addresses.domain(sender) + ">");
         } else {
             super.updateMessageID();
         }
     }
+
+    /**
+     * A random version-4 UUID from the thread's own generator. UUID.randomUUID() draws from one SecureRandom that
+     * every thread shares under a lock (JFR showed eight composing threads queued on it); a Message-ID needs to
+     * be unique, not secret, and 122 random bits with the sender's domain are.
+     */
+    private static UUID uniqueId() {
+        java.util.concurrent.ThreadLocalRandom random = java.util.concurrent.ThreadLocalRandom.current();
+        long high = (random.nextLong() & ~0xF000L) | 0x4000L; // version 4
+        long low = (random.nextLong() & 0x3FFFFFFFFFFFFFFFL) | 0x8000000000000000L; // IETF variant
+        return new UUID(high, low);
+    }
+
+    /**
+     * The Date header, formatted as RFC 5322 says ({@code Thu, 26 Nov 2026 09:56:33 +0100}). Jakarta Mail's
+     * setSentDate formats with one SimpleDateFormat that every message in the JVM shares under a lock.
+     */
+    void setDate(java.time.Instant when) throws MessagingException {
+        setHeader("Date", DATE.format(when.atZone(java.time.ZoneId.systemDefault())));
+    }
+
+    private static final java.time.format.DateTimeFormatter DATE =
+            java.time.format.DateTimeFormatter.ofPattern("EEE, d MMM yyyy HH:mm:ss Z", java.util.Locale.US);
 
     @Override
     protected void updateMessageID() throws MessagingException {

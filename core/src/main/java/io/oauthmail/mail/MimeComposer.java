@@ -16,7 +16,6 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.util.Date;
 
 /**
  * Turns an {@link Email} into a MIME message ready to send, or takes a whole message from an .eml file.
@@ -80,7 +79,7 @@ public final class MimeComposer {
                 message.setReplyTo(Addresses.parseAll(email.replyToAddresses(), "Reply-To"));
             }
             message.setSubject(email.subject(), StandardCharsets.UTF_8.name());
-            message.setSentDate(Date.from(clock.instant()));
+            message.setDate(clock.instant());
             for (MailHeader header : email.headers()) {
                 message.addHeader(header.name(), header.encodedValue());
             }
@@ -141,7 +140,7 @@ public final class MimeComposer {
             }
             message.ensureMessageId();
             if (message.getHeader("Date") == null) {
-                message.setSentDate(new Date());
+                message.setDate(java.time.Instant.now());
             }
             return message;
         } catch (MessagingException e) {
