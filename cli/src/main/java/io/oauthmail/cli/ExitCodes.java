@@ -35,7 +35,7 @@ public final class ExitCodes {
      * The exit code for a command that ended with {@code e}: the only place a failure becomes a code, for
      * picocli's usage errors as for the commands' own failures.
      */
-    static int of(Throwable e) {
+    public static int of(Throwable e) {
         if (e instanceof ParameterException) {
             return USAGE;
         }

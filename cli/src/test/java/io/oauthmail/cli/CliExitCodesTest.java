@@ -131,6 +131,17 @@ class CliExitCodesTest {
     }
 
     @Test
+    void testSaysFourWhenNoServerAnswersAndOneWhenTheyFailedInDifferentWays() {
+        Run tested = run("test", "unreachable");
+        assertThat(tested.exit()).as(tested.out() + tested.err()).isEqualTo(ExitCodes.TEMPORARY);
+        assertThat(tested.out()).contains("smtp").contains("imap").contains("FAILED").contains("127.0.0.1:" + deadPort);
+        Run smtpOnly = run("test", "unreachable", "smtp");
+        assertThat(smtpOnly.exit()).isEqualTo(ExitCodes.TEMPORARY);
+        Run working = run("test", "alice@sandbox.test");
+        assertThat(working.exit()).as(working.out()).isZero();
+    }
+
+    @Test
     void fiveWhenALoginDoesNotComplete() {
         Run login = run("login", "alice@sandbox.test", "--no-browser", "--timeout", "1");
         assertThat(login.exit()).as(login.err()).isEqualTo(ExitCodes.AUTHORIZATION_FAILED);

@@ -61,21 +61,25 @@ public final class TestCommand implements Callable<Integer> {
             default -> throw new OAuthMailException("unknown protocol '" + which + "'", "use smtp, imap, pop or all");
         };
         String token = context.tokens().accessToken(account); // refreshes first if needed, before any server sees it
-        boolean allPassed = true;
+        // The exit code says what failed, as for any command (4: not reachable, 3: log in again); when the
+        // protocols failed in different ways, the general failure code.
+        java.util.Set<Integer> codes = new java.util.TreeSet<>();
         for (MailProtocol protocol : protocols) {
-            allPassed &= test(context, account, protocol, token);
+            codes.add(test(context, account, protocol, token));
         }
-        return allPassed ? ExitCodes.OK : ExitCodes.FAILED;
+        codes.remove(ExitCodes.OK);
+        return codes.isEmpty() ? ExitCodes.OK : codes.size() == 1 ? codes.iterator().next() : ExitCodes.FAILED;
     }
 
-    private boolean test(CliContext context, Account account, MailProtocol protocol, String token) {
+    private int test(CliContext context, Account account, MailProtocol protocol, String token) {
         PrintWriter out = context.out();
         String label = String.format("%-5s", protocol.name().toLowerCase(Locale.ROOT));
         MailServer server = protocol.serverOf(account).orElse(null);
         if (server == null) {
             out.println(label + " skipped: no " + protocol + " server configured for " + account.name());
             out.flush();
-            return !which.equalsIgnoreCase(protocol.name()) && !(which.equalsIgnoreCase("pop") && protocol == MailProtocol.POP3);
+            boolean asked = which.equalsIgnoreCase(protocol.name()) || which.equalsIgnoreCase("pop") && protocol == MailProtocol.POP3;
+            return asked ? ExitCodes.FAILED : ExitCodes.OK;
         }
         ByteArrayOutputStream dialogue = new ByteArrayOutputStream();
         PrintStream capture = new PrintStream(dialogue, true, StandardCharsets.UTF_8);
@@ -83,15 +87,15 @@ public final class TestCommand implements Callable<Integer> {
                 : new TraceRedactor().sasl(account.mailUser(), token, server.host(), server.port())).stream(capture);
         MailSessions sessions = new MailSessions(context.tokens(), Duration.ofSeconds(20), sink);
         long start = System.nanoTime();
-        boolean passed;
+        int passed;
         String verdict;
         try {
             String mechanism = sessions.checkLogin(account, protocol);
-            passed = true;
+            passed = ExitCodes.OK;
             verdict = "OK: authenticated as " + account.mailUser() + " with " + mechanism + " in "
                     + (System.nanoTime() - start) / 1_000_000 + " ms";
         } catch (OAuthMailException e) {
-            passed = false;
+            passed = ExitCodes.of(e);
             verdict = "FAILED: " + e.getMessage() + e.hint().map(h -> " (" + h + ")").orElse("");
         }
         sink.flush();
