@@ -26,9 +26,11 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
 
 /**
  * {@code oauthmail send ACCOUNT}: composes and sends. One message to all recipients, or with
@@ -42,6 +44,9 @@ public final class SendCommand implements Callable<Integer> {
 
     @ParentCommand
     OAuthMailCli root;
+
+    @Spec
+    CommandSpec spec;
 
     @Parameters(paramLabel = "ACCOUNT")
     String name;
@@ -60,11 +65,16 @@ public final class SendCommand implements Callable<Integer> {
     @Option(names = "--dry-run", description = "Compose and print the message on stdout; send nothing, contact no server.")
     boolean dryRun;
 
+    @Option(names = "--progress", negatable = true,
+            description = "With --each-to: a progress bar on stderr (default: when stderr is a terminal and TERM is not dumb).")
+    Boolean progress;
+
     @Override
     public Integer call() {
         CliContext context = root.context();
         Account account = dryRun ? AccountResolver.withoutSecret(context.account(name))
                 : AccountResolver.withSecret(context.account(name));
+        ViaCheck.require(via, account, spec);
         Session session = Session.getInstance(new java.util.Properties());
         List<MimeMessage> messages = new ArrayList<>();
         for (List<String> recipients : recipientGroups()) {
@@ -107,7 +117,8 @@ public final class SendCommand implements Callable<Integer> {
     }
 
     private int sendAll(CliContext context, Account account, Sender sender, List<MimeMessage> messages) {
-        Progress progress = new Progress(context.err(), messages.size(), System.console() != null && messages.size() > 1);
+        Progress progress = new Progress(context.err(), messages.size(), messages.size() > 1
+                && StderrTerminal.showProgress(this.progress, context.env(), () -> root.ownsProcess() && StderrTerminal.isTerminal()));
         List<String> failures = new ArrayList<>();
         long start = System.nanoTime();
         int sent = 0;
