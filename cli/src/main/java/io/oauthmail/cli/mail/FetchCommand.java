@@ -86,7 +86,7 @@ public final class FetchCommand implements Callable<Integer> {
             MessageSummary m = message.summary();
             switch (format) {
                 case JSON -> out.println(Json.object("uid", m.uid(), "date", message.sent() == null ? null : message.sent().toString(),
-                        "from", m.from(), "subject", m.subject(), "size", m.size(), "parts", m.parts()));
+                        "from", m.from(), "subject", m.subject(), "message_id", m.messageId(), "size", m.size(), "parts", m.parts()));
                 case EML -> {
                     // bytes, not text: a body in ISO-8859-1 (or any charset) must come out as it was stored
                     out.flush();

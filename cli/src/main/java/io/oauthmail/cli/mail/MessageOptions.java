@@ -8,6 +8,7 @@ import jakarta.mail.Session;
 import jakarta.mail.internet.MimeMessage;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -28,16 +29,17 @@ public final class MessageOptions {
     @Option(names = "--to", paramLabel = "ADDR", description = "A recipient (repeat, or separate with commas).", split = ",")
     List<String> to = new ArrayList<>();
 
-    @Option(names = "--cc", paramLabel = "ADDR", split = ",")
+    @Option(names = "--cc", paramLabel = "ADDR", split = ",", description = "A copy recipient (repeat, or separate with commas).")
     List<String> cc = new ArrayList<>();
 
     @Option(names = "--bcc", paramLabel = "ADDR", split = ",", description = "Blind copies: in the envelope, never in the headers.")
     List<String> bcc = new ArrayList<>();
 
-    @Option(names = "--reply-to", paramLabel = "ADDR", split = ",")
+    @Option(names = "--reply-to", paramLabel = "ADDR", split = ",",
+            description = "Where replies should go, if not to the sender (repeat, or separate with commas).")
     List<String> replyTo = new ArrayList<>();
 
-    @Option(names = "--subject", paramLabel = "TEXT")
+    @Option(names = "--subject", paramLabel = "TEXT", description = "The subject (required unless --eml); any language, sent as UTF-8.")
     String subject;
 
     @Option(names = "--html", paramLabel = "FILE", description = "The HTML body (- for stdin); a text alternative is made from it.")
@@ -58,11 +60,17 @@ public final class MessageOptions {
     @Option(names = "--header", paramLabel = "NAME=VALUE", description = "A custom header (repeatable).")
     List<String> headers = new ArrayList<>();
 
+    @Option(names = "--charset", paramLabel = "NAME", converter = BodyCharset.class,
+            description = "The charset of the --html and --text files and of stdin, e.g. ISO-8859-1 (default UTF-8). "
+                    + "The message is sent as UTF-8 either way.")
+    Charset charset = StandardCharsets.UTF_8;
+
     /** The message for {@code account}; {@code overrideTo} (from --each-to) replaces the --to recipients when given. */
     MimeMessage compose(Session session, Account account, List<String> overrideTo, InputStream stdin) {
         if (eml != null) {
             if (!to.isEmpty() || !cc.isEmpty() || !bcc.isEmpty() || subject != null || html != null || text != null
-                    || !attachments.isEmpty() || !inline.isEmpty() || !headers.isEmpty() || !overrideTo.isEmpty()) {
+                    || !attachments.isEmpty() || !inline.isEmpty() || !headers.isEmpty() || !overrideTo.isEmpty()
+                    || !charset.equals(StandardCharsets.UTF_8)) {
                 throw usage("--eml sends a whole message as it is; it cannot be combined with other message options",
                         "edit the .eml instead, or compose with --to, --subject, --html ...");
             }
@@ -115,14 +123,16 @@ public final class MessageOptions {
         return new String[] {item.substring(0, eq), item.substring(eq + 1)};
     }
 
-    private static String read(String source, InputStream stdin) {
+    private String read(String source, InputStream stdin) {
+        String name = source.equals("-") ? "stdin" : source;
+        byte[] bytes;
         try {
-            return source.equals("-") ? new String(stdin.readAllBytes(), StandardCharsets.UTF_8)
-                    : Files.readString(Path.of(source), StandardCharsets.UTF_8);
+            bytes = source.equals("-") ? stdin.readAllBytes() : Files.readAllBytes(Path.of(source));
         } catch (IOException e) {
-            throw new OAuthMailException("cannot read the message body from " + (source.equals("-") ? "stdin" : source)
-                    + ": " + e.getMessage(), "give a readable UTF-8 file", e);
+            throw new OAuthMailException("cannot read the message body from " + name + ": " + e.getMessage(),
+                    "give a readable file (- for stdin)", e);
         }
+        return BodyCharset.decode(bytes, charset, name);
     }
 
     /** A wrong combination of options: picocli prints it with the usage, and the exit code is the usage one. */
