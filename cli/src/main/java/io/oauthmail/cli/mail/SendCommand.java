@@ -1,5 +1,6 @@
 package io.oauthmail.cli.mail;
 
+import io.oauthmail.cli.HelpText;
 import io.oauthmail.MailFailure;
 import io.oauthmail.OAuthMailException;
 import io.oauthmail.account.Account;
@@ -39,7 +40,14 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "send", mixinStandardHelpOptions = true,
         description = {"Compose and send mail: HTML with a text alternative, inline images, attachments, or a whole .eml.",
-            "The body comes from --html/--text FILE (- for stdin), --eml FILE, or stdin as text."})
+            "The body comes from --html/--text FILE (- for stdin), --eml FILE, or stdin as text."},
+        footerHeading = HelpText.EXAMPLES,
+        footer = {"  oauthmail send me@gmail.com --to you@example.com --subject Report \\",
+            "      --html report.html --inline logo=logo.png --attach \"Q3 report.pdf\"",
+            "  echo Hello | oauthmail send me@gmail.com --to you@example.com --subject Hello",
+            "  oauthmail send me@gmail.com --each-to team.txt --subject Hi \\",
+            "      --text note.txt > ids.txt",
+            "  oauthmail send work --via graph --eml message.eml     # where SMTP AUTH is off"})
 public final class SendCommand implements Callable<Integer> {
 
     @ParentCommand
@@ -48,7 +56,7 @@ public final class SendCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Parameters(paramLabel = "ACCOUNT")
+    @Parameters(paramLabel = "ACCOUNT", description = HelpText.ACCOUNT)
     String name;
 
     @Mixin

@@ -1,5 +1,6 @@
 package io.oauthmail.cli.mail;
 
+import io.oauthmail.cli.HelpText;
 import io.oauthmail.OAuthMailException;
 import io.oauthmail.account.Account;
 import io.oauthmail.cli.CliContext;
@@ -31,16 +32,20 @@ import picocli.CommandLine.ParentCommand;
  */
 @Command(name = "test", mixinStandardHelpOptions = true,
         description = {"Connect and authenticate to the account's mail servers; one verdict per protocol.",
-            "Exits 1 when any protocol failed."})
+            "Exits 1 when any protocol failed."},
+        footerHeading = HelpText.EXAMPLES,
+        footer = {"  oauthmail test me@gmail.com",
+            "  oauthmail test me@gmail.com smtp --trace   # the dialogue, tokens masked"})
 public final class TestCommand implements Callable<Integer> {
 
     @ParentCommand
     OAuthMailCli root;
 
-    @Parameters(index = "0", paramLabel = "ACCOUNT")
+    @Parameters(index = "0", paramLabel = "ACCOUNT", description = HelpText.ACCOUNT)
     String name;
 
-    @Parameters(index = "1", arity = "0..1", paramLabel = "smtp|imap|pop|all", defaultValue = "all")
+    @Parameters(index = "1", arity = "0..1", paramLabel = "smtp|imap|pop|all", defaultValue = "all",
+            description = "The protocol to test (default: all those the account has a server for).")
     String which;
 
     @Option(names = "--trace", description = "Print the protocol dialogue on stderr, tokens masked.")
