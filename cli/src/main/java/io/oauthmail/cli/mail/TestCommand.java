@@ -100,7 +100,7 @@ public final class TestCommand implements Callable<Integer> {
             verdict = "OK: authenticated as " + account.mailUser() + " in " + (System.nanoTime() - start) / 1_000_000 + " ms";
         } catch (OAuthMailException e) {
             passed = false;
-            verdict = "FAILED: " + e.getMessage() + e.hint().map(h -> " (" + h + ")").orElse("");
+            verdict = "FAILED: " + e.messageWithHint();
         } catch (jakarta.mail.MessagingException e) {
             passed = false;
             verdict = "FAILED: " + e.getMessage();
