@@ -13,8 +13,31 @@ public final class MailFailure extends OAuthMailException {
 
     private static final long serialVersionUID = 1L;
 
+    private final boolean beforeSending;
+
     public MailFailure(String message, String hint, Throwable cause) {
+        this(message, hint, cause, false);
+    }
+
+    private MailFailure(String message, String hint, Throwable cause, boolean beforeSending) {
         super(message, hint, cause);
+        this.beforeSending = beforeSending;
+    }
+
+    /** This failure, marked as having come while connecting or logging in (see {@link #beforeSending()}). */
+    public MailFailure whileConnecting() {
+        MailFailure marked = new MailFailure(getMessage(), hint().orElse(null), getCause(), true);
+        marked.setStackTrace(getStackTrace());
+        return marked;
+    }
+
+    /**
+     * True when the failure came while connecting or logging in, before any of the message went out: sending
+     * it again cannot deliver it twice, and the next messages over the same account would meet the same
+     * failure, so a bulk send stops here instead of failing every remaining recipient one by one.
+     */
+    public boolean beforeSending() {
+        return beforeSending;
     }
 
     /**

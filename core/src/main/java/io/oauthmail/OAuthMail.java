@@ -8,7 +8,7 @@ import io.oauthmail.config.OAuthMailPaths;
 import io.oauthmail.config.SecretCommand;
 import io.oauthmail.mail.Email;
 import io.oauthmail.mail.MailSessions;
-import io.oauthmail.mail.SmtpSender;
+import io.oauthmail.mail.SmtpPool;
 import io.oauthmail.store.Stores;
 import io.oauthmail.store.TokenStore;
 import io.oauthmail.token.TokenManager;
@@ -26,8 +26,10 @@ import java.util.Map;
  * }
  * }</pre>
  *
- * Tokens are refreshed as needed (and shared safely with the CLI and the daemon through the same store); each
- * account keeps one SMTP connection open across sends until {@link #close()}.
+ * Tokens are refreshed as needed (and shared safely with the CLI and the daemon through the same store). Sending
+ * is thread-safe: each account keeps its SMTP connections open across sends until {@link #close()}, one for a
+ * single thread, and up to {@link #connectionsPerAccount(int)} (default {@value #DEFAULT_CONNECTIONS}) when
+ * threads send at the same time.
  */
 public final class OAuthMail implements AutoCloseable {
 
@@ -35,13 +37,19 @@ public final class OAuthMail implements AutoCloseable {
     private final Config config;
     private final TokenManager tokens;
     private final MailSessions sessions;
-    private final Map<String, SmtpSender> senders = new HashMap<>();
+    /** Gmail refuses more than about ten simultaneous SMTP sessions per user; four stays well clear of that. */
+    public static final int DEFAULT_CONNECTIONS = 4;
+
+    private final Map<String, SmtpPool> senders = new java.util.concurrent.ConcurrentHashMap<>();
+    private volatile int connectionsPerAccount = DEFAULT_CONNECTIONS;
 
     private OAuthMail(Config config, Map<String, Account> accounts, TokenStore store) {
         this.config = config;
         this.accounts = new HashMap<>(accounts);
-        this.tokens = new TokenManager(store, Clock.systemUTC(), config.refreshMargin(), config.tokenTimeout(),
-                io.oauthmail.token.RetryPolicy.DEFAULT, io.oauthmail.token.Sleeper.SYSTEM);
+        // OAuthMail.of(...) has no config file: the token manager's defaults apply (as for a config without [tokens])
+        this.tokens = config == null ? new TokenManager(store, Clock.systemUTC())
+                : new TokenManager(store, Clock.systemUTC(), config.refreshMargin(), config.tokenTimeout(),
+                        io.oauthmail.token.RetryPolicy.DEFAULT, io.oauthmail.token.Sleeper.SYSTEM);
         this.sessions = new MailSessions(tokens, Duration.ofSeconds(60));
     }
 
@@ -70,10 +78,27 @@ public final class OAuthMail implements AutoCloseable {
         return new OAuthMail(null, byName, store);
     }
 
-    /** Sends {@code email} from {@code account} over its SMTP server; returns the Message-ID. */
-    public synchronized String send(String account, Email email) {
+    /**
+     * Sends {@code email} from {@code account} over its SMTP server; returns the Message-ID. Safe to call from
+     * many threads: the message is composed by the calling thread, then sent over one of the account's
+     * connections (see {@link #connectionsPerAccount(int)}).
+     */
+    public String send(String account, Email email) {
         Account resolved = account(account);
-        return senders.computeIfAbsent(resolved.name(), name -> new SmtpSender(sessions)).send(resolved, email);
+        return senders.computeIfAbsent(resolved.name(), name -> new SmtpPool(sessions, connectionsPerAccount))
+                .send(resolved, email);
+    }
+
+    /**
+     * How many SMTP connections an account may have open when threads send at the same time (default
+     * {@value #DEFAULT_CONNECTIONS}); applies to accounts that have not sent yet. Returns this.
+     */
+    public OAuthMail connectionsPerAccount(int connections) {
+        if (connections < 1) {
+            throw new IllegalArgumentException("connections per account must be at least 1, not " + connections);
+        }
+        this.connectionsPerAccount = connections;
+        return this;
     }
 
     /** The account named {@code name}, from the accounts given or the config file. */
@@ -104,7 +129,7 @@ public final class OAuthMail implements AutoCloseable {
 
     @Override
     public synchronized void close() {
-        senders.values().forEach(SmtpSender::close);
+        senders.values().forEach(SmtpPool::close);
         senders.clear();
     }
 }

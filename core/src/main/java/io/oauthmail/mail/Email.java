@@ -50,6 +50,12 @@ public final class Email {
         return new Email(copy(recipients));
     }
 
+    /** This message with {@code recipients} as its To recipients instead (e.g. one message per recipient). */
+    public Email withTo(String... recipients) {
+        List<String> replaced = copy(recipients);
+        return with(e -> e.to = replaced);
+    }
+
     /** Adds Cc recipients, each one address such as {@code "Name <name@example.com>"}. */
     public Email cc(String... recipients) {
         return with(e -> e.cc = append(cc, recipients));

@@ -55,6 +55,7 @@ public final class MailSessions {
         this.tokens = tokens;
         this.timeout = timeout;
         this.trace = trace;
+        StreamProviderLookup.skipServiceScan();
     }
 
     /** An authenticated SMTP transport for {@code account}'s submission server. Close it when done. */

@@ -41,6 +41,7 @@ public final class MimeComposer {
 
     /** As {@link #compose(Session, String, Email)}, with the Date header taken from {@code clock}. */
     public static MimeMessage compose(Session session, String from, Email email, Clock clock) {
+        StreamProviderLookup.skipServiceScan();
         InternetAddress sender = Addresses.parse(from, "From");
         InternetAddress[] to = Addresses.parseAll(email.recipients(), "To");
         InternetAddress[] cc = Addresses.parseAll(email.ccRecipients(), "Cc");

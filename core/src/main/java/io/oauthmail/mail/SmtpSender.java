@@ -42,7 +42,12 @@ public final class SmtpSender implements Sender {
 
     @Override
     public synchronized String send(Account account, MimeMessage message) {
-        Transport transport = transportFor(account);
+        Transport transport;
+        try {
+            transport = transportFor(account);
+        } catch (MailFailure e) {
+            throw e.whileConnecting();
+        }
         try {
             transport.sendMessage(message, message.getAllRecipients());
             lastUse = clock.instant();

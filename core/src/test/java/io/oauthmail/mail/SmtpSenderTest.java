@@ -2,9 +2,18 @@ package io.oauthmail.mail;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import io.oauthmail.MailFailure;
 import io.oauthmail.account.Account;
+import io.oauthmail.OAuthMail;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import io.oauthmail.sandbox.Sandbox;
 import io.oauthmail.store.EncryptedFileStore;
 import io.oauthmail.testing.SandboxAccounts;
@@ -94,5 +103,81 @@ class SmtpSenderTest {
             sender.send(alice, Email.to("bob@sandbox.test").subject("after the drop").text("x"));
         }
         assertThat(inBobsMailbox("after the drop")).isEqualTo(1);
+    }
+
+    // ---- SmtpPool: many threads, N connections: every message once, each connection logged in once, never more than N
+
+    /** Runs {@code task(i)} for i in [0, count) on {@code threads} threads; returns the ids they gave. */
+    private static Set<String> inParallel(int threads, int count, java.util.function.IntFunction<String> task) throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(threads);
+        try {
+            List<Future<String>> results = new ArrayList<>();
+            for (int i = 0; i < count; i++) {
+                int n = i;
+                results.add(pool.submit(() -> task.apply(n)));
+            }
+            Set<String> ids = ConcurrentHashMap.newKeySet();
+            for (Future<String> result : results) {
+                ids.add(result.get());
+            }
+            return ids;
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
+    void eightThreadsShareThreeConnections() throws Exception {
+        int logins = sandbox.submissionLogins();
+        Set<String> ids;
+        try (SmtpPool pool = new SmtpPool(sessions, 3)) {
+            ids = inParallel(8, 80, i -> pool.send(alice, Email.to("bob@sandbox.test").subject("pooled").text("message " + i)));
+        }
+        assertThat(ids).hasSize(80);
+        assertThat(inBobsMailbox("pooled")).isEqualTo(80);
+        assertThat(sandbox.submissionLogins() - logins).as("logins").isBetween(1, 3);
+    }
+
+    @Test
+    void oneThreadKeepsToOneConnection() {
+        int logins = sandbox.submissionLogins();
+        try (SmtpPool pool = new SmtpPool(sessions, 4)) {
+            for (int i = 0; i < 15; i++) {
+                pool.send(alice, Email.to("bob@sandbox.test").subject("one thread").text("message " + i));
+            }
+        }
+        assertThat(inBobsMailbox("one thread")).isEqualTo(15);
+        assertThat(sandbox.submissionLogins() - logins).isEqualTo(1);
+    }
+
+    @Test
+    void oauthMailSendIsSafeFromManyThreadsAndKeepsToItsLimit() throws Exception {
+        int logins = sandbox.submissionLogins();
+        try (OAuthMail mail = OAuthMail.of(store, alice).connectionsPerAccount(2)) {
+            Set<String> ids = inParallel(6, 30, i -> mail.send(alice.name(),
+                    Email.to("bob@sandbox.test").subject("library threads").text("message " + i)));
+            assertThat(ids).hasSize(30);
+        }
+        assertThat(inBobsMailbox("library threads")).isEqualTo(30);
+        assertThat(sandbox.submissionLogins() - logins).isBetween(1, 2);
+    }
+
+    @Test
+    void aServerThatIsNotThereFailsBeforeSendingAndTheNextSendTriesAgain() throws Exception {
+        int dead;
+        try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
+            dead = socket.getLocalPort();
+        }
+        Account nowhere = alice.withProvider(alice.provider().withSmtp(
+                new io.oauthmail.provider.MailServer("127.0.0.1", dead, io.oauthmail.provider.TlsMode.PLAIN)));
+        try (SmtpPool pool = new SmtpPool(sessions, 2)) {
+            for (int attempt = 0; attempt < 2; attempt++) {
+                MailFailure failure = catchThrowableOfType(
+                        () -> pool.send(nowhere, Email.to("bob@sandbox.test").subject("nowhere").text("x")), MailFailure.class);
+                assertThat(failure.beforeSending()).isTrue();
+                assertThat(failure.networkTrouble()).isTrue();
+                assertThat(failure.getMessage()).contains("127.0.0.1:" + dead);
+            }
+        }
     }
 }

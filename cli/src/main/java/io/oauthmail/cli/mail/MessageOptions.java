@@ -65,27 +65,43 @@ public final class MessageOptions {
                     + "The message is sent as UTF-8 either way.")
     Charset charset = StandardCharsets.UTF_8;
 
-    /** The message for {@code account}; {@code overrideTo} (from --each-to) replaces the --to recipients when given. */
-    MimeMessage compose(Session session, Account account, List<String> overrideTo, InputStream stdin) {
+    /** Makes the message for a list of To recipients; for --each-to, one per address. */
+    interface Composer {
+        /** The message to {@code overrideTo}, or to the --to recipients when it is empty. */
+        MimeMessage compose(List<String> overrideTo);
+    }
+
+    /**
+     * Reads the message's parts once (stdin, body files) and returns what composes it for {@code account}:
+     * once, or with {@code eachTo}, once per recipient of the list, every message alike but for its To.
+     */
+    Composer composer(Session session, Account account, boolean eachTo, InputStream stdin) {
         if (eml != null) {
             if (!to.isEmpty() || !cc.isEmpty() || !bcc.isEmpty() || subject != null || html != null || text != null
-                    || !attachments.isEmpty() || !inline.isEmpty() || !headers.isEmpty() || !overrideTo.isEmpty()
+                    || !attachments.isEmpty() || !inline.isEmpty() || !headers.isEmpty() || eachTo
                     || !charset.equals(StandardCharsets.UTF_8)) {
-                throw usage("--eml sends a whole message as it is; it cannot be combined with other message options",
-                        "edit the .eml instead, or compose with --to, --subject, --html ...");
+                throw usage("--eml sends a whole message as it is; it cannot be combined with other message options"
+                        + (eachTo ? " or --each-to" : ""), "edit the .eml instead, or compose with --to, --subject, --html ...");
             }
-            return eml.equals("-") ? MimeComposer.fromEml(session, stdin) : MimeComposer.fromEml(session, Path.of(eml));
+            MimeMessage whole = eml.equals("-") ? MimeComposer.fromEml(session, stdin) : MimeComposer.fromEml(session, Path.of(eml));
+            return overrideTo -> whole;
         }
-        if (!overrideTo.isEmpty() && !to.isEmpty()) {
+        if (eachTo && !to.isEmpty()) {
             throw usage("give either --to or --each-to, not both", null);
         }
+        Email template = template(stdin);
+        return overrideTo -> MimeComposer.compose(session, account.mailUser(),
+                overrideTo.isEmpty() ? template : template.withTo(overrideTo.toArray(String[]::new)));
+    }
+
+    private Email template(InputStream stdin) {
         if (subject == null) {
             throw usage("no --subject given", "add --subject \"...\" (or send a whole message with --eml FILE)");
         }
         if ("-".equals(html) && "-".equals(text)) {
             throw usage("only one of --html and --text can read stdin", null);
         }
-        Email email = Email.to((overrideTo.isEmpty() ? to : overrideTo).toArray(String[]::new)).subject(subject);
+        Email email = Email.to(to.toArray(String[]::new)).subject(subject);
         if (!cc.isEmpty()) {
             email = email.cc(cc.toArray(String[]::new));
         }
@@ -112,7 +128,7 @@ public final class MessageOptions {
             String[] nameAndValue = split(item, "--header", "NAME=VALUE");
             email = email.header(nameAndValue[0], nameAndValue[1]);
         }
-        return MimeComposer.compose(session, account.mailUser(), email);
+        return email;
     }
 
     private static String[] split(String item, String option, String form) {

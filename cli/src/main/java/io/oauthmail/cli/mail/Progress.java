@@ -28,6 +28,13 @@ final class Progress {
         err.flush();
     }
 
+    /** Blanks the bar's line, so that a message printed next starts at the left edge (the bar comes back at step). */
+    void clearLine() {
+        if (enabled) {
+            err.print("\r" + " ".repeat(WIDTH + 40) + "\r");
+        }
+    }
+
     void done() {
         if (enabled) {
             err.println();

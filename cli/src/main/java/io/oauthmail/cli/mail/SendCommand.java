@@ -1,18 +1,18 @@
 package io.oauthmail.cli.mail;
 
-import io.oauthmail.cli.HelpText;
 import io.oauthmail.MailFailure;
 import io.oauthmail.OAuthMailException;
 import io.oauthmail.account.Account;
 import io.oauthmail.cli.CliContext;
 import io.oauthmail.cli.ExitCodes;
+import io.oauthmail.cli.HelpText;
 import io.oauthmail.cli.OAuthMailCli;
 import io.oauthmail.config.AccountResolver;
 import io.oauthmail.mail.MailSessions;
 import io.oauthmail.mail.MimeComposer;
 import io.oauthmail.mail.Sender;
 import io.oauthmail.mail.SizeLimits;
-import io.oauthmail.mail.SmtpSender;
+import io.oauthmail.mail.SmtpPool;
 import io.oauthmail.mail.rest.GmailApiSender;
 import io.oauthmail.mail.rest.GraphSender;
 import jakarta.mail.Session;
@@ -27,11 +27,9 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
-import picocli.CommandLine.Spec;
 
 /**
  * {@code oauthmail send ACCOUNT}: composes and sends. One message to all recipients, or with
@@ -53,8 +51,8 @@ public final class SendCommand implements Callable<Integer> {
     @ParentCommand
     OAuthMailCli root;
 
-    @Spec
-    CommandSpec spec;
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
 
     @Parameters(paramLabel = "ACCOUNT", description = HelpText.ACCOUNT)
     String name;
@@ -63,7 +61,7 @@ public final class SendCommand implements Callable<Integer> {
     MessageOptions message;
 
     @Option(names = "--each-to", paramLabel = "LIST",
-            description = "A file with one address per line (# comments allowed): one message to each, over one connection.")
+            description = "A file with one address per line (# comments allowed): one message to each, streamed as the list is read; see --connections.")
     Path eachTo;
 
     @Option(names = "--via", defaultValue = "smtp", paramLabel = "smtp|gmail-api|graph", converter = Via.Converter.class,
@@ -73,6 +71,11 @@ public final class SendCommand implements Callable<Integer> {
     @Option(names = "--dry-run", description = "Compose and print the message on stdout; send nothing, contact no server.")
     boolean dryRun;
 
+    @Option(names = "--connections", paramLabel = "N", defaultValue = "1",
+            description = "With --each-to: send over N connections at once (1 to 32; default ${DEFAULT-VALUE}). "
+                    + "Providers limit simultaneous sessions (Gmail about 10), so stay below that.")
+    int connections;
+
     @Option(names = "--progress", negatable = true,
             description = "With --each-to: a progress bar on stderr (default: when stderr is a terminal and TERM is not dumb).")
     Boolean progress;
@@ -80,92 +83,70 @@ public final class SendCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         CliContext context = root.context();
+        if (connections < 1 || connections > 32) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(),
+                    "--connections takes 1 to 32, not " + connections);
+        }
         Account account = dryRun ? AccountResolver.withoutSecret(context.account(name))
                 : AccountResolver.withSecret(context.account(name));
         ViaCheck.require(via, account, spec);
         Session session = Session.getInstance(new java.util.Properties());
-        List<MimeMessage> messages = new ArrayList<>();
-        for (List<String> recipients : recipientGroups()) {
-            messages.add(message.compose(session, account, recipients, context.in()));
-        }
-        for (MimeMessage m : messages) {
-            long size = MimeComposer.encodedSize(m);
+        MessageOptions.Composer composer = message.composer(session, account, eachTo != null, context.in());
+        java.util.function.Consumer<MimeMessage> checkSize = m -> {
             if (via == Via.SMTP) {
-                SizeLimits.requireSmtpFits(account, size);
+                SizeLimits.requireSmtpFits(account, MimeComposer.encodedSize(m));
+            }
+        };
+        if (eachTo == null) {
+            MimeMessage single = composer.compose(List.of());
+            checkSize.accept(single);
+            if (dryRun) {
+                return printDryRun(context, single);
+            }
+            try (Sender sender = sender(context)) {
+                context.out().println(sender.send(account, single));
+                context.out().flush();
+                return ExitCodes.OK;
             }
         }
         if (dryRun) {
-            return printDryRun(context, messages);
+            try (AddressList addresses = AddressList.open(eachTo)) {
+                if (!addresses.hasNext()) {
+                    throw EachToSend.empty(eachTo);
+                }
+                while (addresses.hasNext()) {
+                    printDryRun(context, composer.compose(List.of(addresses.next())));
+                }
+            }
+            return ExitCodes.OK;
         }
         try (Sender sender = sender(context)) {
-            return sendAll(context, account, sender, messages);
+            return new EachToSend(context, account, sender, connections, address -> composer.compose(List.of(address)), checkSize)
+                    .run(eachTo, StderrTerminal.showProgress(progress, context.env(),
+                            () -> root.ownsProcess() && StderrTerminal.isTerminal()));
         }
-    }
-
-    private List<List<String>> recipientGroups() {
-        if (eachTo == null) {
-            return List.of(List.of()); // the recipients of the options
-        }
-        List<List<String>> groups = new ArrayList<>();
-        for (String address : AddressList.read(eachTo)) {
-            groups.add(List.of(address));
-        }
-        if (groups.isEmpty()) {
-            throw new OAuthMailException(eachTo + " lists no address", "one address per line; lines starting with # are ignored");
-        }
-        return groups;
     }
 
     private Sender sender(CliContext context) {
         return switch (via) {
-            case SMTP -> new SmtpSender(new MailSessions(context.tokens(), Duration.ofSeconds(60)));
+            case SMTP -> new SmtpPool(new MailSessions(context.tokens(), Duration.ofSeconds(60)), connections);
             case GMAIL_API -> new GmailApiSender(context.tokens());
             case GRAPH -> new GraphSender(context.store(), context.clock());
         };
     }
 
-    private int sendAll(CliContext context, Account account, Sender sender, List<MimeMessage> messages) {
-        Progress progress = new Progress(context.err(), messages.size(), messages.size() > 1
-                && StderrTerminal.showProgress(this.progress, context.env(), () -> root.ownsProcess() && StderrTerminal.isTerminal()));
-        List<String> failures = new ArrayList<>();
-        long start = System.nanoTime();
-        int sent = 0;
-        for (MimeMessage m : messages) {
-            try {
-                context.out().println(sender.send(account, m));
-                context.out().flush();
-                sent++;
-            } catch (MailFailure e) {
-                failures.add(recipients(m) + ": " + e.getMessage());
-                if (messages.size() == 1) {
-                    throw e;
-                }
-            }
-            progress.step(sent, failures.size());
-        }
-        progress.done();
-        double seconds = (System.nanoTime() - start) / 1e9;
-        if (messages.size() > 1 || !failures.isEmpty()) {
-            context.err().printf("sent %d, failed %d, %.1f s%n", sent, failures.size(), seconds);
-            failures.forEach(f -> context.err().println("  failed " + f));
-        }
-        return failures.isEmpty() ? ExitCodes.OK : ExitCodes.FAILED;
-    }
-
-    private static int printDryRun(CliContext context, List<MimeMessage> messages) {
+    private static int printDryRun(CliContext context, MimeMessage m) {
         PrintWriter out = context.out();
-        for (MimeMessage m : messages) {
-            ByteArrayOutputStream raw = new ByteArrayOutputStream();
-            try {
-                m.writeTo(raw);
-            } catch (Exception e) {
-                throw new OAuthMailException("cannot write the message: " + e.getMessage(), null, e);
-            }
-            out.print(raw.toString(StandardCharsets.UTF_8).replace("\r\n", "\n"));
-            out.println();
-            context.err().println("dry run: not sent; " + MimeComposer.encodedSize(m) + " bytes to " + recipients(m));
+        ByteArrayOutputStream raw = new ByteArrayOutputStream();
+        try {
+            m.writeTo(raw);
+        } catch (Exception e) {
+            throw new OAuthMailException("cannot write the message: " + e.getMessage(), null, e);
         }
+        out.print(raw.toString(StandardCharsets.UTF_8).replace("\r\n", "\n"));
+        out.println();
         out.flush();
+        context.err().println("dry run: not sent; " + MimeComposer.encodedSize(m) + " bytes to " + recipients(m));
         return ExitCodes.OK;
     }
 
