@@ -1,9 +1,9 @@
 package io.oauthmail.cli.accounts;
 
-import io.oauthmail.cli.HelpText;
 import io.oauthmail.OAuthMailException;
 import io.oauthmail.cli.CliContext;
 import io.oauthmail.cli.ExitCodes;
+import io.oauthmail.cli.HelpText;
 import io.oauthmail.config.AccountSettings;
 import io.oauthmail.config.ConfigWriter;
 import io.oauthmail.config.Discovery;

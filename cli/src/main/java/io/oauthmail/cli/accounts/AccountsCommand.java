@@ -1,7 +1,7 @@
 package io.oauthmail.cli.accounts;
 
-import io.oauthmail.cli.HelpText;
 import io.oauthmail.cli.CliContext;
+import io.oauthmail.cli.HelpText;
 import io.oauthmail.cli.OAuthMailCli;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;

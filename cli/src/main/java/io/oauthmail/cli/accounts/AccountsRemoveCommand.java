@@ -1,8 +1,8 @@
 package io.oauthmail.cli.accounts;
 
-import io.oauthmail.cli.HelpText;
 import io.oauthmail.cli.CliContext;
 import io.oauthmail.cli.ExitCodes;
+import io.oauthmail.cli.HelpText;
 import io.oauthmail.config.ConfigWriter;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;

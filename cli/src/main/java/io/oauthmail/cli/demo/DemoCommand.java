@@ -1,7 +1,7 @@
 package io.oauthmail.cli.demo;
 
-import io.oauthmail.cli.HelpText;
 import io.oauthmail.cli.ExitCodes;
+import io.oauthmail.cli.HelpText;
 import io.oauthmail.sandbox.Sandbox;
 import java.io.IOException;
 import java.io.PrintWriter;

@@ -1,6 +1,5 @@
 package io.oauthmail.cli.login;
 
-import io.oauthmail.cli.HelpText;
 import com.nimbusds.oauth2.sdk.TokenRevocationRequest;
 import com.nimbusds.oauth2.sdk.auth.ClientSecretPost;
 import com.nimbusds.oauth2.sdk.auth.Secret;
@@ -14,6 +13,7 @@ import com.nimbusds.oauth2.sdk.token.Token;
 import io.oauthmail.account.Account;
 import io.oauthmail.cli.CliContext;
 import io.oauthmail.cli.ExitCodes;
+import io.oauthmail.cli.HelpText;
 import io.oauthmail.cli.OAuthMailCli;
 import io.oauthmail.config.AccountResolver;
 import io.oauthmail.token.TokenSet;

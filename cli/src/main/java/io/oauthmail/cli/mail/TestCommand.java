@@ -1,10 +1,10 @@
 package io.oauthmail.cli.mail;
 
-import io.oauthmail.cli.HelpText;
 import io.oauthmail.OAuthMailException;
 import io.oauthmail.account.Account;
 import io.oauthmail.cli.CliContext;
 import io.oauthmail.cli.ExitCodes;
+import io.oauthmail.cli.HelpText;
 import io.oauthmail.cli.OAuthMailCli;
 import io.oauthmail.config.AccountResolver;
 import io.oauthmail.mail.MailProtocol;

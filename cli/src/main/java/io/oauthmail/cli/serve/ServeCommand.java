@@ -1,8 +1,8 @@
 package io.oauthmail.cli.serve;
 
-import io.oauthmail.cli.HelpText;
 import io.oauthmail.cli.CliContext;
 import io.oauthmail.cli.ExitCodes;
+import io.oauthmail.cli.HelpText;
 import io.oauthmail.cli.OAuthMailCli;
 import io.oauthmail.config.ListenerSettings;
 import io.oauthmail.token.RetryPolicy;

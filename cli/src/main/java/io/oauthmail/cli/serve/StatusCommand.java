@@ -1,9 +1,9 @@
 package io.oauthmail.cli.serve;
 
-import io.oauthmail.cli.HelpText;
 import io.oauthmail.OAuthMailException;
 import io.oauthmail.cli.CliContext;
 import io.oauthmail.cli.ExitCodes;
+import io.oauthmail.cli.HelpText;
 import io.oauthmail.cli.OAuthMailCli;
 import io.oauthmail.server.ControlClient;
 import io.oauthmail.server.Daemon;

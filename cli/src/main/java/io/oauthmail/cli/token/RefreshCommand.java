@@ -1,8 +1,8 @@
 package io.oauthmail.cli.token;
 
-import io.oauthmail.cli.HelpText;
 import io.oauthmail.cli.CliContext;
 import io.oauthmail.cli.ExitCodes;
+import io.oauthmail.cli.HelpText;
 import io.oauthmail.cli.OAuthMailCli;
 import io.oauthmail.config.AccountResolver;
 import io.oauthmail.token.TokenSet;
