@@ -20,9 +20,12 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
 
 /**
  * {@code oauthmail test ACCOUNT [smtp|imap|pop|all]}: what {@code oauth2.py --test_imap_authentication} and
@@ -41,6 +44,9 @@ public final class TestCommand implements Callable<Integer> {
     @ParentCommand
     OAuthMailCli root;
 
+    @Spec
+    CommandSpec spec;
+
     @Parameters(index = "0", paramLabel = "ACCOUNT", description = HelpText.ACCOUNT)
     String name;
 
@@ -56,15 +62,17 @@ public final class TestCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        CliContext context = root.context();
-        Account account = AccountResolver.withSecret(context.account(name));
+        // a value not accepted is a usage error (exit 2, as the README's table says), found before the config is read
         List<MailProtocol> protocols = switch (which.toLowerCase(Locale.ROOT)) {
             case "all" -> List.of(MailProtocol.SMTP, MailProtocol.IMAP, MailProtocol.POP3);
             case "smtp" -> List.of(MailProtocol.SMTP);
             case "imap" -> List.of(MailProtocol.IMAP);
             case "pop", "pop3" -> List.of(MailProtocol.POP3);
-            default -> throw new OAuthMailException("unknown protocol '" + which + "'", "use smtp, imap, pop or all");
+            default -> throw new ParameterException(spec.commandLine(), "unknown protocol '" + which
+                    + "': use smtp, imap, pop or all");
         };
+        CliContext context = root.context();
+        Account account = AccountResolver.withSecret(context.account(name));
         String token = context.tokens().accessToken(account); // refreshes first if needed, before any server sees it
         boolean allPassed = true;
         for (MailProtocol protocol : protocols) {
