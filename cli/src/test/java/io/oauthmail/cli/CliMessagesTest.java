@@ -69,6 +69,8 @@ class CliMessagesTest {
         assertThat(dry.out()).containsPattern("Content-Type: text/plain; charset=utf-8;\\s+name=notes.txt")
                 .containsPattern("Content-Type: text/plain; charset=iso-8859-1;\\s+name=old.txt")
                 .containsPattern("Content-Type: text/plain; charset=windows-1252;\\s+name=quotes.txt");
+        assertThat(dry.err()).contains("note: old.txt is not UTF-8; attached as iso-8859-1 text")
+                .contains("note: quotes.txt is not UTF-8; attached as windows-1252 text").doesNotContain("notes.txt");
     }
 
     @Test

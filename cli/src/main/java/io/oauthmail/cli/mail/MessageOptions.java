@@ -14,6 +14,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -90,8 +91,15 @@ public final class MessageOptions {
             throw usage("give either --to or --each-to, not both", null);
         }
         Email template = template(stdin);
-        return overrideTo -> MimeComposer.compose(session, account.mailUser(),
-                overrideTo.isEmpty() ? template : template.withTo(overrideTo.toArray(String[]::new)));
+        AtomicBoolean noted = new AtomicBoolean(); // every message has the same attachments: said once
+        return overrideTo -> {
+            MimeMessage message = MimeComposer.compose(session, account.mailUser(),
+                    overrideTo.isEmpty() ? template : template.withTo(overrideTo.toArray(String[]::new)));
+            if (!noted.getAndSet(true)) {
+                AttachmentCharsets.note(message, command.commandLine().getErr());
+            }
+            return message;
+        };
     }
 
     private Email template(InputStream stdin) {
