@@ -6,8 +6,11 @@
   send_speed.py ceiling USER N TOKEN [SENDERS]   SENDERS (8) processes, each one smtplib connection sending
                                                  pre-composed bytes: the server's own ceiling, no composing
   send_speed.py clean USER TOKEN                 deletes USER's INBOX messages over IMAPS (the bench's mail)
+  send_speed.py run --user U --rounds R --messages N --variant NAME=KIND:COMMAND ...
+                                                 the paired rounds of bench/e2e/send-speed (see there)
 Each send mode prints "sent=N seconds=S first=F" like the Java side: S from before the connection to after QUIT,
-F when the first message was accepted.
+F when the first message was accepted. The rate compared is (N - 1) / (S - F): messages/s once the first is out,
+so a process's start, connection and login do not count there; the whole-process time and F show those.
 """
 import base64, imaplib, json, multiprocessing, os, smtplib, ssl, sys, time, urllib.parse, urllib.request
 from email.message import EmailMessage
@@ -97,7 +100,77 @@ def clean(user, tok):
     imap.logout()
 
 
+def timed(command, env):
+    """Runs one sender: (messages/s once the first message is out, whole-process seconds, seconds to the first)."""
+    import subprocess
+    start = time.perf_counter()
+    process = subprocess.Popen(command, shell=True, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    stamps = []
+    summary = None
+    for line in process.stdout:
+        if line.startswith("sent="):
+            summary = line
+        else:
+            stamps.append(time.perf_counter() - start)
+    err = process.stderr.read()
+    if process.wait() != 0:
+        raise SystemExit(f"send-speed: '{command}' failed ({process.returncode}):\n{err[-2000:]}")
+    whole = time.perf_counter() - start
+    if summary:  # an anchor or the library driver, timing itself
+        fields = dict(f.split("=") for f in summary.split())
+        sent, seconds, first = int(fields["sent"]), float(fields["seconds"]), float(fields["first"])
+        return (sent - 1) / (seconds - first) if first > 0 else sent / seconds, whole, first
+    # the CLI: one id per line on stdout as each message is accepted, timed here
+    import re
+    m = re.search(r"sent (\d+), failed (\d+)", err)
+    if not m or m.group(2) != "0" or len(stamps) != int(m.group(1)):
+        raise SystemExit(f"send-speed: '{command}' did not send everything:\n{err[-2000:]}")
+    return (len(stamps) - 1) / (stamps[-1] - stamps[0]), whole, stamps[0]
+
+
+def run(args):
+    import argparse, statistics
+    parser = argparse.ArgumentParser(prog="send_speed.py run")
+    parser.add_argument("--user", required=True)
+    parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument("--messages", type=int, default=1000)
+    parser.add_argument("--variant", action="append", default=[], help="NAME=COMMAND ({N} and {TOKEN} are filled in)")
+    parser.add_argument("--ratio", action="append", default=[], help="A/B: print A's rate over B's, paired by round")
+    o = parser.parse_args(args)
+    variants = [v.split("=", 1) for v in o.variant]
+    results = {name: [] for name, _ in variants}
+    env = dict(os.environ)
+    for r in range(-1, o.rounds):  # round -1: a warm-up (caches, the JIT's first code), not counted
+        tok = token(o.user)
+        order = variants[r % len(variants):] + variants[:r % len(variants)] if r >= 0 else variants
+        for name, command in order:
+            result = timed(command.replace("{N}", str(o.messages)).replace("{TOKEN}", tok), env)
+            clean(o.user, tok)
+            if r >= 0:
+                results[name].append(result)
+                print(f"  round {r + 1} {name:<16} {result[0]:7.1f} msg/s   whole process {result[1]:6.2f} s"
+                      f"   first message {result[2]:5.2f} s", file=sys.stderr, flush=True)
+    print(f"{o.messages} messages of ~5 KB to {address(o.user)} through the test bed's Postfix (submission, STARTTLS,"
+          f" XOAUTH2), {o.rounds} rounds, order rotated each round; medians:")
+    for name, _ in variants:
+        rates = [x[0] for x in results[name]]
+        wholes = [x[1] for x in results[name]]
+        firsts = [x[2] for x in results[name]]
+        print(f"  {name:<16} {statistics.median(rates):7.1f} msg/s   whole process {statistics.median(wholes):6.2f} s"
+              f"   first message after {statistics.median(firsts):5.2f} s")
+    for ratio in o.ratio:
+        a, b = ratio.split("/")
+        if a not in results or b not in results:
+            continue
+        paired = sorted(x[0] / y[0] for x, y in zip(results[a], results[b]))
+        whole = sorted(y[1] / x[1] for x, y in zip(results[a], results[b]))
+        print(f"  {a} / {b}: rate {statistics.median(paired):.2f}x [{paired[0]:.2f}-{paired[-1]:.2f}]"
+              f"   whole-process speed {statistics.median(whole):.2f}x [{whole[0]:.2f}-{whole[-1]:.2f}]")
+
+
 def main(argv):
+    if argv[1] == "run":
+        return run(argv[2:])
     mode, user = argv[1], argv[2]
     if mode == "token":
         print(token(user))

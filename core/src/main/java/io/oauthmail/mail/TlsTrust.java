@@ -9,13 +9,10 @@ import java.security.GeneralSecurityException;
 import java.security.KeyStore;
 import java.security.cert.Certificate;
 import java.security.cert.CertificateFactory;
-import java.security.cert.X509Certificate;
 import java.util.Collection;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocketFactory;
 import javax.net.ssl.TrustManager;
-import javax.net.ssl.TrustManagerFactory;
-import javax.net.ssl.X509TrustManager;
 
 /**
  * The certificates mail connections trust: the JDK's CAs, plus the CAs of a PEM file where the user gave one
@@ -47,16 +44,12 @@ public final class TlsTrust {
             KeyStore anchors = KeyStore.getInstance("PKCS12");
             anchors.load(null, null);
             int n = 0;
-            for (X509Certificate ca : jdkDefaultCas()) {
-                anchors.setCertificateEntry("jdk-" + n++, ca);
-            }
             for (Certificate ca : readPem(extraCaPem)) {
                 anchors.setCertificateEntry("extra-" + n++, ca);
             }
-            TrustManagerFactory trust = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-            trust.init(anchors);
+            TrustManager[] trust = {new ExtraCaTrust(anchors)};
             SSLContext context = SSLContext.getInstance("TLS");
-            context.init(null, trust.getTrustManagers(), null);
+            context.init(null, trust, null);
             return context;
         } catch (GeneralSecurityException | IOException e) {
             throw new OAuthMailException("cannot use the CA file " + extraCaPem + ": " + e.getMessage(),
@@ -72,16 +65,5 @@ public final class TlsTrust {
             }
             return certificates;
         }
-    }
-
-    private static X509Certificate[] jdkDefaultCas() throws GeneralSecurityException {
-        TrustManagerFactory trust = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-        trust.init((KeyStore) null);
-        for (TrustManager manager : trust.getTrustManagers()) {
-            if (manager instanceof X509TrustManager x509) {
-                return x509.getAcceptedIssuers();
-            }
-        }
-        return new X509Certificate[0];
     }
 }

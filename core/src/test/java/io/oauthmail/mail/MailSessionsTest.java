@@ -136,4 +136,16 @@ class MailSessionsTest {
                 .hasMessageContaining("certificate does not verify")
                 .satisfies(e -> assertThat(((MailFailure) e).hint()).hasValueSatisfying(h -> assertThat(h).contains("--ca-file")));
     }
+
+    @Test
+    void aCaFileOfAnotherCaIsNoPassEitherWayAndTheServersOwnCaStillWorks(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws Exception {
+        java.nio.file.Path otherCa = io.oauthmail.sandbox.TestCertificateAuthority.create("Some Other CA")
+                .writeCaCertificate(dir.resolve("other-ca.pem"));
+        Account wrongCa = new Account(bob.name(), bob.email(), bob.provider(), bob.clientId(), null, null, otherCa);
+        assertThatThrownBy(() -> new InboxReader(sessions).list(wrongCa, "INBOX", 1))
+                .isInstanceOf(MailFailure.class)
+                .hasMessageContaining("certificate does not verify");
+        assertThat(new InboxReader(sessions).list(bob, "INBOX", 1)).isNotNull();
+    }
 }
