@@ -26,4 +26,21 @@ public class OAuthMailException extends RuntimeException {
     public Optional<String> hint() {
         return Optional.ofNullable(hint);
     }
+
+    /**
+     * The message and, in parentheses, the hint: one line to show a person, e.g. {@code account work needs to be
+     * authorized again: ... (run: oauthmail login work)}. Like the message, it never holds a secret.
+     */
+    public String messageWithHint() {
+        return hint == null ? getMessage() : getMessage() + " (" + hint + ")";
+    }
+
+    /**
+     * With the hint, so that a stack trace, or a logger given the exception, shows the fix too and not only the
+     * failure: a program that only logs what it caught still tells its operator what to run.
+     */
+    @Override
+    public String toString() {
+        return getClass().getName() + ": " + messageWithHint();
+    }
 }

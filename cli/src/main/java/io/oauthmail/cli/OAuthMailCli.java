@@ -40,7 +40,14 @@ import picocli.CommandLine.ScopeType;
             "2:wrong usage (unknown option, a value not accepted, a missing option)",
             "3:the account must be authorized again (run: oauthmail login ACCOUNT)",
             "4:temporary failure (network, a mail server not reachable, provider busy): try again later",
-            "5:a login did not complete (declined, timed out, state mismatch, another person, refused by the provider)"})
+            "5:a login did not complete (declined, timed out, state mismatch, another person, refused by the provider)"},
+        footerHeading = HelpText.EXAMPLES,
+        footer = {"  oauthmail demo                    # see it work, no account needed",
+            "  oauthmail accounts add me@gmail.com --provider google \\",
+            "      --client-id 1234.apps.googleusercontent.com",
+            "  oauthmail login me@gmail.com",
+            "  oauthmail send me@gmail.com --to you@example.com --subject Hi --text note.txt",
+            "  oauthmail help accounts add"})
 public final class OAuthMailCli implements Runnable {
 
     @CommandLine.Spec
@@ -97,7 +104,7 @@ public final class OAuthMailCli implements Runnable {
         commands.put("status", StatusCommand::new);
         commands.put("reload", ReloadCommand::new);
         commands.put("demo", DemoCommand::new);
-        commands.put("help", CommandLine.HelpCommand::new);
+        commands.put("help", HelpCommand::new);
         return Collections.unmodifiableMap(commands);
     }
 
@@ -121,18 +128,32 @@ public final class OAuthMailCli implements Runnable {
     }
 
     private static int run(OAuthMailCli root, String[] args, PrintWriter out, PrintWriter err) {
-        CommandLine cli = new CommandLine(root);
-        String first = firstCommandName(args);
-        if (first != null && COMMANDS.containsKey(first) && !first.equals("help")) {
-            cli.addSubcommand(first, COMMANDS.get(first).get());
-        } else {
-            COMMANDS.forEach((name, command) -> cli.addSubcommand(name, command.get()));
-        }
+        CommandLine cli = tree(root, firstCommandName(args));
         cli.setOut(out);
         cli.setErr(err);
         cli.setExecutionExceptionHandler(OAuthMailCli::report);
         cli.setExitCodeExceptionMapper(ExitCodes::of); // usage errors: picocli prints them, ExitCodes decides the code
         return cli.execute(args);
+    }
+
+    /** The command tree: with only {@code first} when it names a command other than help, else whole. */
+    private static CommandLine tree(OAuthMailCli root, String first) {
+        CommandLine cli = new CommandLine(root);
+        if (first != null && COMMANDS.containsKey(first) && !first.equals("help")) {
+            cli.addSubcommand(first, COMMANDS.get(first).get());
+        } else {
+            COMMANDS.forEach((name, command) -> cli.addSubcommand(name, command.get()));
+        }
+        CommandLine demo = cli.getSubcommands().get("demo");
+        if (demo != null) { // the demo runs on a temporary home of its own: --config would be ignored, so it is not offered
+            demo.getCommandSpec().remove(demo.getCommandSpec().findOption("--config"));
+        }
+        return cli;
+    }
+
+    /** The whole command tree, as help shows it: for tests of the help texts. */
+    static CommandLine wholeTree() {
+        return tree(new OAuthMailCli(Map.of(), InputStream.nullInputStream(), null, false), null);
     }
 
     public CommandLine.Model.CommandSpec spec() {

@@ -99,6 +99,10 @@ class CliExitCodesTest {
         "accounts add x --provider google --client-id c --imap 127.0.0.1 | 127.0.0.1 | HOST:PORT",
         "fetch alice@sandbox.test --limit 0 | --limit | at least 1",
         "frobnicate | frobnicate | oauthmail",
+        "test alice@sandbox.test smtpx | smtpx | smtp, imap, pop or all",
+        "send alice@sandbox.test --to bob@sandbox.test --subject x --via graph | --via graph | use --via smtp",
+        "send alice@sandbox.test --to bob@sandbox.test --subject x --charset klingon | klingon | ISO-8859-1",
+        "help accounts frobnicate | frobnicate | list, show, add, remove",
     })
     void twoForWrongUsageNamingTheValueAndWhatIsAccepted(String line, String named, String accepted) {
         Run wrong = run(text("body"), line.split(" "));

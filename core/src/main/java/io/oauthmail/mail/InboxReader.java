@@ -42,7 +42,7 @@ public final class InboxReader {
                     String from = m.getFrom() == null || m.getFrom().length == 0 ? "" : m.getFrom()[0].toString();
                     List<String> parts = new ArrayList<>();
                     describeParts(m, parts);
-                    summaries.add(new MessageSummary(uid, from, m.getSubject(), m.getSize(), parts));
+                    summaries.add(new MessageSummary(uid, from, m.getSubject(), m.getSize(), parts, messageId(m)));
                 }
                 return summaries;
             } finally {
@@ -145,8 +145,13 @@ public final class InboxReader {
             raw = out.toByteArray();
         }
         java.util.Date sent = m.getSentDate() != null ? m.getSentDate() : m.getReceivedDate();
-        return new Fetched.Message(new MessageSummary(uid, from, m.getSubject(), m.getSize(), parts),
+        return new Fetched.Message(new MessageSummary(uid, from, m.getSubject(), m.getSize(), parts, messageId(m)),
                 sent == null ? null : sent.toInstant(), raw);
+    }
+
+    /** From the envelope already fetched ({@link FetchProfile.Item#ENVELOPE} has it), so it costs no round trip. */
+    private static String messageId(Message m) throws MessagingException {
+        return m instanceof jakarta.mail.internet.MimeMessage mime ? mime.getMessageID() : null;
     }
 
     private static void describeParts(Part part, List<String> out) throws MessagingException, IOException {

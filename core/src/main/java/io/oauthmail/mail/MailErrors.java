@@ -19,8 +19,16 @@ final class MailErrors {
         if (isCertificateProblem(e)) {
             return "the server's TLS certificate does not verify (" + root.getMessage() + ")";
         }
-        String message = root.getMessage() != null ? root.getMessage() : root.getClass().getSimpleName();
-        return root == e ? message : e.getMessage() + " (" + message + ")";
+        String message = root.getMessage() != null ? oneLine(root.getMessage()) : root.getClass().getSimpleName();
+        return root == e ? message : oneLine(e.getMessage()) + " (" + message + ")";
+    }
+
+    /**
+     * A server's reply on one line: Jakarta Mail keeps the CRLF after each reply line, which put a line break
+     * inside "(550 5.1.1 ...)" and the rest of the sentence on a line of its own.
+     */
+    static String oneLine(String reply) {
+        return reply == null ? null : reply.strip().replaceAll("\\s*[\\r\\n]+\\s*", " ");
     }
 
     static String hint(Throwable e) {

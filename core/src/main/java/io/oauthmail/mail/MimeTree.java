@@ -130,14 +130,19 @@ final class MimeTree {
     }
 
     /**
-     * A part holding {@code source} with its file name in both Content-Disposition (filename) and Content-Type
-     * (name, for old clients), encoded by RFC 2231 in UTF-8 when not ASCII. Jakarta Mail's own setFileName
+     * A part holding {@code source} (a text file with its charset named) with its file name in both
+     * Content-Disposition (filename) and Content-Type (name, for old clients), encoded by RFC 2231 in UTF-8 when
+     * not ASCII. Jakarta Mail's own setFileName
      * would take the charset from the JVM default and RFC 2047 only by a JVM-wide system property.
      */
     private static MimeBodyPart filePart(PartSource source, String role, String disposition) throws MessagingException {
         MimeBodyPart part = new MimeBodyPart();
         ContentType type = new ContentType(source.resolvedType());
-        part.setDataHandler(new DataHandler(new ByteArrayDataSource(source.read(role), type.getBaseType())));
+        byte[] content = source.read(role);
+        if (type.getPrimaryType().equalsIgnoreCase("text") && type.getParameter("charset") == null) {
+            type.setParameter("charset", TextCharsets.detect(content)); // else its reader takes it for US-ASCII
+        }
+        part.setDataHandler(new DataHandler(new ByteArrayDataSource(content, type.getBaseType())));
         type.setParameterList(withName(type.getParameterList(), "name", source.fileName()));
         part.setHeader("Content-Type", type.toString());
         ContentDisposition cd = new ContentDisposition(disposition);

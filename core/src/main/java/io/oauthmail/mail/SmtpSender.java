@@ -73,7 +73,8 @@ public final class SmtpSender implements Sender {
 
     private static String recipientsOf(MimeMessage message) {
         try {
-            return message.getAllRecipients() == null ? "" : " (to " + message.getAllRecipients().length + " recipients)";
+            int count = message.getAllRecipients() == null ? 0 : message.getAllRecipients().length;
+            return count == 0 ? "" : " (to " + count + (count == 1 ? " recipient)" : " recipients)");
         } catch (MessagingException e) {
             return "";
         }

@@ -3,6 +3,7 @@ package io.oauthmail.cli.accounts;
 import io.oauthmail.OAuthMailException;
 import io.oauthmail.cli.CliContext;
 import io.oauthmail.cli.ExitCodes;
+import io.oauthmail.cli.HelpText;
 import io.oauthmail.config.AccountSettings;
 import io.oauthmail.config.ConfigWriter;
 import io.oauthmail.config.Discovery;
@@ -22,7 +23,17 @@ import picocli.CommandLine.ParentCommand;
 /** {@code oauthmail accounts add NAME --provider ...}: writes the account into the config file. */
 @Command(name = "add", mixinStandardHelpOptions = true,
         description = {"Add an account (or replace it) in the config file.",
-            "generic discovers the endpoints from --issuer; mail servers default from the google/microsoft presets."})
+            "generic discovers the endpoints from --issuer; mail servers default from the google/microsoft presets."},
+        footerHeading = HelpText.EXAMPLES,
+        footer = {"  oauthmail accounts add me@gmail.com --provider google \\",
+            "      --client-id 1234.apps.googleusercontent.com \\",
+            "      --client-secret-cmd \"pass show oauthmail/google\"",
+            "  oauthmail accounts add work --provider microsoft --tenant organizations \\",
+            "      --client-id 00000000-0000-0000-0000-000000000000 --email me@corp.example",
+            "  oauthmail accounts add carol --provider generic \\",
+            "      --issuer https://idp.example.com/realms/mail \\",
+            "      --client-id oauthmail --scopes \"openid email offline_access mail\" \\",
+            "      --imap mail.example.com:993:tls --smtp mail.example.com:587:starttls"})
 final class AccountsAddCommand implements Callable<Integer> {
 
     @ParentCommand
@@ -32,7 +43,9 @@ final class AccountsAddCommand implements Callable<Integer> {
     String name;
 
     @Option(names = "--provider", required = true, paramLabel = "google|microsoft|generic|custom",
-            converter = ProviderChoice.Converter.class, description = "One of ${COMPLETION-CANDIDATES}.")
+            converter = ProviderChoice.Converter.class,
+            description = "google and microsoft know their endpoints and servers; generic discovers them from --issuer; "
+                    + "custom takes --authorization-endpoint and --token-endpoint.")
     ProviderChoice providerChoice;
 
     /** The provider as the config writes it. */
@@ -41,7 +54,8 @@ final class AccountsAddCommand implements Callable<Integer> {
     @Option(names = "--issuer", paramLabel = "URL", description = "OpenID issuer to discover endpoints from (generic).")
     URI issuer;
 
-    @Option(names = "--client-id", required = true, paramLabel = "ID")
+    @Option(names = "--client-id", required = true, paramLabel = "ID",
+            description = "The OAuth client ID of your app registration (Google Cloud console, Microsoft Entra ID, your IdP).")
     String clientId;
 
     @Option(names = "--client-secret", paramLabel = "SECRET",
@@ -60,13 +74,17 @@ final class AccountsAddCommand implements Callable<Integer> {
     @Option(names = "--tenant", paramLabel = "T", description = "Microsoft tenant: common, organizations, consumers or an ID.")
     String tenant;
 
-    @Option(names = "--imap", paramLabel = "HOST:PORT[:tls|starttls|plain]", converter = MailServerSpec.class)
+    @Option(names = "--imap", paramLabel = "HOST:PORT[:tls|starttls|plain]", converter = MailServerSpec.class,
+            description = "The IMAP server (default: the google/microsoft preset's). Without a mode, ports 465, 993 and 995 "
+                    + "are tls and others starttls; plain must be asked for.")
     String imap;
 
-    @Option(names = "--pop", paramLabel = "HOST:PORT[:tls|starttls|plain]", converter = MailServerSpec.class)
+    @Option(names = "--pop", paramLabel = "HOST:PORT[:tls|starttls|plain]", converter = MailServerSpec.class,
+            description = "The POP3 server (default: the google/microsoft preset's).")
     String pop;
 
-    @Option(names = "--smtp", paramLabel = "HOST:PORT[:tls|starttls|plain]", converter = MailServerSpec.class)
+    @Option(names = "--smtp", paramLabel = "HOST:PORT[:tls|starttls|plain]", converter = MailServerSpec.class,
+            description = "The SMTP submission server, e.g. smtp.example.com:587:starttls (default: the preset's).")
     String smtp;
 
     @Option(names = "--ca-file", paramLabel = "PEM", description = "An extra CA certificate to trust for this account's mail servers.")
@@ -90,16 +108,20 @@ final class AccountsAddCommand implements Callable<Integer> {
     @Option(names = "--port", paramLabel = "N", description = "A fixed port for the loopback redirect (default: any free port).")
     Integer port;
 
-    @Option(names = "--authorization-endpoint", paramLabel = "URL")
+    @Option(names = "--authorization-endpoint", paramLabel = "URL",
+            description = "The authorization endpoint (custom, or generic without discovery; with --token-endpoint).")
     URI authorizationEndpoint;
 
-    @Option(names = "--token-endpoint", paramLabel = "URL")
+    @Option(names = "--token-endpoint", paramLabel = "URL",
+            description = "The token endpoint (custom, or generic without discovery).")
     URI tokenEndpoint;
 
-    @Option(names = "--device-endpoint", paramLabel = "URL")
+    @Option(names = "--device-endpoint", paramLabel = "URL",
+            description = "The device authorization endpoint, for --flow device (default: discovered from --issuer).")
     URI deviceEndpoint;
 
-    @Option(names = "--revocation-endpoint", paramLabel = "URL")
+    @Option(names = "--revocation-endpoint", paramLabel = "URL",
+            description = "The revocation endpoint logout uses (default: discovered from --issuer; none: tokens are only deleted).")
     URI revocationEndpoint;
 
     @Override

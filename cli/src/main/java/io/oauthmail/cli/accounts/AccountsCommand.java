@@ -1,6 +1,7 @@
 package io.oauthmail.cli.accounts;
 
 import io.oauthmail.cli.CliContext;
+import io.oauthmail.cli.HelpText;
 import io.oauthmail.cli.OAuthMailCli;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -11,7 +12,12 @@ import picocli.CommandLine.ParentCommand;
 @Command(name = "accounts", mixinStandardHelpOptions = true,
         description = "List, show, add and remove accounts (the config file is edited for you).",
         subcommands = {AccountsListCommand.class, AccountsShowCommand.class, AccountsAddCommand.class,
-            AccountsRemoveCommand.class, AccountsSetLocalPasswordCommand.class})
+            AccountsRemoveCommand.class, AccountsSetLocalPasswordCommand.class},
+        footerHeading = HelpText.EXAMPLES,
+        footer = {"  oauthmail accounts",
+            "  oauthmail accounts --json",
+            "  oauthmail accounts show me@gmail.com",
+            "  oauthmail help accounts add"})
 public final class AccountsCommand implements Callable<Integer> {
 
     @ParentCommand

@@ -3,6 +3,7 @@ package io.oauthmail.cli.accounts;
 import io.oauthmail.account.Account;
 import io.oauthmail.cli.CliContext;
 import io.oauthmail.cli.ExitCodes;
+import io.oauthmail.cli.HelpText;
 import io.oauthmail.cli.Json;
 import io.oauthmail.config.AccountResolver;
 import io.oauthmail.config.AccountSettings;
@@ -17,7 +18,10 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 
 /** {@code oauthmail accounts list}: one line per account with its token state. */
-@Command(name = "list", mixinStandardHelpOptions = true, description = "List accounts: provider, e-mail, token expiry, refresh token age, status.")
+@Command(name = "list", mixinStandardHelpOptions = true, description = "List accounts: provider, e-mail, token expiry, refresh token age, status.",
+        footerHeading = HelpText.EXAMPLES,
+        footer = {"  oauthmail accounts list",
+            "  oauthmail accounts list --json"})
 final class AccountsListCommand implements Callable<Integer> {
 
     @ParentCommand

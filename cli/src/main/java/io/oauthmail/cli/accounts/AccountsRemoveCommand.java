@@ -2,6 +2,7 @@ package io.oauthmail.cli.accounts;
 
 import io.oauthmail.cli.CliContext;
 import io.oauthmail.cli.ExitCodes;
+import io.oauthmail.cli.HelpText;
 import io.oauthmail.config.ConfigWriter;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -11,13 +12,16 @@ import picocli.CommandLine.ParentCommand;
 /** {@code oauthmail accounts remove NAME}: forgets the account and its tokens (use logout to revoke first). */
 @Command(name = "remove", mixinStandardHelpOptions = true,
         description = "Remove an account from the config file and delete its stored tokens. "
-                + "To revoke the grant at the provider too, run oauthmail logout ACCOUNT first.")
+                + "To revoke the grant at the provider too, run oauthmail logout ACCOUNT first.",
+        footerHeading = HelpText.EXAMPLES,
+        footer = {"  oauthmail logout work           # first, to revoke the grant at the provider",
+            "  oauthmail accounts remove work"})
 final class AccountsRemoveCommand implements Callable<Integer> {
 
     @ParentCommand
     AccountsCommand parent;
 
-    @Parameters(paramLabel = "ACCOUNT")
+    @Parameters(paramLabel = "ACCOUNT", description = HelpText.ACCOUNT)
     String name;
 
     @Override

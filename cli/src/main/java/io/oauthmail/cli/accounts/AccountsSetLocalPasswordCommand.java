@@ -3,6 +3,7 @@ package io.oauthmail.cli.accounts;
 import io.oauthmail.OAuthMailException;
 import io.oauthmail.cli.CliContext;
 import io.oauthmail.cli.ExitCodes;
+import io.oauthmail.cli.HelpText;
 import io.oauthmail.server.proxy.LocalPasswords;
 import java.io.BufferedReader;
 import java.io.Console;
@@ -19,13 +20,16 @@ import picocli.CommandLine.ParentCommand;
 @Command(name = "set-local-password", mixinStandardHelpOptions = true,
         description = {"Set the local password that programs without OAuth use to log in to oauthmail serve's proxy.",
             "Read from stdin when it is not a terminal (first line). Stored only as a salted slow hash;",
-            "it is not your provider's password and not the token store's key."})
+            "it is not your provider's password and not the token store's key."},
+        footerHeading = HelpText.EXAMPLES,
+        footer = {"  oauthmail accounts set-local-password me@gmail.com   # asks for it twice",
+            "  pass show oauthmail/local | oauthmail accounts set-local-password me@gmail.com"})
 final class AccountsSetLocalPasswordCommand implements Callable<Integer> {
 
     @ParentCommand
     AccountsCommand parent;
 
-    @Parameters(paramLabel = "ACCOUNT")
+    @Parameters(paramLabel = "ACCOUNT", description = HelpText.ACCOUNT)
     String name;
 
     @Override

@@ -3,6 +3,7 @@ package io.oauthmail.cli.accounts;
 import io.oauthmail.account.Account;
 import io.oauthmail.cli.CliContext;
 import io.oauthmail.cli.ExitCodes;
+import io.oauthmail.cli.HelpText;
 import io.oauthmail.config.AccountResolver;
 import io.oauthmail.config.AccountSettings;
 import io.oauthmail.token.LostGrants;
@@ -15,13 +16,15 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 
 /** {@code oauthmail accounts show NAME}: everything about one account, secrets redacted. */
-@Command(name = "show", mixinStandardHelpOptions = true, description = "Show one account: provider, endpoints, servers, token state.")
+@Command(name = "show", mixinStandardHelpOptions = true, description = "Show one account: provider, endpoints, servers, token state.",
+        footerHeading = HelpText.EXAMPLES,
+        footer = {"  oauthmail accounts show me@gmail.com"})
 final class AccountsShowCommand implements Callable<Integer> {
 
     @ParentCommand
     AccountsCommand parent;
 
-    @Parameters(paramLabel = "ACCOUNT")
+    @Parameters(paramLabel = "ACCOUNT", description = HelpText.ACCOUNT)
     String name;
 
     @Override

@@ -191,7 +191,7 @@ final class Demo {
         } catch (DemoStepFailed e) {
             throw e;
         } catch (OAuthMailException e) {
-            throw new DemoStepFailed(name, e.getMessage() + e.hint().map(h -> " (" + h + ")").orElse(""), e);
+            throw new DemoStepFailed(name, e.messageWithHint(), e);
         } catch (Exception e) {
             throw new DemoStepFailed(name, e.toString(), e);
         }

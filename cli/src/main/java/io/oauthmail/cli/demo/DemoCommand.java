@@ -1,6 +1,7 @@
 package io.oauthmail.cli.demo;
 
 import io.oauthmail.cli.ExitCodes;
+import io.oauthmail.cli.HelpText;
 import io.oauthmail.sandbox.Sandbox;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -15,6 +16,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.stream.Stream;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
@@ -22,7 +24,10 @@ import picocli.CommandLine.Model.CommandSpec;
 @Command(name = "demo", mixinStandardHelpOptions = true,
         description = {"Run oauthmail end to end on an embedded OAuth 2.0 server and mail server.",
             "Authorizes, stores tokens, sends HTML mail over STARTTLS and SMTPS, reads it over IMAPS,",
-            "refreshes an expired token and shows a wrong token refused. Needs no account and no network."})
+            "refreshes an expired token and shows a wrong token refused. Needs no account and no network."},
+        footerHeading = HelpText.EXAMPLES,
+        footer = {"  oauthmail demo",
+            "  oauthmail demo --keep-running      # then point your own mail client at it"})
 public final class DemoCommand implements Callable<Integer> {
 
     @Spec
@@ -35,6 +40,10 @@ public final class DemoCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        if (spec.root().findOption("--config") != null && spec.root().findOption("--config").getValue() != null) {
+            throw new ParameterException(spec.commandLine(), "demo reads no config file (it makes a temporary one of its "
+                    + "own, with its own accounts): leave out --config");
+        }
         PrintWriter out = spec.commandLine().getOut();
         long start = System.nanoTime();
         out.println("oauthmail demo: a real OAuth 2.0 server and mail server in this process; no account, no network.");

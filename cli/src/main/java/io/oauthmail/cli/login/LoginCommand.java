@@ -4,6 +4,7 @@ import io.oauthmail.OAuthMailException;
 import io.oauthmail.account.Account;
 import io.oauthmail.cli.CliContext;
 import io.oauthmail.cli.ExitCodes;
+import io.oauthmail.cli.HelpText;
 import io.oauthmail.cli.OAuthMailCli;
 import io.oauthmail.config.AccountResolver;
 import io.oauthmail.config.AccountSettings;
@@ -37,13 +38,17 @@ import picocli.CommandLine.ParentCommand;
             "browser: opens the system browser (or prints the URL) and waits on a 127.0.0.1 listener.",
             "paste:   for hosts without a browser: open the URL anywhere, then paste the address you were sent to.",
             "device:  for hosts without a browser where the provider allows it (Microsoft; not Gmail's mail scopes).",
-            "App-only accounts (client-credentials, service-account) obtain their token without a person."})
+            "App-only accounts (client-credentials, service-account) obtain their token without a person."},
+        footerHeading = HelpText.EXAMPLES,
+        footer = {"  oauthmail login me@gmail.com                 # opens the browser",
+            "  oauthmail login me@gmail.com --flow paste  # over SSH: paste the address back",
+            "  oauthmail login work --flow device           # a code to enter on any device"})
 public final class LoginCommand implements Callable<Integer> {
 
     @ParentCommand
     OAuthMailCli root;
 
-    @Parameters(paramLabel = "ACCOUNT")
+    @Parameters(paramLabel = "ACCOUNT", description = HelpText.ACCOUNT)
     String name;
 
     @Option(names = "--flow", paramLabel = "browser|paste|device", converter = LoginFlowChoice.Converter.class,

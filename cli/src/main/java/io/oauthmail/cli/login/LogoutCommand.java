@@ -13,6 +13,7 @@ import com.nimbusds.oauth2.sdk.token.Token;
 import io.oauthmail.account.Account;
 import io.oauthmail.cli.CliContext;
 import io.oauthmail.cli.ExitCodes;
+import io.oauthmail.cli.HelpText;
 import io.oauthmail.cli.OAuthMailCli;
 import io.oauthmail.config.AccountResolver;
 import io.oauthmail.token.TokenSet;
@@ -29,13 +30,15 @@ import picocli.CommandLine.ParentCommand;
  * (RFC 7009; Google), then deletes the stored tokens. The account stays in the config for the next login.
  */
 @Command(name = "logout", mixinStandardHelpOptions = true,
-        description = "Revoke the account's grant at the provider where possible, then delete its stored tokens.")
+        description = "Revoke the account's grant at the provider where possible, then delete its stored tokens.",
+        footerHeading = HelpText.EXAMPLES,
+        footer = {"  oauthmail logout me@gmail.com"})
 public final class LogoutCommand implements Callable<Integer> {
 
     @ParentCommand
     OAuthMailCli root;
 
-    @Parameters(paramLabel = "ACCOUNT")
+    @Parameters(paramLabel = "ACCOUNT", description = HelpText.ACCOUNT)
     String name;
 
     @Override

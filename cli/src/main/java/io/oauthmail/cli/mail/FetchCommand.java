@@ -3,6 +3,7 @@ package io.oauthmail.cli.mail;
 import io.oauthmail.account.Account;
 import io.oauthmail.cli.CliContext;
 import io.oauthmail.cli.ExitCodes;
+import io.oauthmail.cli.HelpText;
 import io.oauthmail.cli.Json;
 import io.oauthmail.cli.OAuthMailCli;
 import io.oauthmail.config.AccountResolver;
@@ -28,7 +29,11 @@ import picocli.CommandLine.Spec;
 @Command(name = "fetch", mixinStandardHelpOptions = true,
         description = {"List the messages of a folder over IMAP (read-only: nothing is marked as seen).",
             "--new shows only what arrived since the last fetch --new (UIDVALIDITY and the last UID are kept,",
-            "so a mailbox that was reset is noticed, not misread)."})
+            "so a mailbox that was reset is noticed, not misread)."},
+        footerHeading = HelpText.EXAMPLES,
+        footer = {"  oauthmail fetch me@gmail.com",
+            "  oauthmail fetch me@gmail.com --new --format json   # only what is new",
+            "  oauthmail fetch me@gmail.com --folder Archive --limit 5 --format eml > 5.mbox"})
 public final class FetchCommand implements Callable<Integer> {
 
     @ParentCommand
@@ -37,10 +42,10 @@ public final class FetchCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Parameters(paramLabel = "ACCOUNT")
+    @Parameters(paramLabel = "ACCOUNT", description = HelpText.ACCOUNT)
     String name;
 
-    @Option(names = "--folder", defaultValue = "INBOX", paramLabel = "NAME", description = "Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--folder", defaultValue = "INBOX", paramLabel = "NAME", description = "The folder to list (default: ${DEFAULT-VALUE}).")
     String folder;
 
     @Option(names = "--new", description = "Only messages that arrived since the last fetch --new of this folder.")
@@ -51,7 +56,8 @@ public final class FetchCommand implements Callable<Integer> {
     int limit;
 
     @Option(names = "--format", defaultValue = "summary", paramLabel = "summary|json|eml", converter = FetchFormat.Converter.class,
-            description = "summary (a table), json (one object per line) or eml (the raw messages, mbox-separated).")
+            description = "summary (a table), json (one object per line: uid, date, from, subject, message_id, size, parts) "
+                    + "or eml (the raw messages, mbox-separated).")
     FetchFormat format;
 
     @Override
@@ -86,7 +92,7 @@ public final class FetchCommand implements Callable<Integer> {
             MessageSummary m = message.summary();
             switch (format) {
                 case JSON -> out.println(Json.object("uid", m.uid(), "date", message.sent() == null ? null : message.sent().toString(),
-                        "from", m.from(), "subject", m.subject(), "size", m.size(), "parts", m.parts()));
+                        "from", m.from(), "subject", m.subject(), "message_id", m.messageId(), "size", m.size(), "parts", m.parts()));
                 case EML -> {
                     // bytes, not text: a body in ISO-8859-1 (or any charset) must come out as it was stored
                     out.flush();

@@ -8,11 +8,13 @@ import jakarta.mail.Session;
 import jakarta.mail.internet.MimeMessage;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -28,16 +30,17 @@ public final class MessageOptions {
     @Option(names = "--to", paramLabel = "ADDR", description = "A recipient (repeat, or separate with commas).", split = ",")
     List<String> to = new ArrayList<>();
 
-    @Option(names = "--cc", paramLabel = "ADDR", split = ",")
+    @Option(names = "--cc", paramLabel = "ADDR", split = ",", description = "A copy recipient (repeat, or separate with commas).")
     List<String> cc = new ArrayList<>();
 
     @Option(names = "--bcc", paramLabel = "ADDR", split = ",", description = "Blind copies: in the envelope, never in the headers.")
     List<String> bcc = new ArrayList<>();
 
-    @Option(names = "--reply-to", paramLabel = "ADDR", split = ",")
+    @Option(names = "--reply-to", paramLabel = "ADDR", split = ",",
+            description = "Where replies should go, if not to the sender (repeat, or separate with commas).")
     List<String> replyTo = new ArrayList<>();
 
-    @Option(names = "--subject", paramLabel = "TEXT")
+    @Option(names = "--subject", paramLabel = "TEXT", description = "The subject (required unless --eml); any language, sent as UTF-8.")
     String subject;
 
     @Option(names = "--html", paramLabel = "FILE", description = "The HTML body (- for stdin); a text alternative is made from it.")
@@ -58,6 +61,11 @@ public final class MessageOptions {
     @Option(names = "--header", paramLabel = "NAME=VALUE", description = "A custom header (repeatable).")
     List<String> headers = new ArrayList<>();
 
+    @Option(names = "--charset", paramLabel = "NAME", converter = BodyCharset.class,
+            description = "The charset of the --html and --text files and of stdin, e.g. ISO-8859-1 (default UTF-8). "
+                    + "The message is sent as UTF-8 either way.")
+    Charset charset = StandardCharsets.UTF_8;
+
     /** Makes the message for a list of To recipients; for --each-to, one per address. */
     interface Composer {
         /** The message to {@code overrideTo}, or to the --to recipients when it is empty. */
@@ -71,7 +79,8 @@ public final class MessageOptions {
     Composer composer(Session session, Account account, boolean eachTo, InputStream stdin) {
         if (eml != null) {
             if (!to.isEmpty() || !cc.isEmpty() || !bcc.isEmpty() || subject != null || html != null || text != null
-                    || !attachments.isEmpty() || !inline.isEmpty() || !headers.isEmpty() || eachTo) {
+                    || !attachments.isEmpty() || !inline.isEmpty() || !headers.isEmpty() || eachTo
+                    || !charset.equals(StandardCharsets.UTF_8)) {
                 throw usage("--eml sends a whole message as it is; it cannot be combined with other message options"
                         + (eachTo ? " or --each-to" : ""), "edit the .eml instead, or compose with --to, --subject, --html ...");
             }
@@ -83,8 +92,15 @@ public final class MessageOptions {
         }
         MimeComposer.requireAddress(account); // every message would fail alike: say so once, before reading anything
         Email template = template(stdin);
-        return overrideTo -> MimeComposer.compose(session, account,
-                overrideTo.isEmpty() ? template : template.withTo(overrideTo.toArray(String[]::new)));
+        AtomicBoolean noted = new AtomicBoolean(); // every message has the same attachments: said once
+        return overrideTo -> {
+            MimeMessage message = MimeComposer.compose(session, account,
+                    overrideTo.isEmpty() ? template : template.withTo(overrideTo.toArray(String[]::new)));
+            if (!noted.getAndSet(true)) {
+                AttachmentCharsets.note(message, command.commandLine().getErr());
+            }
+            return message;
+        };
     }
 
     private Email template(InputStream stdin) {
@@ -132,14 +148,16 @@ public final class MessageOptions {
         return new String[] {item.substring(0, eq), item.substring(eq + 1)};
     }
 
-    private static String read(String source, InputStream stdin) {
+    private String read(String source, InputStream stdin) {
+        String name = source.equals("-") ? "stdin" : source;
+        byte[] bytes;
         try {
-            return source.equals("-") ? new String(stdin.readAllBytes(), StandardCharsets.UTF_8)
-                    : Files.readString(Path.of(source), StandardCharsets.UTF_8);
+            bytes = source.equals("-") ? stdin.readAllBytes() : Files.readAllBytes(Path.of(source));
         } catch (IOException e) {
-            throw new OAuthMailException("cannot read the message body from " + (source.equals("-") ? "stdin" : source)
-                    + ": " + e.getMessage(), "give a readable UTF-8 file", e);
+            throw new OAuthMailException("cannot read the message body from " + name + ": " + e.getMessage(),
+                    "give a readable file (- for stdin)", e);
         }
+        return BodyCharset.decode(bytes, charset, name);
     }
 
     /** A wrong combination of options: picocli prints it with the usage, and the exit code is the usage one. */

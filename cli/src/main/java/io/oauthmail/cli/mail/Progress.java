@@ -2,7 +2,7 @@ package io.oauthmail.cli.mail;
 
 import java.io.PrintWriter;
 
-/** A one-line progress bar on a terminal's stderr (nothing at all when stderr is not a terminal). */
+/** A one-line progress bar on a terminal's stderr (nothing at all when stderr is not a terminal: see {@link StderrTerminal}). */
 final class Progress {
 
     private static final int WIDTH = 30;

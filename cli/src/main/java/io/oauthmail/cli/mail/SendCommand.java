@@ -5,6 +5,7 @@ import io.oauthmail.OAuthMailException;
 import io.oauthmail.account.Account;
 import io.oauthmail.cli.CliContext;
 import io.oauthmail.cli.ExitCodes;
+import io.oauthmail.cli.HelpText;
 import io.oauthmail.cli.OAuthMailCli;
 import io.oauthmail.config.AccountResolver;
 import io.oauthmail.mail.MailSessions;
@@ -37,7 +38,14 @@ import picocli.CommandLine.ParentCommand;
  */
 @Command(name = "send", mixinStandardHelpOptions = true,
         description = {"Compose and send mail: HTML with a text alternative, inline images, attachments, or a whole .eml.",
-            "The body comes from --html/--text FILE (- for stdin), --eml FILE, or stdin as text."})
+            "The body comes from --html/--text FILE (- for stdin), --eml FILE, or stdin as text."},
+        footerHeading = HelpText.EXAMPLES,
+        footer = {"  oauthmail send me@gmail.com --to you@example.com --subject Report \\",
+            "      --html report.html --inline logo=logo.png --attach \"Q3 report.pdf\"",
+            "  echo Hello | oauthmail send me@gmail.com --to you@example.com --subject Hello",
+            "  oauthmail send me@gmail.com --each-to team.txt --subject Hi \\",
+            "      --text note.txt > ids.txt",
+            "  oauthmail send work --via graph --eml message.eml     # where SMTP AUTH is off"})
 public final class SendCommand implements Callable<Integer> {
 
     @ParentCommand
@@ -46,7 +54,7 @@ public final class SendCommand implements Callable<Integer> {
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
 
-    @Parameters(paramLabel = "ACCOUNT")
+    @Parameters(paramLabel = "ACCOUNT", description = HelpText.ACCOUNT)
     String name;
 
     @Mixin
@@ -68,6 +76,10 @@ public final class SendCommand implements Callable<Integer> {
                     + "Providers limit simultaneous sessions (Gmail about 10), so stay below that.")
     int connections;
 
+    @Option(names = "--progress", negatable = true,
+            description = "With --each-to: a progress bar on stderr (default: when stderr is a terminal and TERM is not dumb).")
+    Boolean progress;
+
     @Override
     public Integer call() {
         CliContext context = root.context();
@@ -77,6 +89,7 @@ public final class SendCommand implements Callable<Integer> {
         }
         Account account = dryRun ? AccountResolver.withoutSecret(context.account(name))
                 : AccountResolver.withSecret(context.account(name));
+        ViaCheck.require(via, account, spec);
         Session session = Session.getInstance(new java.util.Properties());
         MessageOptions.Composer composer = message.composer(session, account, eachTo != null, context.in());
         java.util.function.Consumer<MimeMessage> checkSize = m -> {
@@ -109,7 +122,8 @@ public final class SendCommand implements Callable<Integer> {
         }
         try (Sender sender = sender(context)) {
             return new EachToSend(context, account, sender, connections, address -> composer.compose(List.of(address)), checkSize)
-                    .run(eachTo, System.console() != null);
+                    .run(eachTo, StderrTerminal.showProgress(progress, context.env(),
+                            () -> root.ownsProcess() && StderrTerminal.isTerminal()));
         }
     }
 

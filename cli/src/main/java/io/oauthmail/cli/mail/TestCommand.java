@@ -4,6 +4,7 @@ import io.oauthmail.OAuthMailException;
 import io.oauthmail.account.Account;
 import io.oauthmail.cli.CliContext;
 import io.oauthmail.cli.ExitCodes;
+import io.oauthmail.cli.HelpText;
 import io.oauthmail.cli.OAuthMailCli;
 import io.oauthmail.config.AccountResolver;
 import io.oauthmail.mail.MailProtocol;
@@ -19,9 +20,12 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
 
 /**
  * {@code oauthmail test ACCOUNT [smtp|imap|pop|all]}: what {@code oauth2.py --test_imap_authentication} and
@@ -31,16 +35,23 @@ import picocli.CommandLine.ParentCommand;
  */
 @Command(name = "test", mixinStandardHelpOptions = true,
         description = {"Connect and authenticate to the account's mail servers; one verdict per protocol.",
-            "Exits 1 when any protocol failed."})
+            "Exits 1 when any protocol failed."},
+        footerHeading = HelpText.EXAMPLES,
+        footer = {"  oauthmail test me@gmail.com",
+            "  oauthmail test me@gmail.com smtp --trace   # the dialogue, tokens masked"})
 public final class TestCommand implements Callable<Integer> {
 
     @ParentCommand
     OAuthMailCli root;
 
-    @Parameters(index = "0", paramLabel = "ACCOUNT")
+    @Spec
+    CommandSpec spec;
+
+    @Parameters(index = "0", paramLabel = "ACCOUNT", description = HelpText.ACCOUNT)
     String name;
 
-    @Parameters(index = "1", arity = "0..1", paramLabel = "smtp|imap|pop|all", defaultValue = "all")
+    @Parameters(index = "1", arity = "0..1", paramLabel = "smtp|imap|pop|all", defaultValue = "all",
+            description = "The protocol to test (default: all those the account has a server for).")
     String which;
 
     @Option(names = "--trace", description = "Print the protocol dialogue on stderr, tokens masked.")
@@ -51,15 +62,17 @@ public final class TestCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        CliContext context = root.context();
-        Account account = AccountResolver.withSecret(context.account(name));
+        // a value not accepted is a usage error (exit 2, as the README's table says), found before the config is read
         List<MailProtocol> protocols = switch (which.toLowerCase(Locale.ROOT)) {
             case "all" -> List.of(MailProtocol.SMTP, MailProtocol.IMAP, MailProtocol.POP3);
             case "smtp" -> List.of(MailProtocol.SMTP);
             case "imap" -> List.of(MailProtocol.IMAP);
             case "pop", "pop3" -> List.of(MailProtocol.POP3);
-            default -> throw new OAuthMailException("unknown protocol '" + which + "'", "use smtp, imap, pop or all");
+            default -> throw new ParameterException(spec.commandLine(), "unknown protocol '" + which
+                    + "': use smtp, imap, pop or all");
         };
+        CliContext context = root.context();
+        Account account = AccountResolver.withSecret(context.account(name));
         String token = context.tokens().accessToken(account); // refreshes first if needed, before any server sees it
         // The exit code says what failed, as for any command (4: not reachable, 3: log in again); when the
         // protocols failed in different ways, the general failure code.
@@ -96,7 +109,7 @@ public final class TestCommand implements Callable<Integer> {
                     + (System.nanoTime() - start) / 1_000_000 + " ms";
         } catch (OAuthMailException e) {
             passed = ExitCodes.of(e);
-            verdict = "FAILED: " + e.getMessage() + e.hint().map(h -> " (" + h + ")").orElse("");
+            verdict = "FAILED: " + e.messageWithHint();
         }
         sink.flush();
         String transcript = dialogue.toString(StandardCharsets.UTF_8);

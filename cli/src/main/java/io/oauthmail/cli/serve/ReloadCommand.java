@@ -3,6 +3,7 @@ package io.oauthmail.cli.serve;
 import io.oauthmail.OAuthMailException;
 import io.oauthmail.cli.CliContext;
 import io.oauthmail.cli.ExitCodes;
+import io.oauthmail.cli.HelpText;
 import io.oauthmail.cli.OAuthMailCli;
 import io.oauthmail.server.ControlClient;
 import io.oauthmail.server.Daemon;
@@ -14,8 +15,11 @@ import picocli.CommandLine.ParentCommand;
 
 /** {@code oauthmail reload}: the running daemon re-reads its config file, as on SIGHUP. */
 @Command(name = "reload", mixinStandardHelpOptions = true,
-        description = {"Make the running oauthmail serve re-read its config file (accounts, hooks, proxy listeners),",
-            "as SIGHUP does. A file with a mistake is refused and the running configuration stays."})
+        description = {"Make the running oauthmail serve re-read its config file, as SIGHUP does.",
+            "Accounts, hooks and proxy listeners change; open proxy sessions go on. A file with a mistake is refused and the running configuration stays."},
+        footerHeading = HelpText.EXAMPLES,
+        footer = {"  oauthmail reload",
+            "  systemctl --user reload oauthmail   # the same, under systemd"})
 public final class ReloadCommand implements Callable<Integer> {
 
     @ParentCommand

@@ -2,6 +2,7 @@ package io.oauthmail.cli.serve;
 
 import io.oauthmail.cli.CliContext;
 import io.oauthmail.cli.ExitCodes;
+import io.oauthmail.cli.HelpText;
 import io.oauthmail.cli.OAuthMailCli;
 import io.oauthmail.config.ListenerSettings;
 import io.oauthmail.token.RetryPolicy;
@@ -18,10 +19,14 @@ import picocli.CommandLine.ParentCommand;
 
 /** {@code oauthmail serve}: keeps every configured account's token fresh until stopped (SIGTERM, Ctrl-C). */
 @Command(name = "serve", mixinStandardHelpOptions = true,
-        description = {"Keep every account's token fresh in the background, warn before re-authorization is due,",
-            "and answer oauthmail status. Hooks: [serve] on_reauth_needed, on_error, on_token_refreshed, on_warning.",
+        description = {"Run the daemon: keep every account's token fresh, and serve the mail proxies if asked.",
+            "Refreshes in the background, warns before re-authorization is due, and answers oauthmail status.",
+            "Hooks: [serve] on_reauth_needed, on_error, on_token_refreshed, on_warning.",
             "With --listen or [[listener]] tables in the config, also run the SMTP, IMAP and POP3 proxy.",
-            "Stop it with SIGTERM or Ctrl-C."})
+            "Stop it with SIGTERM or Ctrl-C."},
+        footerHeading = HelpText.EXAMPLES,
+        footer = {"  oauthmail serve",
+            "  oauthmail serve --listen smtp=127.0.0.1:1587 --listen imap=127.0.0.1:1143"})
 public final class ServeCommand implements Callable<Integer> {
 
     @ParentCommand

@@ -3,6 +3,7 @@ package io.oauthmail.cli.serve;
 import io.oauthmail.OAuthMailException;
 import io.oauthmail.cli.CliContext;
 import io.oauthmail.cli.ExitCodes;
+import io.oauthmail.cli.HelpText;
 import io.oauthmail.cli.OAuthMailCli;
 import io.oauthmail.server.ControlClient;
 import io.oauthmail.server.Daemon;
@@ -15,7 +16,10 @@ import picocli.CommandLine.ParentCommand;
 
 /** {@code oauthmail status}: what the running daemon knows of each account. */
 @Command(name = "status", mixinStandardHelpOptions = true,
-        description = "Ask the running oauthmail serve for each account's state: token expiry, next refresh, problems.")
+        description = "Ask the running oauthmail serve for each account's state: token expiry, next refresh, problems.",
+        footerHeading = HelpText.EXAMPLES,
+        footer = {"  oauthmail status",
+            "  oauthmail status --json"})
 public final class StatusCommand implements Callable<Integer> {
 
     @ParentCommand

@@ -2,6 +2,7 @@ package io.oauthmail.cli.token;
 
 import io.oauthmail.cli.CliContext;
 import io.oauthmail.cli.ExitCodes;
+import io.oauthmail.cli.HelpText;
 import io.oauthmail.cli.OAuthMailCli;
 import io.oauthmail.config.AccountResolver;
 import io.oauthmail.token.TokenSet;
@@ -13,13 +14,15 @@ import picocli.CommandLine.ParentCommand;
 
 /** {@code oauthmail refresh ACCOUNT}: refreshes now and prints the new expiry (never the token). */
 @Command(name = "refresh", mixinStandardHelpOptions = true,
-        description = "Refresh the account's access token now and print its new expiry.")
+        description = "Refresh the account's access token now and print its new expiry.",
+        footerHeading = HelpText.EXAMPLES,
+        footer = {"  oauthmail refresh me@gmail.com"})
 public final class RefreshCommand implements Callable<Integer> {
 
     @ParentCommand
     OAuthMailCli root;
 
-    @Parameters(paramLabel = "ACCOUNT")
+    @Parameters(paramLabel = "ACCOUNT", description = HelpText.ACCOUNT)
     String name;
 
     @Override

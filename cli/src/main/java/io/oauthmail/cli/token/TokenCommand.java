@@ -3,6 +3,7 @@ package io.oauthmail.cli.token;
 import io.oauthmail.account.Account;
 import io.oauthmail.cli.CliContext;
 import io.oauthmail.cli.ExitCodes;
+import io.oauthmail.cli.HelpText;
 import io.oauthmail.cli.OAuthMailCli;
 import io.oauthmail.config.AccountResolver;
 import io.oauthmail.config.AccountSettings;
@@ -21,13 +22,17 @@ import picocli.CommandLine.ParentCommand;
  */
 @Command(name = "token", mixinStandardHelpOptions = true,
         description = {"Print a valid access token (refreshed first if needed) and nothing else on stdout.",
-            "For passwordeval (msmtp), PassCmd (mbsync), git send-email and curl."})
+            "For passwordeval (msmtp), PassCmd (mbsync), git send-email and curl."},
+        footerHeading = HelpText.EXAMPLES,
+        footer = {"  oauthmail token me@gmail.com                  # e.g. msmtp's passwordeval",
+            "  oauthmail token me@gmail.com --format xoauth2 --base64",
+            "  oauthmail token work --format json"})
 public final class TokenCommand implements Callable<Integer> {
 
     @ParentCommand
     OAuthMailCli root;
 
-    @Parameters(paramLabel = "ACCOUNT")
+    @Parameters(paramLabel = "ACCOUNT", description = HelpText.ACCOUNT)
     String name;
 
     @Option(names = "--format", paramLabel = "token|xoauth2|oauthbearer|json", defaultValue = "token",
