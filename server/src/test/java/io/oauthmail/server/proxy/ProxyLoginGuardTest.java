@@ -119,11 +119,19 @@ class ProxyLoginGuardTest {
         }
         long unknownMedian = percentile(unknown, 0.5);
         long wrongMedian = percentile(wrong, 0.5);
-        System.out.printf("login failure, median of %d: unknown name %d ms, wrong password %d ms%n", unknown.size(),
-                unknownMedian, wrongMedian);
-        // The same hash either way (asserted exactly above); the slack is for a noisy two-core machine running other
-        // suites. Skipping the hash for unknown names, as before, gives a ratio near 0.01.
-        assertThat((double) unknownMedian / wrongMedian).isBetween(0.5, 2.0);
+        // Paired: each round's two logins ran back to back, so a load that comes and goes hits both alike.
+        List<Double> ratios = new ArrayList<>();
+        for (int i = 0; i < unknown.size(); i++) {
+            ratios.add((double) Math.max(1, unknown.get(i)) / Math.max(1, wrong.get(i)));
+        }
+        java.util.Collections.sort(ratios);
+        double pairedMedian = ratios.get(ratios.size() / 2);
+        System.out.printf("login failure, median of %d: unknown name %d ms, wrong password %d ms, paired ratio %.2f%n",
+                unknown.size(), unknownMedian, wrongMedian, pairedMedian);
+        // The same hash either way (asserted exactly above). Skipping the hash for unknown names, as before, gives a
+        // ratio near 0.01; the band is wide because a two-core machine running other suites (load 10 to 20 seen)
+        // moved separate medians to 0.49.
+        assertThat(pairedMedian).isBetween(0.25, 4.0);
     }
 
     @Test
