@@ -164,8 +164,9 @@ def run(args):
             continue
         paired = sorted(x[0] / y[0] for x, y in zip(results[a], results[b]))
         whole = sorted(y[1] / x[1] for x, y in zip(results[a], results[b]))
-        print(f"  {a} / {b}: rate {statistics.median(paired):.2f}x [{paired[0]:.2f}-{paired[-1]:.2f}]"
-              f"   whole-process speed {statistics.median(whole):.2f}x [{whole[0]:.2f}-{whole[-1]:.2f}]")
+        whole_text = ("   (whole process: includes the warm-up)" if "warm" in a + b else
+                      f"   whole-process speed {statistics.median(whole):.2f}x [{whole[0]:.2f}-{whole[-1]:.2f}]")
+        print(f"  {a} / {b}: rate {statistics.median(paired):.2f}x [{paired[0]:.2f}-{paired[-1]:.2f}]{whole_text}")
 
 
 def main(argv):
