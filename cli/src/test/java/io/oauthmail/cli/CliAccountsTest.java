@@ -279,8 +279,13 @@ class CliAccountsTest {
         Run login = login(InputStream.nullInputStream(), url -> sandbox.browser().approve(url, "alice@sandbox.test"),
                 "login", "alice", "--no-browser");
         assertThat(login.exit()).isZero();
+        // the Graph token sending through Microsoft Graph keeps beside the account's own (issue 12: it was left behind)
+        io.oauthmail.store.EncryptedFileStore store = io.oauthmail.store.EncryptedFileStore.openWithKeyFile(home.resolve("tokens"));
+        store.save(io.oauthmail.store.AccountKeys.graph("alice"), store.load("alice").orElseThrow());
         assertThat(run("accounts", "remove", "alice").exit()).isZero();
         assertThat(run("accounts", "list").err()).contains("no accounts");
         assertThat(home.resolve("tokens/alice.token")).doesNotExist();
+        assertThat(store.load("alice")).isEmpty();
+        assertThat(store.load(io.oauthmail.store.AccountKeys.graph("alice"))).as("the Graph token").isEmpty();
     }
 }

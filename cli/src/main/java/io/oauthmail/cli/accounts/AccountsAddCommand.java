@@ -174,7 +174,7 @@ final class AccountsAddCommand implements Callable<Integer> {
             context.err().println("kept its login" + (replacement.settings().email() != null
                     ? " and its address " + replacement.settings().email() : "") + ": the provider, client and scopes are unchanged");
         } else {
-            context.store().delete(name);
+            io.oauthmail.store.AccountKeys.deleteAll(context.store(), name);
             context.err().println("its " + String.join(", ", replacement.changed()) + " changed, so the stored tokens no"
                     + " longer apply and were deleted; the account must log in again: oauthmail login " + name);
         }

@@ -4,6 +4,7 @@ import io.oauthmail.cli.CliContext;
 import io.oauthmail.cli.ExitCodes;
 import io.oauthmail.cli.HelpText;
 import io.oauthmail.config.ConfigWriter;
+import io.oauthmail.store.AccountKeys;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
@@ -28,7 +29,7 @@ final class AccountsRemoveCommand implements Callable<Integer> {
     public Integer call() {
         CliContext context = parent.context();
         context.account(name); // a clear error if there is no such account
-        context.store().delete(name);
+        AccountKeys.deleteAll(context.store(), name); // with the Graph token kept beside its tokens
         ConfigWriter.removeAccount(context.config().file(), name);
         context.configChanged();
         context.err().println("removed account " + name + " and its tokens from " + context.config().file());

@@ -16,6 +16,7 @@ import io.oauthmail.cli.ExitCodes;
 import io.oauthmail.cli.HelpText;
 import io.oauthmail.cli.OAuthMailCli;
 import io.oauthmail.config.AccountResolver;
+import io.oauthmail.store.AccountKeys;
 import io.oauthmail.token.TokenSet;
 import java.io.IOException;
 import java.net.URI;
@@ -60,8 +61,7 @@ public final class LogoutCommand implements Callable<Integer> {
                     : "could not revoke at " + endpoint.get().getHost() + " (" + problem + "); the tokens are deleted here "
                             + "anyway; remove the app's access in your account's security settings to be sure");
         }
-        context.store().delete(name);
-        context.store().delete(name + "#graph"); // the Microsoft Graph token GraphSender keeps beside the account's
+        AccountKeys.deleteAll(context.store(), name); // its tokens, and the Graph token kept beside them
         context.err().println("deleted the stored tokens of " + name);
         return ExitCodes.OK;
     }

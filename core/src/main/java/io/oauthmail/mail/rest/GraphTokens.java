@@ -58,7 +58,7 @@ final class GraphTokens implements TokenSource {
 
     /** Where the Graph token of {@code account} is kept. */
     static String key(Account account) {
-        return account.name() + "#graph";
+        return io.oauthmail.store.AccountKeys.graph(account.name());
     }
 
     @Override
