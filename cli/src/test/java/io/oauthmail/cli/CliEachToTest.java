@@ -159,4 +159,45 @@ class CliEachToTest {
         assertThat(sent.exit()).isEqualTo(ExitCodes.USAGE);
         assertThat(sent.err()).contains("--connections takes 1 to 32");
     }
+
+    @Test
+    void anInterruptLetsTheSendsInFlightEndAndLeavesTheRestForARerun() throws Exception {
+        List<String> recipients = IntStream.range(0, 3000).mapToObj(i -> "r" + (i % 40) + "@sandbox.test").toList();
+        Path file = list("interrupted.txt", recipients);
+        Path body = home.resolve("interrupted-body.txt");
+        Files.writeString(body, "until stopped");
+        ProcessBuilder builder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("java.class.path"), "io.oauthmail.cli.Main", "send", "alice@sandbox.test",
+                "--each-to", file.toString(), "--subject", "interrupted", "--text", body.toString(), "--connections", "2")
+                .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+        builder.environment().putAll(env);
+        Process process = builder.start();
+        java.io.ByteArrayOutputStream stderr = new java.io.ByteArrayOutputStream();
+        Thread errReader = new Thread(() -> {
+            try {
+                process.getErrorStream().transferTo(stderr);
+            } catch (java.io.IOException ignored) {
+                // the process ended
+            }
+        });
+        errReader.start();
+        List<String> ids = new java.util.ArrayList<>();
+        try (java.io.BufferedReader out = new java.io.BufferedReader(
+                new java.io.InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+            for (String line = out.readLine(); line != null; line = out.readLine()) {
+                ids.add(line);
+                if (ids.size() == 50) {
+                    process.toHandle().destroy(); // SIGTERM (Process.destroy would close our end of its pipes too)
+                }
+            }
+        }
+        assertThat(process.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+        errReader.join(5_000);
+        String err = stderr.toString(StandardCharsets.UTF_8);
+        assertThat(ids.size()).as(err).isBetween(50, 2999);
+        List<String> unsent = Files.readAllLines(home.resolve("interrupted.txt.unsent"));
+        assertThat(ids.size() + unsent.size()).as("every address either sent or left for a re-run: " + err).isEqualTo(3000);
+        assertThat(receivedWithSubject("interrupted")).as("sent = accepted by the server").hasSize(ids.size());
+        assertThat(err).contains("interrupted; the " + unsent.size() + " addresses not sent are in");
+    }
 }

@@ -15,6 +15,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Semaphore;
@@ -33,6 +34,9 @@ import java.util.function.Function;
  * stdout gets each sent message's id, in list order with one connection, in the order they were sent with more.
  */
 final class EachToSend {
+
+    /** How long an interrupt waits for the sends in flight (each bounded by the mail timeout) and LIST.unsent. */
+    private static final int INTERRUPT_GRACE_SECONDS = 90;
 
     private final CliContext context;
     private final Account account;
@@ -57,7 +61,12 @@ final class EachToSend {
         this.checkFirst = checkFirst;
     }
 
-    int run(Path list, boolean progressBar) {
+    /**
+     * Sends to every address of {@code list}. With {@code ownsProcess} (the command is the whole process), an
+     * interrupt (Ctrl-C, SIGTERM) stops it like a failure would: the messages in flight finish, the addresses not
+     * sent go to LIST.unsent, and only then does the process end.
+     */
+    int run(Path list, boolean progressBar, boolean ownsProcess) {
         long total = AddressList.count(list);
         if (total == 0) {
             throw empty(list);
@@ -73,6 +82,19 @@ final class EachToSend {
         });
         long start = System.nanoTime();
         boolean first = true;
+        CountDownLatch finished = new CountDownLatch(1);
+        OAuthMailException interrupted = new OAuthMailException("the send was interrupted", null);
+        Thread onInterrupt = new Thread(() -> {
+            stop.compareAndSet(null, interrupted);
+            try {
+                finished.await(INTERRUPT_GRACE_SECONDS, TimeUnit.SECONDS); // the sends in flight end, LIST.unsent is written
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }, "oauthmail-send-interrupted");
+        if (ownsProcess) {
+            Runtime.getRuntime().addShutdownHook(onInterrupt);
+        }
         try (AddressList addresses = AddressList.open(list)) {
             while (addresses.hasNext() && stop.get() == null) {
                 String address = addresses.next();
@@ -115,13 +137,24 @@ final class EachToSend {
             if (stop.get() != null) {
                 Unsent left = writeUnsent(list, unsent, addresses);
                 tally.summary(start, left.count() + " not sent");
-                context.err().println("the send stopped; the " + left.count() + " addresses not sent are in " + left.file()
-                        + ": once the problem below is fixed, send to them with --each-to " + left.file());
+                context.err().println(stop.get() == interrupted
+                        ? "interrupted; the " + left.count() + " addresses not sent are in " + left.file()
+                                + ": send to them with --each-to " + left.file()
+                        : "the send stopped; the " + left.count() + " addresses not sent are in " + left.file()
+                                + ": once the problem below is fixed, send to them with --each-to " + left.file());
                 context.err().flush();
                 throw stop.get();
             }
         } finally {
             workers.shutdownNow();
+            finished.countDown();
+            if (ownsProcess) {
+                try {
+                    Runtime.getRuntime().removeShutdownHook(onInterrupt);
+                } catch (IllegalStateException shuttingDown) {
+                    // the hook is running: it waited for the lines above
+                }
+            }
         }
         tally.summary(start, null);
         return tally.failures() == 0 ? ExitCodes.OK : ExitCodes.FAILED;

@@ -123,7 +123,7 @@ public final class SendCommand implements Callable<Integer> {
         try (Sender sender = sender(context)) {
             return new EachToSend(context, account, sender, connections, address -> composer.compose(List.of(address)), checkSize)
                     .run(eachTo, StderrTerminal.showProgress(progress, context.env(),
-                            () -> root.ownsProcess() && StderrTerminal.isTerminal()));
+                            () -> root.ownsProcess() && StderrTerminal.isTerminal()), root.ownsProcess());
         }
     }
 
