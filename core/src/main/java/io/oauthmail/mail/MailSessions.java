@@ -1,10 +1,8 @@
 package io.oauthmail.mail;
 
 import io.oauthmail.MailFailure;
-import io.oauthmail.OAuthMailException;
 import io.oauthmail.account.Account;
 import io.oauthmail.provider.MailServer;
-import io.oauthmail.provider.TlsMode;
 import io.oauthmail.sasl.BearerSaslFactory;
 import io.oauthmail.sasl.SaslFailure;
 import io.oauthmail.token.TokenManager;
@@ -16,12 +14,9 @@ import jakarta.mail.Session;
 import jakarta.mail.Store;
 import jakarta.mail.Transport;
 import java.time.Duration;
-import java.nio.file.Path;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Properties;
 import java.util.concurrent.ConcurrentHashMap;
-import javax.net.ssl.SSLSocketFactory;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
@@ -34,11 +29,7 @@ public final class MailSessions {
 
     private final TokenManager tokens;
     private final Duration timeout;
-    /**
-     * TLS socket factories by extra CA file: building one reads the file and copies the JDK's trust store,
-     * far too slow to do per message (measured: it capped a one-connection sender at ~90 messages/s).
-     */
-    private final Map<Optional<Path>, SSLSocketFactory> socketFactories = new ConcurrentHashMap<>();
+    private final MailProperties properties;
     private final Map<String, Session> composeSessions = new ConcurrentHashMap<>();
 
     private final java.io.PrintStream trace;
@@ -54,6 +45,7 @@ public final class MailSessions {
     public MailSessions(TokenManager tokens, Duration timeout, java.io.PrintStream trace) {
         this.tokens = tokens;
         this.timeout = timeout;
+        this.properties = new MailProperties(timeout);
         this.trace = trace;
         StreamProviderLookup.skipServiceScan();
     }
@@ -69,9 +61,8 @@ public final class MailSessions {
 
     /** Connects like {@link #smtp} and says how long the token behind the login holds. */
     public SmtpConnection smtpUntil(Account account) {
-        java.time.Instant[] until = new java.time.Instant[1];
-        Transport transport = connect(account, MailProtocol.SMTP, SMTP_TRANSPORT, until, new AtomicReference<>());
-        return new SmtpConnection(transport, until[0]);
+        Login<Transport> login = connect(account, MailProtocol.SMTP, SMTP_TRANSPORT);
+        return new SmtpConnection(login.value(), login.tokenValidUntil());
     }
 
     public TokenManager tokens() {
@@ -90,7 +81,7 @@ public final class MailSessions {
      * how the server answered: for diagnostics and for showing what a wrong token gets.
      */
     public LoginAttempt tryLogin(Account account, MailProtocol protocol, String token) {
-        MailServer server = server(account, protocol);
+        MailServer server = MailProperties.server(account, protocol);
         AtomicReference<SaslFailure> failure = new AtomicReference<>();
         try {
             connectOnce(factoryFor(protocol), account, protocol, server, token, failure, new AtomicReference<>()).close();
@@ -99,7 +90,7 @@ public final class MailSessions {
             String reply = refused.getMessage() == null ? "" : refused.getMessage().trim();
             return new LoginAttempt(false, failure.get() != null ? failure.get() : SaslFailure.decode(reply).orElse(null), reply);
         } catch (MessagingException e) {
-            throw failed(account, protocol, server, e);
+            throw LoginFailures.failed(account, protocol, server, e);
         }
     }
 
@@ -109,18 +100,18 @@ public final class MailSessions {
      */
     public Store pop3(Account account) {
         if (forcesBearer(account)) {
-            MailServer server = server(account, MailProtocol.POP3);
+            MailServer server = MailProperties.server(account, MailProtocol.POP3);
             throw new MailFailure("account " + account.name() + ": the POP3 server " + server.host() + ":" + server.port()
                     + " would be read with OAUTHBEARER (forced by the account's sasl setting), which Jakarta Mail's POP3"
                     + " client cannot do", "read over IMAP, or run oauthmail accounts add " + account.name()
                     + " again with --sasl xoauth2", null);
         }
-        return connect(account, MailProtocol.POP3, POP3_STORE);
+        return connect(account, MailProtocol.POP3, POP3_STORE).value();
     }
 
     /** An authenticated IMAP store for {@code account}. Close it when done. */
     public Store imap(Account account) {
-        return connect(account, MailProtocol.IMAP, IMAP_STORE);
+        return connect(account, MailProtocol.IMAP, IMAP_STORE).value();
     }
 
     /**
@@ -129,20 +120,19 @@ public final class MailSessions {
      */
     public String checkLogin(Account account, MailProtocol protocol) {
         if (protocol == MailProtocol.POP3 && forcesBearer(account)) {
-            MailServer server = server(account, protocol);
-            Pop3BearerLogin pop3 = new Pop3BearerLogin(server, socketFactory(account), (int) timeout.toMillis(), trace);
-            withFreshToken(account, protocol, server, new java.time.Instant[1], (token, failure) -> {
+            MailServer server = MailProperties.server(account, protocol);
+            Pop3BearerLogin pop3 = new Pop3BearerLogin(server, properties.socketFactory(account), (int) timeout.toMillis(), trace);
+            withFreshToken(account, protocol, server, (token, failure) -> {
                 pop3.login(account.mailUser(), token, failure);
                 return null;
             });
             return BearerSaslFactory.OAUTHBEARER;
         }
-        AtomicReference<String> mechanism = new AtomicReference<>();
-        Service service = connect(account, protocol, factoryFor(protocol), new java.time.Instant[1], mechanism);
+        Login<? extends Service> login = connect(account, protocol, factoryFor(protocol));
         // Jakarta Mail's POP3 has no SASL: it logs in with its own XOAUTH2, the only mechanism it is given
-        String used = mechanism.get() != null ? mechanism.get() : BearerSaslFactory.XOAUTH2;
+        String used = login.mechanism() != null ? login.mechanism() : BearerSaslFactory.XOAUTH2;
         try {
-            service.close();
+            login.value().close();
         } catch (MessagingException e) {
             // the login succeeded, which is what was checked; only the logout failed
         }
@@ -174,22 +164,27 @@ public final class MailSessions {
      */
     public Session session(Account account, MailProtocol protocol) {
         return composeSessions.computeIfAbsent(account.name() + "/" + protocol,
-                key -> Session.getInstance(properties(account, protocol, server(account, protocol))));
+                key -> Session.getInstance(properties.of(account, protocol, MailProperties.server(account, protocol))));
     }
 
     private interface ServiceFactory<S extends Service> {
         S create(Session session, String protocol) throws MessagingException;
     }
 
-    private <S extends Service> S connect(Account account, MailProtocol protocol, ServiceFactory<S> factory) {
-        return connect(account, protocol, factory, new java.time.Instant[1], new AtomicReference<>());
+    /**
+     * A login's result: the connected service (or what the login step returned), until when the token it used
+     * stays valid (minus the refresh margin), and the SASL mechanism the server and account settled on (null
+     * where Jakarta Mail logged in without SASL: POP3).
+     */
+    record Login<T>(T value, java.time.Instant tokenValidUntil, String mechanism) {
     }
 
-    private <S extends Service> S connect(Account account, MailProtocol protocol, ServiceFactory<S> factory,
-            java.time.Instant[] validUntil, AtomicReference<String> mechanism) {
-        MailServer server = server(account, protocol);
-        return withFreshToken(account, protocol, server, validUntil,
+    private <S extends Service> Login<S> connect(Account account, MailProtocol protocol, ServiceFactory<S> factory) {
+        MailServer server = MailProperties.server(account, protocol);
+        AtomicReference<String> mechanism = new AtomicReference<>(); // the SASL client reports it here
+        Login<S> login = withFreshToken(account, protocol, server,
                 (token, failure) -> connectOnce(factory, account, protocol, server, token, failure, mechanism));
+        return new Login<>(login.value(), login.tokenValidUntil(), mechanism.get());
     }
 
     /** One login with a given token; a refusal is an {@link AuthenticationFailedException}. */
@@ -202,38 +197,36 @@ public final class MailSessions {
      * one. Not when the user name is not an e-mail address: the server refused the name, and a refresh would be
      * spent for nothing.
      */
-    private <T> T withFreshToken(Account account, MailProtocol protocol, MailServer server,
-            java.time.Instant[] validUntil, LoginStep<T> step) {
+    private <T> Login<T> withFreshToken(Account account, MailProtocol protocol, MailServer server, LoginStep<T> step) {
         io.oauthmail.token.TokenSet tokenSet = tokens.validTokens(account);
-        validUntil[0] = tokenSet.refreshDueAt(tokens.margin());
         String token = tokenSet.accessToken();
         AtomicReference<SaslFailure> failure = new AtomicReference<>();
         try {
-            return step.attempt(token, failure);
+            return new Login<>(step.attempt(token, failure), tokenSet.refreshDueAt(tokens.margin()), null);
         } catch (AuthenticationFailedException refused) {
             if (!account.hasAddress()) {
-                throw notAnAddress(account, protocol, server);
+                throw LoginFailures.notAnAddress(account, protocol, server);
             }
             String fresh = tokens.tokenAfterRejection(account, token);
-            validUntil[0] = tokens.peek(account).filter(t -> t.accessToken().equals(fresh))
+            java.time.Instant validUntil = tokens.peek(account).filter(t -> t.accessToken().equals(fresh))
                     .map(t -> t.refreshDueAt(tokens.margin())).orElse(java.time.Instant.now());
             failure.set(null);
             try {
-                return step.attempt(fresh, failure);
+                return new Login<>(step.attempt(fresh, failure), validUntil, null);
             } catch (AuthenticationFailedException again) {
-                throw refused(account, protocol, server, again, failure.get());
+                throw LoginFailures.refused(account, protocol, server, again, failure.get());
             } catch (MessagingException e) {
-                throw failed(account, protocol, server, e);
+                throw LoginFailures.failed(account, protocol, server, e);
             }
         } catch (MessagingException e) {
-            throw failed(account, protocol, server, e);
+            throw LoginFailures.failed(account, protocol, server, e);
         }
     }
 
     private <S extends Service> S connectOnce(ServiceFactory<S> factory, Account account, MailProtocol protocol,
             MailServer server, String token, AtomicReference<SaslFailure> failure, AtomicReference<String> mechanism)
             throws MessagingException {
-        Properties props = properties(account, protocol, server);
+        Properties props = properties.of(account, protocol, server);
         props.put(BearerSaslFactory.FAILURE, failure); // the SASL client reports the server's challenge here
         props.put(BearerSaslFactory.MECHANISM, mechanism); // and the mechanism it was created for
         Session session = Session.getInstance(props);
@@ -248,94 +241,4 @@ public final class MailSessions {
         return service;
     }
 
-    Properties properties(Account account, MailProtocol protocol, MailServer server) {
-        String p = protocol.jakartaName(server.tls());
-        Properties props = new Properties();
-        props.put("mail." + p + ".host", server.host());
-        props.put("mail." + p + ".port", String.valueOf(server.port()));
-        if (protocol == MailProtocol.POP3) {
-            // Jakarta Mail's POP3 has no SASL: its own XOAUTH2 only (Microsoft wants the token on a second line).
-            props.put("mail." + p + ".auth.mechanisms", "XOAUTH2");
-            props.put("mail." + p + ".auth.xoauth2.two.line.authentication.format",
-                    String.valueOf(server.host().endsWith("office365.com") || server.host().endsWith("outlook.com")));
-        } else {
-            // SMTP and IMAP go through SASL with oauthmail's XOAUTH2 and OAUTHBEARER clients: the server's
-            // capabilities choose among the account's mechanisms, and a failure challenge is answered properly.
-            BearerSaslFactory.install();
-            props.put("mail." + p + ".sasl.enable", "true");
-            props.put("mail." + p + ".sasl.mechanisms", String.join(" ", account.saslMechanisms()));
-            props.put("mail." + p + ".sasl.usecanonicalhostname", "false");
-            props.put(BearerSaslFactory.PORT, String.valueOf(server.port()));
-            // Angus's own mechanisms if SASL is unavailable: XOAUTH2 is the only one, so a forced OAUTHBEARER
-            // can never fall back to it
-            props.put("mail." + p + ".auth.mechanisms", String.join(" ", account.saslMechanisms()));
-        }
-        props.put("mail." + p + ".auth.login.disable", "true");
-        props.put("mail." + p + ".auth.plain.disable", "true");
-        props.put("mail." + p + ".auth.ntlm.disable", "true");
-        props.put("mail." + p + ".connectiontimeout", String.valueOf(timeout.toMillis()));
-        props.put("mail." + p + ".timeout", String.valueOf(timeout.toMillis()));
-        props.put("mail." + p + ".writetimeout", String.valueOf(timeout.toMillis()));
-        if (server.tls() != TlsMode.PLAIN) {
-            props.put("mail." + p + ".ssl.socketFactory", socketFactory(account));
-            props.put("mail." + p + ".ssl.checkserveridentity", "true");
-        }
-        if (server.tls() == TlsMode.STARTTLS) {
-            props.put("mail." + p + ".starttls.enable", "true");
-            props.put("mail." + p + ".starttls.required", "true");
-        }
-        if (protocol == MailProtocol.SMTP) {
-            props.put("mail." + p + ".auth", "true");
-            props.put("mail.transport.protocol", p);
-        }
-        return props;
-    }
-
-    private SSLSocketFactory socketFactory(Account account) {
-        return socketFactories.computeIfAbsent(account.ca(), ca -> TlsTrust.socketFactory(ca.orElse(null)));
-    }
-
-    private static MailServer server(Account account, MailProtocol protocol) {
-        return protocol.serverOf(account).orElseThrow(() -> new OAuthMailException(
-                "account " + account.name() + " has no " + protocol + " server configured",
-                "set one with: oauthmail accounts add " + account.name() + " --" + protocol.name().toLowerCase(java.util.Locale.ROOT)
-                        + " HOST:PORT"));
-    }
-
-    private static MailFailure refused(Account account, MailProtocol protocol, MailServer server,
-            AuthenticationFailedException e, SaslFailure challenge) {
-        String reply = e.getMessage() == null ? "" : e.getMessage().trim();
-        String why = challenge != null ? challenge.diagnosis() + " (challenge " + challenge + ")"
-                : SaslFailure.decode(reply).map(SaslFailure::diagnosis)
-                        .orElse("the server answered: " + ServerReplies.hint(reply));
-        return new MailFailure("account " + account.name() + ": " + protocol + " server " + server.host() + ":"
-                + server.port() + " refused the token even after a refresh: " + why,
-                "if this persists, run: " + account.loginCommand(), null);
-    }
-
-    /** The server refused a user name that is not an address: say so, instead of blaming (and refreshing) the token. */
-    private static MailFailure notAnAddress(Account account, MailProtocol protocol, MailServer server) {
-        return new MailFailure("account " + account.name() + ": the " + protocol + " server " + server.host() + ":"
-                + server.port() + " refused the login as \"" + account.mailUser() + "\", which is not an e-mail address:"
-                + " the account has no address (it is learned at login, or given with --email); the token was not"
-                + " refreshed", account.addressFix(), null);
-    }
-
-    private static MailFailure failed(Account account, MailProtocol protocol, MailServer server, MessagingException e) {
-        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
-            if (t instanceof MechanismNotOffered notOffered) {
-                return notOffered.toFailure(account, protocol, server);
-            }
-        }
-        String message = "account " + account.name() + ": cannot connect to the " + protocol + " server "
-                + server.host() + ":" + server.port() + ": " + MailErrors.describe(e);
-        MailFailure failure = new MailFailure(message, MailErrors.hint(e), e);
-        if (!failure.networkTrouble()) {
-            return failure;
-        }
-        // Nothing answered: either the address in the config is wrong or the network is; say how to tell which.
-        return new MailFailure(message, "check the address (oauthmail accounts show " + account.name()
-                + ") and that " + server.host() + ":" + server.port() + " is reachable from here (e.g. nc -vz "
-                + server.host() + " " + server.port() + "), then try again", e);
-    }
 }
