@@ -1,6 +1,7 @@
 package io.oauthmail;
 
 import io.oauthmail.account.Account;
+import io.oauthmail.error.OAuthMailException;
 import io.oauthmail.config.AccountResolver;
 import io.oauthmail.config.Config;
 import io.oauthmail.config.ConfigReader;
@@ -49,7 +50,7 @@ public final class OAuthMail implements AutoCloseable {
         // OAuthMail.of(...) has no config file: the token manager's defaults apply (as for a config without [tokens])
         this.tokens = config == null ? new TokenManager(store, Clock.systemUTC())
                 : new TokenManager(store, Clock.systemUTC(), config.refreshMargin(), config.tokenTimeout(),
-                        io.oauthmail.token.RetryPolicy.DEFAULT, io.oauthmail.token.Sleeper.SYSTEM);
+                        io.oauthmail.token.RetryPolicy.DEFAULT, io.oauthmail.oauth.Sleeper.SYSTEM);
         this.sessions = new MailSessions(tokens, Duration.ofSeconds(60));
     }
 
@@ -65,7 +66,7 @@ public final class OAuthMail implements AutoCloseable {
         if ((passphrase == null || passphrase.isEmpty()) && config.passphraseCmd() != null) {
             passphrase = SecretCommand.run("the token store", "passphrase_cmd", config.passphraseCmd());
         }
-        TokenStore store = Stores.open(config, passphrase == null || passphrase.isEmpty() ? null : passphrase.toCharArray());
+        TokenStore store = Stores.open(config.storeLocation(), passphrase == null || passphrase.isEmpty() ? null : passphrase.toCharArray());
         return new OAuthMail(config, Map.of(), store);
     }
 

@@ -2,7 +2,7 @@ package io.oauthmail.bench;
 
 import io.oauthmail.sandbox.Sandbox;
 import io.oauthmail.token.TokenManager;
-import io.oauthmail.token.TokenSet;
+import io.oauthmail.account.TokenSet;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;

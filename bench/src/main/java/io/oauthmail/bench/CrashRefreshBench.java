@@ -1,6 +1,6 @@
 package io.oauthmail.bench;
 
-import io.oauthmail.ReauthorizationRequired;
+import io.oauthmail.error.ReauthorizationRequired;
 import io.oauthmail.account.Account;
 import io.oauthmail.oauth.LoopbackFlow;
 import io.oauthmail.provider.OAuthEndpoints;
@@ -10,7 +10,7 @@ import io.oauthmail.store.EncryptedFileStore;
 import io.oauthmail.store.JdbcTokenStore;
 import io.oauthmail.store.TokenStore;
 import io.oauthmail.token.RetryPolicy;
-import io.oauthmail.token.Sleeper;
+import io.oauthmail.oauth.Sleeper;
 import io.oauthmail.token.TokenManager;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

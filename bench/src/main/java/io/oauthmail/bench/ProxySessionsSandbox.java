@@ -4,7 +4,7 @@ import io.oauthmail.cli.OAuthMailCli;
 import io.oauthmail.sandbox.Sandbox;
 import io.oauthmail.server.proxy.LocalPasswords;
 import io.oauthmail.store.EncryptedFileStore;
-import io.oauthmail.token.TokenSet;
+import io.oauthmail.account.TokenSet;
 import java.io.ByteArrayInputStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;

@@ -1,6 +1,6 @@
 package io.oauthmail.cli;
 
-import io.oauthmail.OAuthMailException;
+import io.oauthmail.error.OAuthMailException;
 import io.oauthmail.config.AccountSettings;
 import io.oauthmail.config.Config;
 import io.oauthmail.config.ConfigReader;
@@ -9,7 +9,7 @@ import io.oauthmail.config.SecretCommand;
 import io.oauthmail.store.Stores;
 import io.oauthmail.store.TokenStore;
 import io.oauthmail.token.RetryPolicy;
-import io.oauthmail.token.Sleeper;
+import io.oauthmail.oauth.Sleeper;
 import io.oauthmail.token.TokenManager;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -107,7 +107,7 @@ public final class CliContext {
             if ((passphrase == null || passphrase.isEmpty()) && config().passphraseCmd() != null) {
                 passphrase = SecretCommand.run("the token store", "passphrase_cmd", config().passphraseCmd());
             }
-            store = Stores.open(config(), passphrase == null || passphrase.isEmpty() ? null : passphrase.toCharArray());
+            store = Stores.open(config().storeLocation(), passphrase == null || passphrase.isEmpty() ? null : passphrase.toCharArray());
         }
         return store;
     }

@@ -1,9 +1,9 @@
 package io.oauthmail.cli;
 
-import io.oauthmail.AuthorizationFailed;
-import io.oauthmail.MailFailure;
-import io.oauthmail.ReauthorizationRequired;
-import io.oauthmail.TemporaryFailure;
+import io.oauthmail.error.AuthorizationFailed;
+import io.oauthmail.error.MailFailure;
+import io.oauthmail.error.ReauthorizationRequired;
+import io.oauthmail.error.TemporaryFailure;
 import picocli.CommandLine.ParameterException;
 
 /**

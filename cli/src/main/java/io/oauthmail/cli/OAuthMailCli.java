@@ -1,7 +1,7 @@
 package io.oauthmail.cli;
 
-import io.oauthmail.OAuthMailException;
-import io.oauthmail.ReauthorizationRequired;
+import io.oauthmail.error.OAuthMailException;
+import io.oauthmail.error.ReauthorizationRequired;
 import io.oauthmail.cli.accounts.AccountsCommand;
 import io.oauthmail.cli.demo.DemoCommand;
 import io.oauthmail.cli.login.LoginCommand;

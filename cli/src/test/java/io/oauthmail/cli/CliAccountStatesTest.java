@@ -14,7 +14,7 @@ import io.oauthmail.server.Daemon;
 import io.oauthmail.store.EncryptedFileStore;
 import io.oauthmail.store.TokenStore;
 import io.oauthmail.token.TokenManager;
-import io.oauthmail.token.TokenSet;
+import io.oauthmail.account.TokenSet;
 import java.io.InputStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.oauthmail.OAuthMail;
-import io.oauthmail.OAuthMailException;
+import io.oauthmail.error.OAuthMailException;
 import io.oauthmail.mail.Email;
 import io.oauthmail.mail.InboxReader;
 import io.oauthmail.mail.MessageSummary;

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.oauthmail.sandbox.Sandbox;
 import io.oauthmail.store.EncryptedFileStore;
 import io.oauthmail.store.TokenStore;
-import io.oauthmail.token.TokenSet;
+import io.oauthmail.account.TokenSet;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,6 +1,6 @@
 package io.oauthmail.config;
 
-import io.oauthmail.OAuthMailException;
+import io.oauthmail.error.OAuthMailException;
 import io.oauthmail.account.Account;
 import io.oauthmail.account.AppGrant;
 import io.oauthmail.provider.MailServer;

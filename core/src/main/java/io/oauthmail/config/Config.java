@@ -63,4 +63,9 @@ public record Config(Path file, Path tokenDir, String passphraseCmd, String stor
     public Optional<AccountSettings> account(String name) {
         return Optional.ofNullable(accounts.get(name));
     }
+
+    /** Where this config keeps the tokens, for {@link io.oauthmail.store.Stores#open}. */
+    public io.oauthmail.store.Stores.Location storeLocation() {
+        return new io.oauthmail.store.Stores.Location(storeKind, tokenDir, jdbcUrl);
+    }
 }

@@ -1,6 +1,6 @@
 package io.oauthmail.config;
 
-import io.oauthmail.OAuthMailException;
+import io.oauthmail.error.OAuthMailException;
 import java.nio.file.Path;
 
 /** The config file cannot be used: the message names the file, the line and the key, and what is wrong. */

@@ -3,7 +3,7 @@ package io.oauthmail.config;
 import com.nimbusds.oauth2.sdk.GeneralException;
 import com.nimbusds.oauth2.sdk.id.Issuer;
 import com.nimbusds.openid.connect.sdk.op.OIDCProviderMetadata;
-import io.oauthmail.TemporaryFailure;
+import io.oauthmail.error.TemporaryFailure;
 import io.oauthmail.provider.OAuthEndpoints;
 import java.io.IOException;
 import java.net.URI;

@@ -1,6 +1,6 @@
 package io.oauthmail.mail;
 
-import io.oauthmail.OAuthMailException;
+import io.oauthmail.error.OAuthMailException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;

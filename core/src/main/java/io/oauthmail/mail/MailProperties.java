@@ -1,6 +1,6 @@
 package io.oauthmail.mail;
 
-import io.oauthmail.OAuthMailException;
+import io.oauthmail.error.OAuthMailException;
 import io.oauthmail.account.Account;
 import io.oauthmail.provider.MailServer;
 import io.oauthmail.provider.TlsMode;

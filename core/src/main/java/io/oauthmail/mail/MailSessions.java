@@ -1,6 +1,6 @@
 package io.oauthmail.mail;
 
-import io.oauthmail.MailFailure;
+import io.oauthmail.error.MailFailure;
 import io.oauthmail.account.Account;
 import io.oauthmail.provider.MailServer;
 import io.oauthmail.sasl.BearerSaslFactory;
@@ -198,7 +198,7 @@ public final class MailSessions {
      * spent for nothing.
      */
     private <T> Login<T> withFreshToken(Account account, MailProtocol protocol, MailServer server, LoginStep<T> step) {
-        io.oauthmail.token.TokenSet tokenSet = tokens.validTokens(account);
+        io.oauthmail.account.TokenSet tokenSet = tokens.validTokens(account);
         String token = tokenSet.accessToken();
         AtomicReference<SaslFailure> failure = new AtomicReference<>();
         try {

@@ -11,8 +11,8 @@ public interface Sender extends AutoCloseable {
 
     /**
      * Sends {@code message} as {@code account}; returns an identifier of the sent message (the Message-ID,
-     * or the provider's id). Throws {@link io.oauthmail.MailFailure} (rejected, failed), or the token
-     * exceptions ({@link io.oauthmail.ReauthorizationRequired}, {@link io.oauthmail.TemporaryFailure}).
+     * or the provider's id). Throws {@link io.oauthmail.error.MailFailure} (rejected, failed), or the token
+     * exceptions ({@link io.oauthmail.error.ReauthorizationRequired}, {@link io.oauthmail.error.TemporaryFailure}).
      */
     String send(Account account, MimeMessage message);
 

@@ -1,6 +1,6 @@
 package io.oauthmail.mail;
 
-import io.oauthmail.MailFailure;
+import io.oauthmail.error.MailFailure;
 import io.oauthmail.account.Account;
 import java.util.OptionalLong;
 

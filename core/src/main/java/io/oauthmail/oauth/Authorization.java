@@ -1,6 +1,6 @@
 package io.oauthmail.oauth;
 
-import io.oauthmail.token.TokenSet;
+import io.oauthmail.account.TokenSet;
 import java.util.Optional;
 
 /**

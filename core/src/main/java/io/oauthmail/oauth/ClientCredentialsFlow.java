@@ -2,9 +2,9 @@ package io.oauthmail.oauth;
 
 import com.nimbusds.oauth2.sdk.ClientCredentialsGrant;
 import com.nimbusds.oauth2.sdk.Scope;
-import io.oauthmail.AuthorizationFailed;
+import io.oauthmail.error.AuthorizationFailed;
 import io.oauthmail.account.Account;
-import io.oauthmail.token.TokenSet;
+import io.oauthmail.account.TokenSet;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Objects;

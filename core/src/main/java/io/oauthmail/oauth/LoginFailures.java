@@ -1,8 +1,8 @@
 package io.oauthmail.oauth;
 
 import com.nimbusds.oauth2.sdk.ErrorObject;
-import io.oauthmail.AuthorizationFailed;
-import io.oauthmail.TemporaryFailure;
+import io.oauthmail.error.AuthorizationFailed;
+import io.oauthmail.error.TemporaryFailure;
 import io.oauthmail.account.Account;
 import java.util.function.Supplier;
 

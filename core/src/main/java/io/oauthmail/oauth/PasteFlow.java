@@ -1,6 +1,6 @@
 package io.oauthmail.oauth;
 
-import io.oauthmail.AuthorizationFailed;
+import io.oauthmail.error.AuthorizationFailed;
 import io.oauthmail.account.Account;
 import java.net.URI;
 import java.security.SecureRandom;

@@ -3,7 +3,7 @@ package io.oauthmail.oauth;
 import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.oauthmail.OAuthMailException;
+import io.oauthmail.error.OAuthMailException;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.NoSuchFileException;

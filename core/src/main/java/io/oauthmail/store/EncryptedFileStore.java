@@ -1,7 +1,7 @@
 package io.oauthmail.store;
 
-import io.oauthmail.OAuthMailException;
-import io.oauthmail.token.TokenSet;
+import io.oauthmail.error.OAuthMailException;
+import io.oauthmail.account.TokenSet;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -107,7 +107,7 @@ public final class EncryptedFileStore implements TokenStore {
     /**
      * Reserves room for the refreshed tokens and warms everything the save will run (key, cipher, random, JSON),
      * so that between the provider's answer and durable tokens there are only a write, two fsyncs and a rename.
-     * Throws a {@link io.oauthmail.TemporaryFailure} saying to free space when there is no room: the refresh
+     * Throws a {@link io.oauthmail.error.TemporaryFailure} saying to free space when there is no room: the refresh
      * token has not been used then. Also sweeps up temporary files of saves whose process died.
      */
     @Override

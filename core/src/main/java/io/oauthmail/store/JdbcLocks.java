@@ -1,6 +1,6 @@
 package io.oauthmail.store;
 
-import io.oauthmail.OAuthMailException;
+import io.oauthmail.error.OAuthMailException;
 import io.oauthmail.store.TokenStore.AccountLock;
 import java.sql.Connection;
 import java.sql.PreparedStatement;

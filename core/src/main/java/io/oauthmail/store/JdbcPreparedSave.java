@@ -1,6 +1,6 @@
 package io.oauthmail.store;
 
-import io.oauthmail.token.TokenSet;
+import io.oauthmail.account.TokenSet;
 import java.security.GeneralSecurityException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -75,7 +75,7 @@ final class JdbcPreparedSave implements TokenStore.PreparedSave {
             throw SqlFailures.of("cannot save the refreshed tokens of account " + account
                     + " (if the provider rotated the refresh token, log in again)", e);
         } catch (GeneralSecurityException e) {
-            throw new io.oauthmail.OAuthMailException("cannot seal the tokens of account " + account + ": "
+            throw new io.oauthmail.error.OAuthMailException("cannot seal the tokens of account " + account + ": "
                     + e.getMessage(), "check that this Java has AES-GCM", e);
         }
     }

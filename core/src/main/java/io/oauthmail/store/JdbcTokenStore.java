@@ -1,7 +1,7 @@
 package io.oauthmail.store;
 
-import io.oauthmail.OAuthMailException;
-import io.oauthmail.token.TokenSet;
+import io.oauthmail.error.OAuthMailException;
+import io.oauthmail.account.TokenSet;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;

@@ -1,7 +1,7 @@
 package io.oauthmail.store;
 
-import io.oauthmail.OAuthMailException;
-import io.oauthmail.TemporaryFailure;
+import io.oauthmail.error.OAuthMailException;
+import io.oauthmail.error.TemporaryFailure;
 import java.sql.SQLException;
 import java.sql.SQLRecoverableException;
 import java.sql.SQLTransientException;

@@ -2,7 +2,7 @@ package io.oauthmail.store;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.oauthmail.OAuthMailException;
+import io.oauthmail.error.OAuthMailException;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileAlreadyExistsException;

@@ -1,7 +1,6 @@
 package io.oauthmail.store;
 
-import io.oauthmail.OAuthMailException;
-import io.oauthmail.config.Config;
+import io.oauthmail.error.OAuthMailException;
 import java.io.IOException;
 import java.sql.DriverManager;
 import java.sql.SQLException;
@@ -14,24 +13,34 @@ import java.sql.SQLException;
  */
 public final class Stores {
 
+    /**
+     * Where the tokens are kept (the config's {@code [store]} table).
+     *
+     * @param kind    {@code file}, {@code h2} or {@code jdbc}
+     * @param dir     the token folder (files, the H2 database, the key file)
+     * @param jdbcUrl for {@code jdbc}: the database's JDBC URL; else null
+     */
+    public record Location(String kind, java.nio.file.Path dir, String jdbcUrl) {
+    }
+
     private Stores() {
     }
 
-    public static TokenStore open(Config config, char[] passphrase) {
-        if (config.storeKind().equals("file")) {
-            return EncryptedFileStore.open(config.tokenDir(), passphrase);
+    public static TokenStore open(Location where, char[] passphrase) {
+        if (where.kind().equals("file")) {
+            return EncryptedFileStore.open(where.dir(), passphrase);
         }
         byte[] key;
         try {
-            FilePermissions.createOwnerOnlyDirectories(config.tokenDir());
-            key = StoreKey.resolve(config.tokenDir(), passphrase);
+            FilePermissions.createOwnerOnlyDirectories(where.dir());
+            key = StoreKey.resolve(where.dir(), passphrase);
         } catch (IOException e) {
-            throw new OAuthMailException("cannot read the store key in " + config.tokenDir() + ": " + e.getMessage(), null, e);
+            throw new OAuthMailException("cannot read the store key in " + where.dir() + ": " + e.getMessage(), null, e);
         }
-        if (config.storeKind().equals("h2")) {
-            return JdbcTokenStore.openH2(config.tokenDir().resolve("tokens"), key);
+        if (where.kind().equals("h2")) {
+            return JdbcTokenStore.openH2(where.dir().resolve("tokens"), key);
         }
-        return new JdbcTokenStore(new UrlDataSource(config.jdbcUrl()), key);
+        return new JdbcTokenStore(new UrlDataSource(where.jdbcUrl()), key);
     }
 
     /** A DataSource over {@link DriverManager}: the JDBC URL carries user and password, like the driver's own. */

@@ -23,7 +23,7 @@ final class TokenSealing {
 
     /** Seals one account's tokens into a record: what a prepared save runs after the answer. */
     interface Sealer {
-        byte[] seal(io.oauthmail.token.TokenSet tokens) throws GeneralSecurityException;
+        byte[] seal(io.oauthmail.account.TokenSet tokens) throws GeneralSecurityException;
     }
 
     private final SecretKey key;

@@ -1,6 +1,6 @@
 package io.oauthmail.store;
 
-import io.oauthmail.token.TokenSet;
+import io.oauthmail.account.TokenSet;
 import java.util.Optional;
 
 /**

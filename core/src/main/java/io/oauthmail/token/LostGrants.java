@@ -1,5 +1,6 @@
 package io.oauthmail.token;
 
+import io.oauthmail.account.TokenSet;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.oauthmail.store.OwnerOnlyFile;

@@ -1,6 +1,7 @@
 package io.oauthmail.token;
 
-import io.oauthmail.ReauthorizationRequired;
+import io.oauthmail.account.TokenSet;
+import io.oauthmail.error.ReauthorizationRequired;
 import io.oauthmail.account.Account;
 import io.oauthmail.provider.Quirk;
 import java.time.Duration;

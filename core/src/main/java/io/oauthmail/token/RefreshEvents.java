@@ -1,6 +1,7 @@
 package io.oauthmail.token;
 
-import io.oauthmail.TemporaryFailure;
+import io.oauthmail.account.TokenSet;
+import io.oauthmail.error.TemporaryFailure;
 import io.oauthmail.account.Account;
 
 /**

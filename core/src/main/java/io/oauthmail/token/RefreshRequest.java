@@ -1,5 +1,6 @@
 package io.oauthmail.token;
 
+import io.oauthmail.account.TokenSet;
 import io.oauthmail.account.Account;
 import io.oauthmail.account.AppGrant;
 import io.oauthmail.oauth.ClientCredentialsFlow;

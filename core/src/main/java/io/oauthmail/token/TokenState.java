@@ -1,5 +1,6 @@
 package io.oauthmail.token;
 
+import io.oauthmail.account.TokenSet;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.Optional;

@@ -60,7 +60,7 @@ class ListenerConfigTest {
                 listen = "127.0.0.1:1143"
                 max_connections = 0
                 """)).hasMessageContaining("max_connections must be 1 to 100000, got 0")
-                .satisfies(e -> assertThat(((io.oauthmail.OAuthMailException) e).hint()).contains("e.g. max_connections = 5000"));
+                .satisfies(e -> assertThat(((io.oauthmail.error.OAuthMailException) e).hint()).contains("e.g. max_connections = 5000"));
     }
 
     @Test

@@ -3,7 +3,7 @@ package io.oauthmail.mail;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.oauthmail.MailFailure;
+import io.oauthmail.error.MailFailure;
 import io.oauthmail.account.Account;
 import io.oauthmail.provider.MailServer;
 import io.oauthmail.provider.OAuthEndpoints;
@@ -11,7 +11,7 @@ import io.oauthmail.provider.Provider;
 import io.oauthmail.provider.TlsMode;
 import io.oauthmail.store.EncryptedFileStore;
 import io.oauthmail.token.TokenManager;
-import io.oauthmail.token.TokenSet;
+import io.oauthmail.account.TokenSet;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.io.OutputStream;

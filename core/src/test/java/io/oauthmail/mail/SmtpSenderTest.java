@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
-import io.oauthmail.MailFailure;
+import io.oauthmail.error.MailFailure;
 import io.oauthmail.account.Account;
 import io.oauthmail.OAuthMail;
 import java.util.ArrayList;
@@ -19,7 +19,7 @@ import io.oauthmail.store.EncryptedFileStore;
 import io.oauthmail.testing.SandboxAccounts;
 import io.oauthmail.testing.SandboxLogins;
 import io.oauthmail.token.TokenManager;
-import io.oauthmail.token.TokenSet;
+import io.oauthmail.account.TokenSet;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;

@@ -3,9 +3,9 @@ package io.oauthmail.oauth;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.oauthmail.AuthorizationFailed;
-import io.oauthmail.ReauthorizationRequired;
-import io.oauthmail.TemporaryFailure;
+import io.oauthmail.error.AuthorizationFailed;
+import io.oauthmail.error.ReauthorizationRequired;
+import io.oauthmail.error.TemporaryFailure;
 import io.oauthmail.account.Account;
 import io.oauthmail.provider.OAuthEndpoints;
 import io.oauthmail.provider.Providers;
@@ -14,7 +14,7 @@ import io.oauthmail.testing.FakeTime;
 import io.oauthmail.testing.LocalTokenServer;
 import io.oauthmail.testing.Mailboxes;
 import io.oauthmail.testing.SandboxAccounts;
-import io.oauthmail.token.TokenSet;
+import io.oauthmail.account.TokenSet;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -55,7 +55,7 @@ class DeviceFlowTest {
                 new OAuthEndpoints(e.authorization(), e.token(), device, e.revocation(), e.userInfo())));
     }
 
-    private DeviceFlow flow(Account account, io.oauthmail.token.Sleeper sleeper, Duration timeout) {
+    private DeviceFlow flow(Account account, io.oauthmail.oauth.Sleeper sleeper, Duration timeout) {
         return new DeviceFlow(account, time, sleeper, timeout);
     }
 

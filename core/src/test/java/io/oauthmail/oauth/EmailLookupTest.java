@@ -6,7 +6,7 @@ import com.sun.net.httpserver.HttpServer;
 import io.oauthmail.account.Account;
 import io.oauthmail.provider.OAuthEndpoints;
 import io.oauthmail.provider.Provider;
-import io.oauthmail.token.TokenSet;
+import io.oauthmail.account.TokenSet;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;

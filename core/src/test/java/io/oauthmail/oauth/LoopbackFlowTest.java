@@ -3,7 +3,7 @@ package io.oauthmail.oauth;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.oauthmail.AuthorizationFailed;
+import io.oauthmail.error.AuthorizationFailed;
 import io.oauthmail.account.Account;
 import io.oauthmail.sandbox.Sandbox;
 import io.oauthmail.sandbox.SandboxBrowser;

@@ -52,7 +52,7 @@ public final class FakeTime extends Clock {
     }
 
     /** A sleeper of this clock; it records the sleeps asked of it. */
-    public final class Sleeper implements io.oauthmail.token.Sleeper {
+    public final class Sleeper implements io.oauthmail.oauth.Sleeper {
         private final int firstDivisor;
         private final IntConsumer afterSleep;
         private final List<Duration> sleeps = new CopyOnWriteArrayList<>();

@@ -8,7 +8,7 @@ import io.oauthmail.sandbox.Sandbox;
 import io.oauthmail.store.EncryptedFileStore;
 import io.oauthmail.store.TokenStore;
 import io.oauthmail.token.TokenManager;
-import io.oauthmail.token.TokenSet;
+import io.oauthmail.account.TokenSet;
 import jakarta.mail.MessagingException;
 import java.nio.file.Path;
 import java.time.Clock;

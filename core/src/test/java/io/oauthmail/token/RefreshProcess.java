@@ -1,5 +1,7 @@
 package io.oauthmail.token;
 
+import io.oauthmail.oauth.Sleeper;
+import io.oauthmail.account.TokenSet;
 import io.oauthmail.account.Account;
 import io.oauthmail.provider.OAuthEndpoints;
 import io.oauthmail.provider.Provider;
@@ -44,12 +46,12 @@ public final class RefreshProcess {
     /** Halts the JVM (no shutdown hooks, no flushing: as kill -9) when asked to save. */
     private record DieBeforeSave(TokenStore delegate) implements TokenStore {
         @Override
-        public Optional<io.oauthmail.token.TokenSet> load(String account) {
+        public Optional<io.oauthmail.account.TokenSet> load(String account) {
             return delegate.load(account);
         }
 
         @Override
-        public void save(String account, io.oauthmail.token.TokenSet tokens) {
+        public void save(String account, io.oauthmail.account.TokenSet tokens) {
             Runtime.getRuntime().halt(137);
         }
 

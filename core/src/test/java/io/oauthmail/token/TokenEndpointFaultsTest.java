@@ -1,12 +1,13 @@
 package io.oauthmail.token;
 
+import io.oauthmail.account.TokenSet;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
-import io.oauthmail.ReauthorizationRequired;
-import io.oauthmail.TemporaryFailure;
+import io.oauthmail.error.ReauthorizationRequired;
+import io.oauthmail.error.TemporaryFailure;
 import io.oauthmail.account.Account;
 import io.oauthmail.provider.OAuthEndpoints;
 import io.oauthmail.provider.Provider;

@@ -1,10 +1,12 @@
 package io.oauthmail.token;
 
+import io.oauthmail.oauth.Sleeper;
+import io.oauthmail.account.TokenSet;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.oauthmail.ReauthorizationRequired;
-import io.oauthmail.TemporaryFailure;
+import io.oauthmail.error.ReauthorizationRequired;
+import io.oauthmail.error.TemporaryFailure;
 import io.oauthmail.account.Account;
 import io.oauthmail.oauth.TokenEndpoint;
 import io.oauthmail.sandbox.Sandbox;

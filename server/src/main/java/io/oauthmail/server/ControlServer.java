@@ -1,7 +1,7 @@
 package io.oauthmail.server;
 
-import io.oauthmail.OAuthMailException;
-import io.oauthmail.token.TokenSet;
+import io.oauthmail.error.OAuthMailException;
+import io.oauthmail.account.TokenSet;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.net.StandardProtocolFamily;
@@ -147,11 +147,11 @@ public final class ControlServer implements AutoCloseable {
                 // The message and hint name the account and the fix; they never carry a token. The status tells the
                 // launcher which exit code to give (410: log in again, 3; 503: temporary, 4), so it need not ask twice.
                 String text = e.getMessage() + e.hint().map(hint -> "\n  " + hint).orElse("") + "\n";
-                if (e instanceof io.oauthmail.ReauthorizationRequired) {
+                if (e instanceof io.oauthmail.error.ReauthorizationRequired) {
                     return Reply.text(410, "Gone", text);
                 }
-                return Reply.text(e instanceof io.oauthmail.TemporaryFailure ? 503 : 500,
-                        e instanceof io.oauthmail.TemporaryFailure ? "Service Unavailable" : "Internal Server Error", text);
+                return Reply.text(e instanceof io.oauthmail.error.TemporaryFailure ? 503 : 500,
+                        e instanceof io.oauthmail.error.TemporaryFailure ? "Service Unavailable" : "Internal Server Error", text);
             }
         }
         return Reply.text(404, "Not Found", "unknown path " + path + " (try /status or /token/ACCOUNT)\n");

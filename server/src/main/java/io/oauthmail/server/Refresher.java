@@ -1,12 +1,12 @@
 package io.oauthmail.server;
 
-import io.oauthmail.OAuthMailException;
-import io.oauthmail.ReauthorizationRequired;
-import io.oauthmail.TemporaryFailure;
+import io.oauthmail.error.OAuthMailException;
+import io.oauthmail.error.ReauthorizationRequired;
+import io.oauthmail.error.TemporaryFailure;
 import io.oauthmail.account.Account;
 import io.oauthmail.provider.Quirk;
 import io.oauthmail.token.TokenManager;
-import io.oauthmail.token.TokenSet;
+import io.oauthmail.account.TokenSet;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;

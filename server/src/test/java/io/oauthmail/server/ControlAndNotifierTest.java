@@ -2,10 +2,10 @@ package io.oauthmail.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.oauthmail.OAuthMailException;
+import io.oauthmail.error.OAuthMailException;
 import io.oauthmail.account.Account;
 import io.oauthmail.provider.Providers;
-import io.oauthmail.token.TokenSet;
+import io.oauthmail.account.TokenSet;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -38,9 +38,9 @@ class ControlAndNotifierTest {
             public Optional<TokenSet> token(String account) {
                 return switch (account) {
                     case "me@example.com" -> Optional.of(stored);
-                    case "revoked@example.com" -> throw new io.oauthmail.ReauthorizationRequired("revoked@example.com",
+                    case "revoked@example.com" -> throw new io.oauthmail.error.ReauthorizationRequired("revoked@example.com",
                             "the grant was revoked", "run: oauthmail login revoked@example.com");
-                    case "busy@example.com" -> throw new io.oauthmail.TemporaryFailure("account busy@example.com: the "
+                    case "busy@example.com" -> throw new io.oauthmail.error.TemporaryFailure("account busy@example.com: the "
                             + "token endpoint answered HTTP 503", "try again in a minute", null);
                     default -> Optional.empty();
                 };

@@ -1,6 +1,6 @@
 package io.oauthmail.cli.accounts;
 
-import io.oauthmail.OAuthMailException;
+import io.oauthmail.error.OAuthMailException;
 import io.oauthmail.account.Account;
 import io.oauthmail.config.AccountResolver;
 import io.oauthmail.config.AccountSettings;

@@ -1,11 +1,11 @@
 package io.oauthmail.cli.accounts;
 
-import io.oauthmail.OAuthMailException;
+import io.oauthmail.error.OAuthMailException;
 import io.oauthmail.account.Account;
 import io.oauthmail.provider.Quirk;
 import io.oauthmail.store.TokenStore;
 import io.oauthmail.token.LostGrants;
-import io.oauthmail.token.TokenSet;
+import io.oauthmail.account.TokenSet;
 import io.oauthmail.token.TokenState;
 import java.time.Duration;
 import java.time.Instant;

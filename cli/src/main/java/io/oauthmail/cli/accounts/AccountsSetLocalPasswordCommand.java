@@ -1,6 +1,6 @@
 package io.oauthmail.cli.accounts;
 
-import io.oauthmail.OAuthMailException;
+import io.oauthmail.error.OAuthMailException;
 import io.oauthmail.cli.CliContext;
 import io.oauthmail.cli.ExitCodes;
 import io.oauthmail.cli.HelpText;

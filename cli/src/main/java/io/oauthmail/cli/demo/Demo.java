@@ -1,6 +1,6 @@
 package io.oauthmail.cli.demo;
 
-import io.oauthmail.OAuthMailException;
+import io.oauthmail.error.OAuthMailException;
 import io.oauthmail.account.Account;
 import io.oauthmail.mail.Email;
 import io.oauthmail.mail.InboxReader;
@@ -15,7 +15,7 @@ import io.oauthmail.sasl.SaslFailure;
 import io.oauthmail.store.EncryptedFileStore;
 import io.oauthmail.token.Redacted;
 import io.oauthmail.token.TokenManager;
-import io.oauthmail.token.TokenSet;
+import io.oauthmail.account.TokenSet;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;

@@ -1,6 +1,6 @@
 package io.oauthmail.cli.demo;
 
-import io.oauthmail.OAuthMailException;
+import io.oauthmail.error.OAuthMailException;
 
 /** A demo step did not verify what it claims: the message names the step and what was seen instead. */
 final class DemoStepFailed extends OAuthMailException {

@@ -1,6 +1,6 @@
 package io.oauthmail.cli.login;
 
-import io.oauthmail.OAuthMailException;
+import io.oauthmail.error.OAuthMailException;
 import io.oauthmail.account.Account;
 import io.oauthmail.cli.CliContext;
 import io.oauthmail.cli.ExitCodes;
@@ -14,8 +14,8 @@ import io.oauthmail.oauth.DeviceFlow;
 import io.oauthmail.oauth.LoopbackFlow;
 import io.oauthmail.oauth.PasteFlow;
 import io.oauthmail.provider.Quirk;
-import io.oauthmail.token.Sleeper;
-import io.oauthmail.token.TokenSet;
+import io.oauthmail.oauth.Sleeper;
+import io.oauthmail.account.TokenSet;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;

@@ -17,7 +17,7 @@ import io.oauthmail.cli.HelpText;
 import io.oauthmail.cli.OAuthMailCli;
 import io.oauthmail.config.AccountResolver;
 import io.oauthmail.store.AccountKeys;
-import io.oauthmail.token.TokenSet;
+import io.oauthmail.account.TokenSet;
 import java.io.IOException;
 import java.net.URI;
 import java.util.Optional;

@@ -1,6 +1,6 @@
 package io.oauthmail.cli.mail;
 
-import io.oauthmail.OAuthMailException;
+import io.oauthmail.error.OAuthMailException;
 import io.oauthmail.store.OwnerOnlyFile;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

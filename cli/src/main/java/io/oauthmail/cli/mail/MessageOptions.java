@@ -1,6 +1,6 @@
 package io.oauthmail.cli.mail;
 
-import io.oauthmail.OAuthMailException;
+import io.oauthmail.error.OAuthMailException;
 import io.oauthmail.account.Account;
 import io.oauthmail.mail.Email;
 import io.oauthmail.mail.MimeComposer;

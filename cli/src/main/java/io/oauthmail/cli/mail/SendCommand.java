@@ -1,7 +1,7 @@
 package io.oauthmail.cli.mail;
 
-import io.oauthmail.MailFailure;
-import io.oauthmail.OAuthMailException;
+import io.oauthmail.error.MailFailure;
+import io.oauthmail.error.OAuthMailException;
 import io.oauthmail.account.Account;
 import io.oauthmail.cli.CliContext;
 import io.oauthmail.cli.ExitCodes;

@@ -6,7 +6,7 @@ import io.oauthmail.cli.HelpText;
 import io.oauthmail.cli.OAuthMailCli;
 import io.oauthmail.config.ListenerSettings;
 import io.oauthmail.token.RetryPolicy;
-import io.oauthmail.token.Sleeper;
+import io.oauthmail.oauth.Sleeper;
 import io.oauthmail.token.TokenManager;
 import java.nio.file.Path;
 import java.time.Duration;

@@ -5,7 +5,7 @@ import io.oauthmail.cli.ExitCodes;
 import io.oauthmail.cli.HelpText;
 import io.oauthmail.cli.OAuthMailCli;
 import io.oauthmail.config.AccountResolver;
-import io.oauthmail.token.TokenSet;
+import io.oauthmail.account.TokenSet;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;

@@ -7,7 +7,7 @@ import io.oauthmail.cli.HelpText;
 import io.oauthmail.cli.OAuthMailCli;
 import io.oauthmail.config.AccountResolver;
 import io.oauthmail.config.AccountSettings;
-import io.oauthmail.token.TokenSet;
+import io.oauthmail.account.TokenSet;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;

@@ -1,6 +1,6 @@
 package io.oauthmail.cli.token;
 
-import io.oauthmail.OAuthMailException;
+import io.oauthmail.error.OAuthMailException;
 import io.oauthmail.account.Account;
 import io.oauthmail.config.AccountResolver;
 import io.oauthmail.config.AccountSettings;
@@ -11,7 +11,7 @@ import io.oauthmail.server.ControlClient;
 import io.oauthmail.server.Daemon;
 import io.oauthmail.store.EncryptedFileStore;
 import io.oauthmail.token.TokenManager;
-import io.oauthmail.token.TokenSet;
+import io.oauthmail.account.TokenSet;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;

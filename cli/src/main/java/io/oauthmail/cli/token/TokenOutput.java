@@ -5,7 +5,7 @@ import io.oauthmail.cli.Json;
 import io.oauthmail.provider.MailServer;
 import io.oauthmail.sasl.OAuthBearer;
 import io.oauthmail.sasl.XOAuth2;
-import io.oauthmail.token.TokenSet;
+import io.oauthmail.account.TokenSet;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;

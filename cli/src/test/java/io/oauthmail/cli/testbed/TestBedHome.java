@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.oauthmail.cli.CliLauncher;
 import io.oauthmail.cli.OAuthMailCli;
 import io.oauthmail.store.EncryptedFileStore;
-import io.oauthmail.token.TokenSet;
+import io.oauthmail.account.TokenSet;
 import java.io.ByteArrayInputStream;
 import java.io.File;
 import java.io.IOException;

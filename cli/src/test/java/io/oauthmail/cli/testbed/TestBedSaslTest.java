@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.oauthmail.cli.testbed.TestBedHome.Run;
 import io.oauthmail.sasl.XOAuth2;
-import io.oauthmail.token.TokenSet;
+import io.oauthmail.account.TokenSet;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.UUID;

@@ -4,7 +4,7 @@ import static io.oauthmail.cli.testbed.TestBed.fingerprint;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.oauthmail.cli.testbed.TestBedHome.Run;
-import io.oauthmail.token.TokenSet;
+import io.oauthmail.account.TokenSet;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;

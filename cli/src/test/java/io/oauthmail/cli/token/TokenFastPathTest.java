@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.oauthmail.config.AccountSettings;
 import io.oauthmail.config.ConfigWriter;
 import io.oauthmail.store.EncryptedFileStore;
-import io.oauthmail.token.TokenSet;
+import io.oauthmail.account.TokenSet;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;

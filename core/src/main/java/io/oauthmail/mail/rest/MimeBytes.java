@@ -1,6 +1,6 @@
 package io.oauthmail.mail.rest;
 
-import io.oauthmail.MailFailure;
+import io.oauthmail.error.MailFailure;
 import io.oauthmail.account.Account;
 import io.oauthmail.mail.MimeComposer;
 import jakarta.mail.MessagingException;

@@ -1,11 +1,11 @@
 package io.oauthmail.mail.rest;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.oauthmail.MailFailure;
-import io.oauthmail.TemporaryFailure;
+import io.oauthmail.error.MailFailure;
+import io.oauthmail.error.TemporaryFailure;
 import io.oauthmail.account.Account;
 import io.oauthmail.token.RetryPolicy;
-import io.oauthmail.token.Sleeper;
+import io.oauthmail.oauth.Sleeper;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.URI;

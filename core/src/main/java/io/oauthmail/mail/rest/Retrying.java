@@ -1,8 +1,8 @@
 package io.oauthmail.mail.rest;
 
-import io.oauthmail.TemporaryFailure;
+import io.oauthmail.error.TemporaryFailure;
 import io.oauthmail.token.RetryPolicy;
-import io.oauthmail.token.Sleeper;
+import io.oauthmail.oauth.Sleeper;
 import java.time.Duration;
 import java.util.function.Supplier;
 

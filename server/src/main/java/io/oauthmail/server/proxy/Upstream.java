@@ -4,7 +4,7 @@ import io.oauthmail.account.Account;
 import io.oauthmail.mail.TlsTrust;
 import io.oauthmail.mail.TraceRedactor;
 import io.oauthmail.token.TokenManager;
-import io.oauthmail.token.TokenSet;
+import io.oauthmail.account.TokenSet;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Map;

@@ -1,7 +1,7 @@
 package io.oauthmail.server.proxy;
 
-import io.oauthmail.ReauthorizationRequired;
-import io.oauthmail.TemporaryFailure;
+import io.oauthmail.error.ReauthorizationRequired;
+import io.oauthmail.error.TemporaryFailure;
 import io.oauthmail.account.Account;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;

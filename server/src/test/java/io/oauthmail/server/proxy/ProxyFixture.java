@@ -12,7 +12,7 @@ import io.oauthmail.store.EncryptedFileStore;
 import io.oauthmail.testing.SandboxAccounts;
 import io.oauthmail.testing.SandboxLogins;
 import io.oauthmail.token.RetryPolicy;
-import io.oauthmail.token.Sleeper;
+import io.oauthmail.oauth.Sleeper;
 import io.oauthmail.token.TokenManager;
 import java.io.BufferedReader;
 import java.io.IOException;

@@ -1,4 +1,4 @@
-package io.oauthmail;
+package io.oauthmail.error;
 
 /**
  * The grant is gone for good (revoked, expired, password changed, {@code invalid_grant}): only a new login

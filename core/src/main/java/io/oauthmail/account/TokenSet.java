@@ -1,4 +1,4 @@
-package io.oauthmail.token;
+package io.oauthmail.account;
 
 import java.time.Duration;
 import java.time.Instant;

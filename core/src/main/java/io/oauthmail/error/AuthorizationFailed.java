@@ -1,4 +1,4 @@
-package io.oauthmail;
+package io.oauthmail.error;
 
 /**
  * An authorization flow did not complete: the user declined, the {@code state} did not match, the time ran

@@ -1,4 +1,4 @@
-package io.oauthmail;
+package io.oauthmail.error;
 
 import java.net.ConnectException;
 import java.net.NoRouteToHostException;

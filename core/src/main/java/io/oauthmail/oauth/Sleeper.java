@@ -1,4 +1,4 @@
-package io.oauthmail.token;
+package io.oauthmail.oauth;
 
 import java.time.Duration;
 

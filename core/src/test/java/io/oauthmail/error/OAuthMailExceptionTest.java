@@ -1,4 +1,4 @@
-package io.oauthmail;
+package io.oauthmail.error;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -15,10 +15,10 @@ class OAuthMailExceptionTest {
                 "run: oauthmail login work");
         assertThat(lost.getMessage()).isEqualTo("account work needs to be authorized again: the provider answered invalid_grant");
         assertThat(lost.messageWithHint()).isEqualTo(lost.getMessage() + " (run: oauthmail login work)");
-        assertThat(lost).hasToString("io.oauthmail.ReauthorizationRequired: " + lost.messageWithHint());
+        assertThat(lost).hasToString("io.oauthmail.error.ReauthorizationRequired: " + lost.messageWithHint());
         StringWriter trace = new StringWriter();
         new IllegalStateException("send failed", lost).printStackTrace(new PrintWriter(trace));
-        assertThat(trace.toString()).contains("Caused by: io.oauthmail.ReauthorizationRequired: account work needs to be "
+        assertThat(trace.toString()).contains("Caused by: io.oauthmail.error.ReauthorizationRequired: account work needs to be "
                 + "authorized again: the provider answered invalid_grant (run: oauthmail login work)");
     }
 
@@ -26,6 +26,6 @@ class OAuthMailExceptionTest {
     void withoutAHintItIsTheMessage() {
         OAuthMailException plain = new OAuthMailException("something failed", null);
         assertThat(plain.messageWithHint()).isEqualTo("something failed");
-        assertThat(plain).hasToString("io.oauthmail.OAuthMailException: something failed");
+        assertThat(plain).hasToString("io.oauthmail.error.OAuthMailException: something failed");
     }
 }
