@@ -5,8 +5,9 @@
 
 Starts A and B in turn, N rounds after one uncounted round, and prints each one's median wall time (start to exit,
 stdout read through a pipe as a mail program reads it) and the median of the paired ratios A/B. Each command runs
-in a session of its own; the next starts only when every process of that session has ended, so what A leaves
-running after it answered (the launcher's JVM closing down) never overlaps B's timing.
+in a session of its own; the next starts only when every process of that session has ended (Linux: read from
+/proc, zombies not counted), so what A leaves running after it answered (the launcher's JVM closing down) never
+overlaps B's timing.
 """
 import argparse
 import os
@@ -32,14 +33,27 @@ def run(command):
 
 
 def wait_for_group(pgid, limit=10.0):
+    """Until no process of group pgid runs (zombies waiting for init to reap them do not count); then kills."""
     deadline = time.monotonic() + limit
-    while time.monotonic() < deadline:
-        try:
-            os.killpg(pgid, 0)
-        except ProcessLookupError:
-            return
+    while time.monotonic() < deadline and running_in_group(pgid):
         time.sleep(0.005)
-    os.killpg(pgid, signal.SIGKILL)
+    try:
+        os.killpg(pgid, signal.SIGKILL)
+    except ProcessLookupError:
+        pass
+
+
+def running_in_group(pgid):
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                with open(f"/proc/{entry}/stat") as stat:
+                    fields = stat.read().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            if int(fields[2]) == pgid and fields[0] != "Z":
+                return True
+    return False
 
 
 def main():
