@@ -24,6 +24,10 @@ import java.util.stream.Stream;
  * ({@code -XX:ArchiveClassesAtExit}): it walks the start-up path of {@code oauthmail token} (config, store,
  * AES-GCM, picocli, the SASL formats) in a throw-away home, offline, so the archive holds exactly the
  * classes that command needs. Mail, OAuth flows and the sandbox are left out on purpose.
+ *
+ * <p>{@code --lean} trains the lean path alone: the launcher's ahead-of-time cache on JDK 24+. With picocli's path in
+ * the training, Temurin 25.0.3 fails to assemble a cache with AOT-linked invokedynamic (a JVM guarantee failure, and
+ * an empty file); without that linking the lean path ran no faster than with the JDK 17 archive.
  */
 public final class CdsTraining {
 
@@ -41,11 +45,17 @@ public final class CdsTraining {
                     Instant.now().plusSeconds(3600), "training-refresh", Instant.now(), List.of(), null));
             Map<String, String> env = Map.of("OAUTHMAIL_HOME", home.toString(), "HOME", home.toString());
             PrintWriter sink = new PrintWriter(Writer.nullWriter());
-            // The lean path first (what Main runs), then the full command for the forms it hands over.
-            if (!TokenFastPath.tryRun(new String[] {"token", account, "--format", "xoauth2", "--base64"},
-                    new PrintStream(OutputStream.nullOutputStream()), env)) {
-                throw new IllegalStateException("the training run of the lean token path did not take it");
+            // The lean path first (what Main runs): the bare token of passwordeval and PassCmd, and a SASL form.
+            for (String[] line : List.of(new String[] {"token", account},
+                    new String[] {"token", account, "--format", "xoauth2", "--base64"})) {
+                if (!TokenFastPath.tryRun(line, new PrintStream(OutputStream.nullOutputStream()), env)) {
+                    throw new IllegalStateException("the training run of the lean token path did not take " + String.join(" ", line));
+                }
             }
+            if (args.length > 0 && args[0].equals("--lean")) {
+                return;
+            }
+            // Then the full command, for the forms the lean path hands over.
             for (String[] line : List.of(new String[] {"token", account},
                     new String[] {"token", account, "--format", "xoauth2", "--base64"},
                     new String[] {"token", account, "--format", "oauthbearer"})) {

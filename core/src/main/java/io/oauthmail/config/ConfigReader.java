@@ -51,32 +51,6 @@ public final class ConfigReader {
         return parse(file, text, paths.tokenDir());
     }
 
-    /**
-     * True if {@code text} declares account {@code name} with its own {@code [accounts."name"]} table and has
-     * no {@code [store]} table (so tokens are in the default folder, unencrypted by passphrase) and no
-     * {@code [tokens]} table (so the refresh margin is the default). A line scan,
-     * not a parse: {@code oauthmail token ACCOUNT} uses it to skip the TOML parser (~90 ms of its start-up)
-     * when that is all it needs to know. False means "parse the file", never "no such account".
-     */
-    public static boolean declaresAccountWithDefaultStore(String text, String name) {
-        boolean declared = false;
-        int start = 0;
-        while (start < text.length()) {
-            int end = text.indexOf('\n', start);
-            String line = text.substring(start, end < 0 ? text.length() : end).strip();
-            start = end < 0 ? text.length() : end + 1;
-            if (!line.startsWith("[")) {
-                continue;
-            }
-            List<String> header = TomlLines.headerPath(line);
-            if (header.get(0).equals("store") || header.get(0).equals("tokens") || line.startsWith("[[")) {
-                return false;
-            }
-            declared |= header.size() == 2 && header.get(0).equals("accounts") && header.get(1).equals(name);
-        }
-        return declared;
-    }
-
     static Config parse(Path file, String text, Path defaultTokenDir) {
         JsonNode root;
         try {
@@ -90,9 +64,9 @@ public final class ConfigReader {
         }
         Checker check = new Checker(file, text);
         check.onlyKeys(root, List.of(), Set.of("store", "accounts", "serve", "listener", "tokens"));
-        Duration refreshMargin = duration(check, root.get("tokens"), "refresh_margin", Duration.ofSeconds(10),
-                Duration.ofMinutes(30), "write it like \"5m\" (the default), \"90s\" or \"10m\"");
-        Duration tokenTimeout = duration(check, root.get("tokens"), "timeout", Duration.ofSeconds(2), Duration.ofMinutes(10),
+        Duration refreshMargin = duration(check, root.get("tokens"), "refresh_margin", TokenSettingsScan.MIN_MARGIN,
+                TokenSettingsScan.MAX_MARGIN, "write it like \"5m\" (the default), \"90s\" or \"10m\"");
+        Duration tokenTimeout = duration(check, root.get("tokens"), "timeout", TokenSettingsScan.MIN_TIMEOUT, TokenSettingsScan.MAX_TIMEOUT,
                 "write it like \"15s\" (the default) or \"1m\"");
         Map<String, String> hooks = new LinkedHashMap<>();
         JsonNode serve = root.get("serve");
@@ -158,17 +132,8 @@ public final class ConfigReader {
         if (text == null) {
             return null;
         }
-        java.util.regex.Matcher m = java.util.regex.Pattern.compile("(\\d{1,6})\\s*(s|m|h)?").matcher(text.strip());
-        Duration value = null;
-        if (m.matches()) {
-            long amount = Long.parseLong(m.group(1));
-            value = switch (m.group(2) == null ? "s" : m.group(2)) {
-                case "m" -> Duration.ofMinutes(amount);
-                case "h" -> Duration.ofHours(amount);
-                default -> Duration.ofSeconds(amount);
-            };
-        }
-        if (value == null || value.compareTo(min) < 0 || value.compareTo(max) > 0) {
+        Duration value = TokenSettingsScan.within(TokenSettingsScan.parseDuration(text), min, max);
+        if (value == null) {
             throw check.error(table, key, "'" + text + "' is not a " + key.replace('_', ' ') + " between "
                     + human(min) + " and " + human(max), hint);
         }

@@ -77,8 +77,8 @@ class ConfigTest {
                     .hasMessageContaining(":5: tokens.refresh_margin: '" + bad + "' is not a refresh margin between 10s and 30m");
         }
         assertThatThrownBy(() -> parse("[tokens]\nmargin = \"5m\"\n")).hasMessageContaining(":2: tokens.margin: unknown key");
-        assertThat(ConfigReader.declaresAccountWithDefaultStore("[accounts.me]\n[tokens]\nrefresh_margin = \"10m\"\n", "me"))
-                .as("a margin of its own: the lean token path must parse the file").isFalse();
+        assertThat(TokenSettingsScan.scan("[accounts.me]\n[tokens]\nrefresh_margin = \"10m\"\n", "me").refreshMargin())
+                .as("the lean token path reads the same margin").isEqualTo(java.time.Duration.ofMinutes(10));
     }
 
     @Test

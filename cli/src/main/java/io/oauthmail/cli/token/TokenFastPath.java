@@ -7,6 +7,7 @@ import io.oauthmail.config.AccountSettings;
 import io.oauthmail.config.Config;
 import io.oauthmail.config.ConfigReader;
 import io.oauthmail.config.OAuthMailPaths;
+import io.oauthmail.config.TokenSettingsScan;
 import io.oauthmail.server.ControlClient;
 import io.oauthmail.server.Daemon;
 import io.oauthmail.store.EncryptedFileStore;
@@ -15,6 +16,8 @@ import io.oauthmail.account.TokenSet;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
@@ -61,11 +64,13 @@ public final class TokenFastPath {
             }
             if (format.equals("token") && !base64) {
                 // The token alone (passwordeval, PassCmd) needs no account settings: skip the TOML parser when a
-                // line scan shows the account is declared and the store is the default one.
-                String text = Files.readString(paths.configFile());
-                if (ConfigReader.declaresAccountWithDefaultStore(text, args[1])) {
-                    Optional<TokenSet> tokens = EncryptedFileStore.openWithKeyFile(paths.tokenDir()).load(args[1]);
-                    if (tokens.isEmpty() || tokens.get().needsRefresh(TokenManager.DEFAULT_MARGIN, Instant.now())) {
+                // line scan shows the account is declared, where its tokens are and the refresh margin.
+                TokenSettingsScan.Found found = TokenSettingsScan.scan(Files.readString(paths.configFile()), args[1]);
+                if (found != null) {
+                    Path dir = found.tokenDir() != null ? found.tokenDir() : paths.tokenDir();
+                    Duration margin = found.refreshMargin() != null ? found.refreshMargin() : TokenManager.DEFAULT_MARGIN;
+                    Optional<TokenSet> tokens = EncryptedFileStore.openWithKeyFile(dir).load(args[1]);
+                    if (tokens.isEmpty() || tokens.get().needsRefresh(margin, Instant.now())) {
                         return false;
                     }
                     out.println(tokens.get().accessToken());

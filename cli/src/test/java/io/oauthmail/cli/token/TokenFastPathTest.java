@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.oauthmail.config.AccountSettings;
 import io.oauthmail.config.ConfigWriter;
+import io.oauthmail.config.TokenSettingsScan;
 import io.oauthmail.store.EncryptedFileStore;
 import io.oauthmail.account.TokenSet;
 import java.io.ByteArrayOutputStream;
@@ -64,13 +65,33 @@ class TokenFastPathTest {
     }
 
     @Test
-    void theLineScanOnlyVouchesForPlainDeclarations() {
-        assertThat(io.oauthmail.config.ConfigReader.declaresAccountWithDefaultStore("[accounts.\"me\"]\nprovider = \"google\"\n", "me")).isTrue();
-        assertThat(io.oauthmail.config.ConfigReader.declaresAccountWithDefaultStore("[accounts.me]\n", "me")).isTrue();
-        assertThat(io.oauthmail.config.ConfigReader.declaresAccountWithDefaultStore("[accounts.other]\n", "me")).isFalse();
-        assertThat(io.oauthmail.config.ConfigReader.declaresAccountWithDefaultStore("# [accounts.me]\n", "me")).isFalse();
-        assertThat(io.oauthmail.config.ConfigReader.declaresAccountWithDefaultStore("[store]\nkind = \"h2\"\n[accounts.me]\n", "me")).isFalse();
-        assertThat(io.oauthmail.config.ConfigReader.declaresAccountWithDefaultStore("accounts = { me = {} }\n", "me")).isFalse();
+    void servesAccountsWithATokensTableAStoreFolderAndListenersAsTheFullCommandDoes() throws Exception {
+        Path config = home.resolve("config.toml");
+        java.nio.file.Files.writeString(config, "\n[tokens]\nrefresh_margin = \"5m\"\ntimeout = \"15s\"\n\n[[listener]]\n"
+                + "protocol = \"imap\"\nlisten = \"127.0.0.1:1143\"\n", java.nio.file.StandardOpenOption.APPEND);
+        assertThat(TokenSettingsScan.scan(java.nio.file.Files.readString(config), "me")).as("the lean scan vouches for it").isNotNull();
+        assertThat(run("token", "me")).isTrue();
+        assertThat(printed.toString(StandardCharsets.UTF_8)).isEqualTo(fullCommand("token", "me")).isEqualTo("cached-token\n");
+
+        // Tokens in a folder of their own ([store] dir): found there, as the full command finds them.
+        Path elsewhere = home.resolve("elsewhere");
+        EncryptedFileStore.openWithKeyFile(elsewhere).save("me",
+                new TokenSet("elsewhere-token", Instant.now().plusSeconds(3600), "refresh", Instant.now(), List.of(), null));
+        java.nio.file.Files.writeString(config, "[store]\ndir = \"" + elsewhere + "\"\n\n" + java.nio.file.Files.readString(config));
+        assertThat(TokenSettingsScan.scan(java.nio.file.Files.readString(config), "me")).isNotNull();
+        printed.reset();
+        assertThat(run("token", "me")).isTrue();
+        assertThat(printed.toString(StandardCharsets.UTF_8)).isEqualTo(fullCommand("token", "me")).isEqualTo("elsewhere-token\n");
+    }
+
+    private String fullCommand(String... args) {
+        java.io.StringWriter out = new java.io.StringWriter();
+        java.io.PrintWriter err = new java.io.PrintWriter(new java.io.StringWriter());
+        java.io.PrintWriter writer = new java.io.PrintWriter(out);
+        int exit = io.oauthmail.cli.OAuthMailCli.run(args, writer, err, java.io.InputStream.nullInputStream(), env);
+        writer.flush();
+        assertThat(exit).isZero();
+        return out.toString().replace(System.lineSeparator(), "\n");
     }
 
     @Test
