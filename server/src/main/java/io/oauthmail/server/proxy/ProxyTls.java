@@ -14,6 +14,8 @@ import java.util.Locale;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLException;
 import javax.net.ssl.TrustManager;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Which TLS implementation the proxy's connections use, both sides: BoringSSL through Netty's
@@ -30,6 +32,8 @@ import javax.net.ssl.TrustManager;
  * {@code auto} (the default) takes BoringSSL where it loads.
  */
 final class ProxyTls {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ProxyTls.class);
 
     static final String PROPERTY = "oauthmail.proxy.tls";
     private static final String[] PROTOCOLS = {"TLSv1.3", "TLSv1.2"};
@@ -54,9 +58,13 @@ final class ProxyTls {
         };
     }
 
-    /** For the daemon's log: which one is in use. */
-    static String name() {
-        return provider() == SslProvider.OPENSSL ? "BoringSSL (" + OpenSsl.versionString() + ")" : "JDK";
+    /** For the daemon's log: which one is in use, and why not BoringSSL where it is not. */
+    static String name(SslProvider provider) {
+        if (provider == SslProvider.OPENSSL) {
+            return OpenSsl.versionString() + " (netty-tcnative)";
+        }
+        return "the JDK's engine (" + (OpenSsl.isAvailable() ? "-D" + PROPERTY + "=jdk"
+                : "netty-tcnative does not load: " + OpenSsl.unavailabilityCause()) + ")";
     }
 
     /**
@@ -71,7 +79,9 @@ final class ProxyTls {
             if (provider == SslProvider.JDK) {
                 builder.ciphers(jdkDefaultCiphers()); // as before: the JDK's own choice, not Netty's shorter list
             }
-            return builder.build();
+            SslContext context = builder.build();
+            LOG.info("proxy: upstream TLS through {}", name(provider));
+            return context;
         } catch (SSLException | NoSuchAlgorithmException e) {
             throw new IllegalStateException("cannot set up TLS for the proxy's upstream connections: " + e.getMessage(), e);
         }
