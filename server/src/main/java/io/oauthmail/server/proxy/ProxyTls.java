@@ -80,7 +80,11 @@ final class ProxyTls {
                 builder.ciphers(jdkDefaultCiphers()); // as before: the JDK's own choice, not Netty's shorter list
             }
             SslContext context = builder.build();
-            LOG.info("proxy: upstream TLS through {}", name(provider));
+            if (provider == SslProvider.JDK && !OpenSsl.isAvailable() && bundledHere()) {
+                LOG.warn("proxy: TLS through {}; the proxy works, with more CPU per message", name(provider));
+            } else {
+                LOG.info("proxy: upstream TLS through {}", name(provider));
+            }
             return context;
         } catch (SSLException | NoSuchAlgorithmException e) {
             throw new IllegalStateException("cannot set up TLS for the proxy's upstream connections: " + e.getMessage(), e);
@@ -99,6 +103,12 @@ final class ProxyTls {
         } catch (SSLException e) {
             throw new GeneralSecurityException(e.getMessage(), e);
         }
+    }
+
+    /** Linux on x86_64: where the bundled native library should load, so not loading is worth a warning. */
+    private static boolean bundledHere() {
+        String arch = System.getProperty("os.arch", "");
+        return System.getProperty("os.name", "").startsWith("Linux") && (arch.equals("amd64") || arch.equals("x86_64"));
     }
 
     private static List<String> jdkDefaultCiphers() throws NoSuchAlgorithmException {
