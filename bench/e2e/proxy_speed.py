@@ -490,10 +490,11 @@ def run(args):
               + ("" if record else "  (warm-up)"), file=sys.stderr, flush=True)
 
     load = os.getloadavg()
-    print(f"warm-up: every variant once ({', '.join(tests)}), not counted", file=sys.stderr)
-    for test in tests:
-        for variant in variants:
-            one(test, variant, False)
+    print(f"warm-up: every variant {args.warmups} time(s) ({', '.join(tests)}), not counted", file=sys.stderr)
+    for _ in range(args.warmups):
+        for test in tests:
+            for variant in variants:
+                one(test, variant, False)
     for round_ in range(args.rounds):
         print(f"round {round_ + 1}/{args.rounds}", file=sys.stderr)
         for test in tests:
@@ -546,6 +547,7 @@ def main():
     p = sub.add_parser("run")
     p.add_argument("--user", default="grace")
     p.add_argument("--rounds", type=int, default=5)
+    p.add_argument("--warmups", type=int, default=1)
     p.add_argument("--variant", action="append", required=True)
     p.add_argument("--singles", type=int, default=1000)
     p.add_argument("--smtp", type=int, default=500)

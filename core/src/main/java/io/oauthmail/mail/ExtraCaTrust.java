@@ -42,6 +42,11 @@ final class ExtraCaTrust extends X509ExtendedTrustManager {
         return loaded;
     }
 
+    /** The JDK's own trust manager (its CAs, or those of {@code javax.net.ssl.trustStore}). */
+    static X509ExtendedTrustManager jdkTrustManager() throws GeneralSecurityException {
+        return trustManager(null);
+    }
+
     private static X509ExtendedTrustManager trustManager(KeyStore anchors) throws GeneralSecurityException {
         TrustManagerFactory factory = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
         factory.init(anchors);

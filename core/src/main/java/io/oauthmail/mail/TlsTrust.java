@@ -41,16 +41,32 @@ public final class TlsTrust {
             if (extraCaPem == null) {
                 return SSLContext.getDefault();
             }
+            SSLContext context = SSLContext.getInstance("TLS");
+            context.init(null, new TrustManager[] {trustManager(extraCaPem)}, null);
+            return context;
+        } catch (GeneralSecurityException e) {
+            throw new OAuthMailException("cannot use the CA file " + extraCaPem + ": " + e.getMessage(),
+                    "pass a PEM file with one or more CA certificates (-----BEGIN CERTIFICATE-----)", e);
+        }
+    }
+
+    /**
+     * The trust manager {@link #context} uses, for TLS engines built elsewhere (the proxy's, which may be
+     * BoringSSL's): the JDK's CAs, and those in {@code extraCaPem} when given. An {@code X509ExtendedTrustManager},
+     * so it checks the host name wherever the engine asks for endpoint identification.
+     */
+    public static TrustManager trustManager(Path extraCaPem) {
+        try {
+            if (extraCaPem == null) {
+                return ExtraCaTrust.jdkTrustManager();
+            }
             KeyStore anchors = KeyStore.getInstance("PKCS12");
             anchors.load(null, null);
             int n = 0;
             for (Certificate ca : readPem(extraCaPem)) {
                 anchors.setCertificateEntry("extra-" + n++, ca);
             }
-            TrustManager[] trust = {new ExtraCaTrust(anchors)};
-            SSLContext context = SSLContext.getInstance("TLS");
-            context.init(null, trust, null);
-            return context;
+            return new ExtraCaTrust(anchors);
         } catch (GeneralSecurityException | IOException e) {
             throw new OAuthMailException("cannot use the CA file " + extraCaPem + ": " + e.getMessage(),
                     "pass a PEM file with one or more CA certificates (-----BEGIN CERTIFICATE-----)", e);

@@ -1,13 +1,13 @@
 package io.oauthmail.server.proxy;
 
 import io.netty.channel.EventLoop;
+import io.netty.handler.ssl.SslContext;
 import io.oauthmail.account.Account;
 import io.oauthmail.provider.MailServer;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import javax.net.ssl.SSLContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -161,7 +161,7 @@ final class ImapSession extends ProxySession {
     }
 
     @Override
-    UpstreamLink upstreamLogin(EventLoop loop, Account account, MailServer server, String token, SSLContext tls)
+    UpstreamLink upstreamLogin(EventLoop loop, Account account, MailServer server, String token, SslContext tls)
             throws IOException {
         return UpstreamImap.login(loop, account, server, token, tls, 30_000);
     }

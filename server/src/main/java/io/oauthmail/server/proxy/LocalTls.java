@@ -1,19 +1,15 @@
 package io.oauthmail.server.proxy;
 
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslHandler;
-import java.io.IOException;
 import java.security.GeneralSecurityException;
-import java.security.KeyStore;
-import java.security.cert.X509Certificate;
 import java.util.Locale;
-import javax.net.ssl.KeyManagerFactory;
-import javax.net.ssl.SSLContext;
-import javax.net.ssl.SSLEngine;
-import javax.net.ssl.SSLParameters;
 
 /**
  * How a proxy listener secures its own clients: not at all (loopback only), STARTTLS (STLS in POP3) before the
- * login, or TLS from the first byte (like 465, 993, 995). TLS 1.2 and 1.3 only.
+ * login, or TLS from the first byte (like 465, 993, 995). TLS 1.2 and 1.3 only, in BoringSSL where it loads
+ * ({@link ProxyTls}).
  */
 public final class LocalTls {
 
@@ -31,12 +27,10 @@ public final class LocalTls {
         }
     }
 
-    private static final String[] PROTOCOLS = {"TLSv1.3", "TLSv1.2"};
-
     private final Mode mode;
-    private final SSLContext context;
+    private final SslContext context;
 
-    private LocalTls(Mode mode, SSLContext context) {
+    private LocalTls(Mode mode, SslContext context) {
         this.mode = mode;
         this.context = context;
     }
@@ -52,16 +46,8 @@ public final class LocalTls {
             return none();
         }
         try {
-            char[] password = new char[0];
-            KeyStore keys = KeyStore.getInstance("PKCS12");
-            keys.load(null, null);
-            keys.setKeyEntry("proxy", certificate.key(), password, certificate.chain().toArray(X509Certificate[]::new));
-            KeyManagerFactory managers = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
-            managers.init(keys, password);
-            SSLContext context = SSLContext.getInstance("TLS");
-            context.init(managers.getKeyManagers(), null, null);
-            return new LocalTls(mode, context);
-        } catch (GeneralSecurityException | IOException e) {
+            return new LocalTls(mode, ProxyTls.server(certificate.key(), certificate.chain()));
+        } catch (GeneralSecurityException e) {
             throw new IllegalStateException("cannot build the proxy's TLS context from " + certificate.certFile(), e);
         }
     }
@@ -74,12 +60,7 @@ public final class LocalTls {
      * Server-side TLS for a client connection; {@code startTls}: the reply that says "go ahead" still goes out in
      * the clear (STARTTLS, STLS), the handshake follows it.
      */
-    SslHandler serverHandler(boolean startTls) {
-        SSLEngine engine = context.createSSLEngine();
-        engine.setUseClientMode(false);
-        SSLParameters parameters = engine.getSSLParameters();
-        parameters.setProtocols(PROTOCOLS);
-        engine.setSSLParameters(parameters);
-        return new SslHandler(engine, startTls);
+    SslHandler serverHandler(ByteBufAllocator alloc, boolean startTls) {
+        return new SslHandler(context.newEngine(alloc), startTls);
     }
 }

@@ -1,13 +1,13 @@
 package io.oauthmail.server.proxy;
 
 import io.netty.channel.EventLoop;
+import io.netty.handler.ssl.SslContext;
 import io.oauthmail.account.Account;
 import io.oauthmail.provider.MailServer;
 import java.io.IOException;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
-import javax.net.ssl.SSLContext;
 
 /** One POP3 client before its login: CAPA, STLS, NOOP, QUIT, and {@code USER}/{@code PASS} or {@code AUTH PLAIN}. */
 final class Pop3Session extends ProxySession {
@@ -102,7 +102,7 @@ final class Pop3Session extends ProxySession {
     }
 
     @Override
-    UpstreamLink upstreamLogin(EventLoop loop, Account account, MailServer server, String token, SSLContext tls)
+    UpstreamLink upstreamLogin(EventLoop loop, Account account, MailServer server, String token, SslContext tls)
             throws IOException {
         return UpstreamPop3.login(loop, account, server, token, tls, 30_000);
     }

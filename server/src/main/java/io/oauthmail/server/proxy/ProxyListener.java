@@ -113,7 +113,7 @@ final class ProxyListener implements AutoCloseable {
                         });
                         clients.add(channel);
                         if (implicit) {
-                            SslHandler tls = options.tls().serverHandler(false);
+                            SslHandler tls = options.tls().serverHandler(channel.alloc(), false);
                             tls.setHandshakeTimeoutMillis(HANDSHAKE_TIMEOUT_MILLIS);
                             channel.pipeline().addLast("tls", tls);
                         }

@@ -2,6 +2,7 @@ package io.oauthmail.server.proxy;
 
 import io.netty.channel.Channel;
 import io.netty.channel.EventLoop;
+import io.netty.handler.ssl.SslContext;
 import io.oauthmail.account.Account;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -12,7 +13,6 @@ import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
-import javax.net.ssl.SSLContext;
 
 /**
  * The slow half of a proxy login, off the event loops: the local password's check, the account's token (a refresh
@@ -52,7 +52,7 @@ final class ProxyLogins implements AutoCloseable {
 
     /** A protocol's upstream login with one token, on a worker. */
     interface UpstreamLogin {
-        UpstreamLink with(Account account, EventLoop loop, String token, SSLContext tls) throws IOException;
+        UpstreamLink with(Account account, EventLoop loop, String token, SslContext tls) throws IOException;
     }
 
     private final Map<String, Account> accounts;

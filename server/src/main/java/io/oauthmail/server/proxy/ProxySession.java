@@ -4,11 +4,12 @@ import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.EventLoop;
+import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.concurrent.ScheduledFuture;
-import io.netty.channel.EventLoop;
 import io.oauthmail.account.Account;
 import io.oauthmail.provider.MailServer;
 import java.io.IOException;
@@ -17,7 +18,6 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.Locale;
 import java.util.concurrent.TimeUnit;
-import javax.net.ssl.SSLContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -146,7 +146,7 @@ abstract class ProxySession extends ChannelInboundHandlerAdapter {
             farewell(refusal);
             return false;
         }
-        SslHandler tls = proxy.options.tls().serverHandler(true);
+        SslHandler tls = proxy.options.tls().serverHandler(ctx.alloc(), true);
         ctx.pipeline().addFirst("tls", tls);
         reply(goAhead); // in the clear: the handler lets its first write through before the handshake
         return true;
@@ -233,6 +233,6 @@ abstract class ProxySession extends ChannelInboundHandlerAdapter {
     }
 
     /** The protocol's upstream login with {@code token}, on a login worker; see {@link UpstreamImap} and the others. */
-    abstract UpstreamLink upstreamLogin(EventLoop loop, Account account, MailServer server, String token, SSLContext tls)
+    abstract UpstreamLink upstreamLogin(EventLoop loop, Account account, MailServer server, String token, SslContext tls)
             throws IOException;
 }

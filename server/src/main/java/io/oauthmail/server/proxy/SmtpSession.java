@@ -1,11 +1,11 @@
 package io.oauthmail.server.proxy;
 
 import io.netty.channel.EventLoop;
+import io.netty.handler.ssl.SslContext;
 import io.oauthmail.account.Account;
 import io.oauthmail.provider.MailServer;
 import java.io.IOException;
 import java.util.Locale;
-import javax.net.ssl.SSLContext;
 
 /**
  * One SMTP client before its login: EHLO/HELO, STARTTLS, NOOP, RSET, QUIT, and the login with {@code AUTH PLAIN}
@@ -147,7 +147,7 @@ final class SmtpSession extends ProxySession {
     }
 
     @Override
-    UpstreamLink upstreamLogin(EventLoop loop, Account account, MailServer server, String token, SSLContext tls)
+    UpstreamLink upstreamLogin(EventLoop loop, Account account, MailServer server, String token, SslContext tls)
             throws IOException {
         return UpstreamSmtp.login(loop, account, server, token, tls, 30_000);
     }

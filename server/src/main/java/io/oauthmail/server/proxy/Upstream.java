@@ -1,5 +1,6 @@
 package io.oauthmail.server.proxy;
 
+import io.netty.handler.ssl.SslContext;
 import io.oauthmail.account.Account;
 import io.oauthmail.mail.TlsTrust;
 import io.oauthmail.mail.TraceRedactor;
@@ -12,7 +13,6 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Pattern;
-import javax.net.ssl.SSLContext;
 
 /**
  * The upstream side every proxy protocol shares: a fresh token, verified TLS (one context per CA:
@@ -22,7 +22,7 @@ final class Upstream {
 
     /** A protocol's login with one token over TLS; throws {@link TokenRefused} when the token is refused. */
     interface Login {
-        UpstreamLink with(String token, SSLContext tls) throws IOException;
+        UpstreamLink with(String token, SslContext tls) throws IOException;
     }
 
     /** Base64 or base64url this long is a secret or noise, never something a person needs to read. */
@@ -30,7 +30,7 @@ final class Upstream {
     private static final int MAX_REASON = 200;
 
     private final TokenManager tokens;
-    private final Map<Optional<Path>, SSLContext> tls = new ConcurrentHashMap<>();
+    private final Map<Optional<Path>, SslContext> tls = new ConcurrentHashMap<>();
     private final AtomicInteger logins = new AtomicInteger();
 
     Upstream(TokenManager tokens) {
@@ -40,7 +40,7 @@ final class Upstream {
     UpstreamLink login(Account account, Login login) throws IOException {
         TokenSet current = tokens.validTokens(account);
         String token = current.accessToken();
-        SSLContext factory = tls.computeIfAbsent(account.ca(), ca -> TlsTrust.context(ca.orElse(null)));
+        SslContext factory = tls.computeIfAbsent(account.ca(), ca -> ProxyTls.client(TlsTrust.trustManager(ca.orElse(null))));
         UpstreamLink link;
         try {
             link = login.with(token, factory);

@@ -13,6 +13,7 @@ import io.netty.channel.EventLoop;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.codec.LineBasedFrameDecoder;
 import io.netty.handler.codec.TooLongFrameException;
+import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslHandler;
 import io.oauthmail.provider.MailServer;
 import io.oauthmail.provider.TlsMode;
@@ -23,7 +24,6 @@ import java.time.Instant;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
-import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLParameters;
 
@@ -44,12 +44,12 @@ final class UpstreamLink implements AutoCloseable {
 
     private final Channel channel;
     private final MailServer server;
-    private final SSLContext tls;
+    private final SslContext tls;
     private final long timeoutMillis;
     private final BlockingQueue<Object> lines = new LinkedBlockingQueue<>();
     private volatile Instant tokenRefreshDue;
 
-    private UpstreamLink(Channel channel, MailServer server, SSLContext tls, long timeoutMillis) {
+    private UpstreamLink(Channel channel, MailServer server, SslContext tls, long timeoutMillis) {
         this.channel = channel;
         this.server = server;
         this.tls = tls;
@@ -57,7 +57,7 @@ final class UpstreamLink implements AutoCloseable {
     }
 
     /** Connected to {@code server} on {@code loop}, already in TLS when the server uses implicit TLS. */
-    static UpstreamLink open(EventLoop loop, MailServer server, SSLContext tls, int timeoutMillis) throws IOException {
+    static UpstreamLink open(EventLoop loop, MailServer server, SslContext tls, int timeoutMillis) throws IOException {
         UpstreamLink[] link = new UpstreamLink[1];
         Bootstrap bootstrap = new Bootstrap().group(loop).channel(Transport.channel())
                 .option(ChannelOption.TCP_NODELAY, true)
@@ -126,12 +126,11 @@ final class UpstreamLink implements AutoCloseable {
 
     /** Starts TLS (implicit, or after STARTTLS/STLS was accepted), checking that the certificate names the host. */
     void startTls() throws IOException {
-        SSLEngine engine = tls.createSSLEngine(server.host(), server.port());
-        engine.setUseClientMode(true);
+        SslHandler handler = tls.newHandler(channel.alloc(), server.host(), server.port());
+        SSLEngine engine = handler.engine();
         SSLParameters parameters = engine.getSSLParameters();
-        parameters.setEndpointIdentificationAlgorithm("HTTPS");
+        parameters.setEndpointIdentificationAlgorithm("HTTPS"); // the context says so too: never without it
         engine.setSSLParameters(parameters);
-        SslHandler handler = new SslHandler(engine);
         handler.setHandshakeTimeoutMillis(timeoutMillis);
         channel.pipeline().addFirst("tls", handler);
         if (!handler.handshakeFuture().awaitUninterruptibly(timeoutMillis + 1_000L)) {

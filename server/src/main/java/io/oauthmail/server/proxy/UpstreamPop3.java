@@ -1,13 +1,13 @@
 package io.oauthmail.server.proxy;
 
+import io.netty.channel.EventLoop;
+import io.netty.handler.ssl.SslContext;
 import io.oauthmail.account.Account;
 import io.oauthmail.provider.MailServer;
 import io.oauthmail.provider.TlsMode;
 import io.oauthmail.sasl.SaslFailure;
 import io.oauthmail.sasl.XOAuth2;
 import java.io.IOException;
-import io.netty.channel.EventLoop;
-import javax.net.ssl.SSLContext;
 
 /**
  * Logs in to the account's real POP3 server for the proxy with AUTH XOAUTH2: the initial response on the
@@ -18,7 +18,7 @@ final class UpstreamPop3 {
     private UpstreamPop3() {
     }
 
-    static UpstreamLink login(EventLoop loop, Account account, MailServer server, String token, SSLContext tls,
+    static UpstreamLink login(EventLoop loop, Account account, MailServer server, String token, SslContext tls,
             int timeoutMillis)
             throws IOException {
         UpstreamLink link = UpstreamLink.open(loop, server, tls, timeoutMillis);

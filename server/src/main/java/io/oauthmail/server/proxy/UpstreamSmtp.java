@@ -1,5 +1,7 @@
 package io.oauthmail.server.proxy;
 
+import io.netty.channel.EventLoop;
+import io.netty.handler.ssl.SslContext;
 import io.oauthmail.account.Account;
 import io.oauthmail.provider.MailServer;
 import io.oauthmail.provider.TlsMode;
@@ -7,9 +9,7 @@ import io.oauthmail.sasl.OAuthBearer;
 import io.oauthmail.sasl.SaslFailure;
 import io.oauthmail.sasl.XOAuth2;
 import java.io.IOException;
-import io.netty.channel.EventLoop;
 import java.util.Locale;
-import javax.net.ssl.SSLContext;
 
 /**
  * Logs in to the account's real SMTP server for the proxy and hands back the authenticated connection.
@@ -21,7 +21,7 @@ final class UpstreamSmtp {
     private UpstreamSmtp() {
     }
 
-    static UpstreamLink login(EventLoop loop, Account account, MailServer server, String token, SSLContext tls,
+    static UpstreamLink login(EventLoop loop, Account account, MailServer server, String token, SslContext tls,
             int timeoutMillis)
             throws IOException {
         UpstreamLink link = UpstreamLink.open(loop, server, tls, timeoutMillis);
