@@ -45,6 +45,11 @@ public record Account(String name, String email, Provider provider, String clien
         this(name, email, provider, clientId, clientSecret, scopes, caFile, appGrant, null);
     }
 
+    /** Starts an account named {@code name} (usually its address) at {@code provider}; see {@link AccountBuilder}. */
+    public static AccountBuilder builder(String name, Provider provider) {
+        return new AccountBuilder(name, provider);
+    }
+
     /** The SASL mechanisms to try, in order of preference. */
     public List<String> saslMechanisms() {
         return sasl != null ? List.of(sasl.toUpperCase(java.util.Locale.ROOT)) : List.of("XOAUTH2", "OAUTHBEARER");
