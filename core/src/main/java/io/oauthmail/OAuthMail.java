@@ -1,12 +1,12 @@
 package io.oauthmail;
 
 import io.oauthmail.account.Account;
-import io.oauthmail.error.OAuthMailException;
 import io.oauthmail.config.AccountResolver;
 import io.oauthmail.config.Config;
 import io.oauthmail.config.ConfigReader;
 import io.oauthmail.config.OAuthMailPaths;
 import io.oauthmail.config.SecretCommand;
+import io.oauthmail.error.OAuthMailException;
 import io.oauthmail.mail.Email;
 import io.oauthmail.mail.MailSessions;
 import io.oauthmail.mail.SmtpPool;

@@ -1,8 +1,8 @@
 package io.oauthmail.bench;
 
+import io.oauthmail.account.TokenSet;
 import io.oauthmail.sandbox.Sandbox;
 import io.oauthmail.token.TokenManager;
-import io.oauthmail.account.TokenSet;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;

@@ -1,8 +1,9 @@
 package io.oauthmail.bench;
 
-import io.oauthmail.error.ReauthorizationRequired;
 import io.oauthmail.account.Account;
+import io.oauthmail.error.ReauthorizationRequired;
 import io.oauthmail.oauth.LoopbackFlow;
+import io.oauthmail.oauth.Sleeper;
 import io.oauthmail.provider.OAuthEndpoints;
 import io.oauthmail.provider.Provider;
 import io.oauthmail.sandbox.Sandbox;
@@ -10,7 +11,6 @@ import io.oauthmail.store.EncryptedFileStore;
 import io.oauthmail.store.JdbcTokenStore;
 import io.oauthmail.store.TokenStore;
 import io.oauthmail.token.RetryPolicy;
-import io.oauthmail.oauth.Sleeper;
 import io.oauthmail.token.TokenManager;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

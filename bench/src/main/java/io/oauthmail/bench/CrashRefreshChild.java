@@ -1,6 +1,8 @@
 package io.oauthmail.bench;
 
 import io.oauthmail.account.Account;
+import io.oauthmail.account.TokenSet;
+import io.oauthmail.oauth.Sleeper;
 import io.oauthmail.provider.OAuthEndpoints;
 import io.oauthmail.provider.Provider;
 import io.oauthmail.sandbox.Sandbox;
@@ -8,9 +10,7 @@ import io.oauthmail.store.EncryptedFileStore;
 import io.oauthmail.store.JdbcTokenStore;
 import io.oauthmail.store.TokenStore;
 import io.oauthmail.token.RetryPolicy;
-import io.oauthmail.oauth.Sleeper;
 import io.oauthmail.token.TokenManager;
-import io.oauthmail.account.TokenSet;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;

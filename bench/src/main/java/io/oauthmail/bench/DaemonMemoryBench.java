@@ -1,9 +1,9 @@
 package io.oauthmail.bench;
 
+import io.oauthmail.account.TokenSet;
 import io.oauthmail.sandbox.Sandbox;
 import io.oauthmail.server.proxy.LocalPasswords;
 import io.oauthmail.store.EncryptedFileStore;
-import io.oauthmail.account.TokenSet;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.io.OutputStream;

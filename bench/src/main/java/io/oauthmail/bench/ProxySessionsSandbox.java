@@ -1,10 +1,10 @@
 package io.oauthmail.bench;
 
+import io.oauthmail.account.TokenSet;
 import io.oauthmail.cli.OAuthMailCli;
 import io.oauthmail.sandbox.Sandbox;
 import io.oauthmail.server.proxy.LocalPasswords;
 import io.oauthmail.store.EncryptedFileStore;
-import io.oauthmail.account.TokenSet;
 import java.io.ByteArrayInputStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;

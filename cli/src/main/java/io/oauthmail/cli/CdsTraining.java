@@ -1,10 +1,10 @@
 package io.oauthmail.cli;
 
+import io.oauthmail.account.TokenSet;
 import io.oauthmail.cli.token.TokenFastPath;
 import io.oauthmail.config.AccountSettings;
 import io.oauthmail.config.ConfigWriter;
 import io.oauthmail.store.EncryptedFileStore;
-import io.oauthmail.account.TokenSet;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;

@@ -1,15 +1,15 @@
 package io.oauthmail.cli;
 
-import io.oauthmail.error.OAuthMailException;
 import io.oauthmail.config.AccountSettings;
 import io.oauthmail.config.Config;
 import io.oauthmail.config.ConfigReader;
 import io.oauthmail.config.OAuthMailPaths;
 import io.oauthmail.config.SecretCommand;
+import io.oauthmail.error.OAuthMailException;
+import io.oauthmail.oauth.Sleeper;
 import io.oauthmail.store.Stores;
 import io.oauthmail.store.TokenStore;
 import io.oauthmail.token.RetryPolicy;
-import io.oauthmail.oauth.Sleeper;
 import io.oauthmail.token.TokenManager;
 import java.io.InputStream;
 import java.io.OutputStream;

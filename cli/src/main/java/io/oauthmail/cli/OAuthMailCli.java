@@ -1,19 +1,19 @@
 package io.oauthmail.cli;
 
-import io.oauthmail.error.OAuthMailException;
-import io.oauthmail.error.ReauthorizationRequired;
 import io.oauthmail.cli.accounts.AccountsCommand;
 import io.oauthmail.cli.demo.DemoCommand;
 import io.oauthmail.cli.login.LoginCommand;
+import io.oauthmail.cli.login.LogoutCommand;
 import io.oauthmail.cli.mail.FetchCommand;
 import io.oauthmail.cli.mail.SendCommand;
 import io.oauthmail.cli.mail.TestCommand;
 import io.oauthmail.cli.serve.ReloadCommand;
 import io.oauthmail.cli.serve.ServeCommand;
 import io.oauthmail.cli.serve.StatusCommand;
-import io.oauthmail.cli.login.LogoutCommand;
 import io.oauthmail.cli.token.RefreshCommand;
 import io.oauthmail.cli.token.TokenCommand;
+import io.oauthmail.error.OAuthMailException;
+import io.oauthmail.error.ReauthorizationRequired;
 import io.oauthmail.token.LostGrants;
 import java.io.InputStream;
 import java.io.OutputStream;

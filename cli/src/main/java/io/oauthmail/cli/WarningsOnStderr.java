@@ -1,9 +1,9 @@
 package io.oauthmail.cli;
 
-import io.oauthmail.error.TemporaryFailure;
 import io.oauthmail.account.Account;
-import io.oauthmail.token.RefreshEvents;
 import io.oauthmail.account.TokenSet;
+import io.oauthmail.error.TemporaryFailure;
+import io.oauthmail.token.RefreshEvents;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.time.Instant;

@@ -3,10 +3,10 @@ package io.oauthmail.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.oauthmail.account.TokenSet;
 import io.oauthmail.config.AccountSettings;
 import io.oauthmail.config.ConfigWriter;
 import io.oauthmail.store.EncryptedFileStore;
-import io.oauthmail.account.TokenSet;
 import java.io.File;
 import java.io.IOException;
 import java.io.OutputStream;

@@ -2,10 +2,10 @@ package io.oauthmail.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.oauthmail.account.TokenSet;
 import io.oauthmail.sandbox.Sandbox;
 import io.oauthmail.store.EncryptedFileStore;
 import io.oauthmail.store.TokenStore;
-import io.oauthmail.account.TokenSet;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,8 +1,8 @@
 package io.oauthmail.config;
 
-import io.oauthmail.error.OAuthMailException;
 import io.oauthmail.account.Account;
 import io.oauthmail.account.AppGrant;
+import io.oauthmail.error.OAuthMailException;
 import io.oauthmail.provider.MailServer;
 import io.oauthmail.provider.OAuthEndpoints;
 import io.oauthmail.provider.Provider;

@@ -1,7 +1,7 @@
 package io.oauthmail.mail;
 
-import io.oauthmail.error.OAuthMailException;
 import io.oauthmail.account.Account;
+import io.oauthmail.error.OAuthMailException;
 import io.oauthmail.provider.MailServer;
 import io.oauthmail.provider.TlsMode;
 import io.oauthmail.sasl.BearerSaslFactory;

@@ -1,7 +1,7 @@
 package io.oauthmail.mail;
 
-import io.oauthmail.error.MailFailure;
 import io.oauthmail.account.Account;
+import io.oauthmail.error.MailFailure;
 import io.oauthmail.provider.MailServer;
 import io.oauthmail.sasl.BearerSaslFactory;
 import io.oauthmail.sasl.SaslFailure;

@@ -2,9 +2,9 @@ package io.oauthmail.oauth;
 
 import com.nimbusds.oauth2.sdk.ClientCredentialsGrant;
 import com.nimbusds.oauth2.sdk.Scope;
-import io.oauthmail.error.AuthorizationFailed;
 import io.oauthmail.account.Account;
 import io.oauthmail.account.TokenSet;
+import io.oauthmail.error.AuthorizationFailed;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Objects;

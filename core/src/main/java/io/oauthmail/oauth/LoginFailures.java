@@ -1,9 +1,9 @@
 package io.oauthmail.oauth;
 
 import com.nimbusds.oauth2.sdk.ErrorObject;
+import io.oauthmail.account.Account;
 import io.oauthmail.error.AuthorizationFailed;
 import io.oauthmail.error.TemporaryFailure;
-import io.oauthmail.account.Account;
 import java.util.function.Supplier;
 
 /**

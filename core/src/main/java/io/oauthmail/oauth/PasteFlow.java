@@ -1,7 +1,7 @@
 package io.oauthmail.oauth;
 
-import io.oauthmail.error.AuthorizationFailed;
 import io.oauthmail.account.Account;
+import io.oauthmail.error.AuthorizationFailed;
 import java.net.URI;
 import java.security.SecureRandom;
 import java.time.Clock;

@@ -1,7 +1,7 @@
 package io.oauthmail.store;
 
-import io.oauthmail.error.OAuthMailException;
 import io.oauthmail.account.TokenSet;
+import io.oauthmail.error.OAuthMailException;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;

@@ -1,8 +1,8 @@
 package io.oauthmail.store;
 
+import io.oauthmail.account.TokenSet;
 import io.oauthmail.error.OAuthMailException;
 import io.oauthmail.error.TemporaryFailure;
-import io.oauthmail.account.TokenSet;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;

@@ -1,8 +1,8 @@
 package io.oauthmail.token;
 
-import io.oauthmail.account.TokenSet;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.oauthmail.account.TokenSet;
 import io.oauthmail.store.OwnerOnlyFile;
 import java.io.IOException;
 import java.net.URLEncoder;

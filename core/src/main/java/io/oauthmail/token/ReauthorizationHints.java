@@ -1,8 +1,8 @@
 package io.oauthmail.token;
 
+import io.oauthmail.account.Account;
 import io.oauthmail.account.TokenSet;
 import io.oauthmail.error.ReauthorizationRequired;
-import io.oauthmail.account.Account;
 import io.oauthmail.provider.Quirk;
 import java.time.Duration;
 import java.time.Instant;
@@ -22,12 +22,13 @@ final class ReauthorizationHints {
         Duration age = tokens.refreshTokenIssuedAt() == null ? null : Duration.between(tokens.refreshTokenIssuedAt(), now);
         String cause;
         if (account.provider().has(Quirk.TESTING_APPS_EXPIRE_AFTER_7_DAYS) && age != null
-                && age.compareTo(Duration.ofDays(7).minusHours(1)) >= 0 && age.compareTo(Duration.ofDays(8)) < 0) {
+                && age.compareTo(GrantLifetimes.TESTING_APP.minusHours(1)) >= 0
+                && age.compareTo(GrantLifetimes.TESTING_APP.plusDays(1)) < 0) {
             cause = "the refresh token was issued " + age.toDays() + " days ago, and Google expires the refresh tokens of apps in "
                     + "\"Testing\" publishing status after 7 days: publish the app (Google Cloud console, OAuth consent "
                     + "screen, Publish app) so the next login lasts";
         } else if (e.reason().contains("AADSTS700082") || (account.provider().has(Quirk.REFRESH_TOKEN_DIES_AFTER_90_DAYS_UNUSED)
-                && age != null && age.compareTo(Duration.ofDays(90)) >= 0)) {
+                && age != null && age.compareTo(GrantLifetimes.UNUSED) >= 0)) {
             cause = "the refresh token was not used for 90 days, after which Microsoft drops it; run oauthmail serve, or use "
                     + "the account more often than that";
         } else if (e.reason().contains("invalid_grant")) {

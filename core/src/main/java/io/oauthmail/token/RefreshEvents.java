@@ -1,8 +1,8 @@
 package io.oauthmail.token;
 
+import io.oauthmail.account.Account;
 import io.oauthmail.account.TokenSet;
 import io.oauthmail.error.TemporaryFailure;
-import io.oauthmail.account.Account;
 
 /**
  * What a {@link TokenManager} tells its owner besides results: the CLI prints these as warnings on stderr, the

@@ -1,8 +1,8 @@
 package io.oauthmail.token;
 
-import io.oauthmail.account.TokenSet;
 import io.oauthmail.account.Account;
 import io.oauthmail.account.AppGrant;
+import io.oauthmail.account.TokenSet;
 import io.oauthmail.oauth.ClientCredentialsFlow;
 import io.oauthmail.oauth.ServiceAccountFlow;
 import io.oauthmail.oauth.TokenEndpoint;

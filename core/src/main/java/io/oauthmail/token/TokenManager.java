@@ -1,11 +1,11 @@
 package io.oauthmail.token;
 
-import io.oauthmail.oauth.Sleeper;
+import io.oauthmail.account.Account;
 import io.oauthmail.account.TokenSet;
 import io.oauthmail.error.OAuthMailException;
 import io.oauthmail.error.ReauthorizationRequired;
 import io.oauthmail.error.TemporaryFailure;
-import io.oauthmail.account.Account;
+import io.oauthmail.oauth.Sleeper;
 import io.oauthmail.oauth.TokenEndpoint;
 import io.oauthmail.store.TokenStore;
 import java.time.Clock;

@@ -3,15 +3,15 @@ package io.oauthmail.mail;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.oauthmail.error.MailFailure;
 import io.oauthmail.account.Account;
+import io.oauthmail.account.TokenSet;
+import io.oauthmail.error.MailFailure;
 import io.oauthmail.provider.MailServer;
 import io.oauthmail.provider.OAuthEndpoints;
 import io.oauthmail.provider.Provider;
 import io.oauthmail.provider.TlsMode;
 import io.oauthmail.store.EncryptedFileStore;
 import io.oauthmail.token.TokenManager;
-import io.oauthmail.account.TokenSet;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.io.OutputStream;

@@ -3,15 +3,15 @@ package io.oauthmail.mail;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.oauthmail.error.MailFailure;
 import io.oauthmail.account.Account;
+import io.oauthmail.account.TokenSet;
+import io.oauthmail.error.MailFailure;
 import io.oauthmail.sandbox.Sandbox;
 import io.oauthmail.store.EncryptedFileStore;
 import io.oauthmail.store.TokenStore;
 import io.oauthmail.testing.SandboxAccounts;
 import io.oauthmail.testing.SandboxLogins;
 import io.oauthmail.token.TokenManager;
-import io.oauthmail.account.TokenSet;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;

@@ -4,15 +4,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.nimbusds.jwt.JWTParser;
+import io.oauthmail.account.Account;
+import io.oauthmail.account.TokenSet;
 import io.oauthmail.error.AuthorizationFailed;
 import io.oauthmail.error.ReauthorizationRequired;
 import io.oauthmail.error.TemporaryFailure;
-import io.oauthmail.account.Account;
 import io.oauthmail.provider.OAuthEndpoints;
 import io.oauthmail.sandbox.Sandbox;
 import io.oauthmail.testing.LocalTokenServer;
 import io.oauthmail.testing.SandboxAccounts;
-import io.oauthmail.account.TokenSet;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;

@@ -4,9 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.sun.net.httpserver.HttpServer;
 import io.oauthmail.account.Account;
+import io.oauthmail.account.TokenSet;
 import io.oauthmail.provider.OAuthEndpoints;
 import io.oauthmail.provider.Provider;
-import io.oauthmail.account.TokenSet;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;

@@ -3,8 +3,8 @@ package io.oauthmail.oauth;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.oauthmail.error.AuthorizationFailed;
 import io.oauthmail.account.Account;
+import io.oauthmail.error.AuthorizationFailed;
 import io.oauthmail.sandbox.Sandbox;
 import io.oauthmail.sandbox.SandboxBrowser;
 import io.oauthmail.testing.SandboxAccounts;

@@ -3,10 +3,10 @@ package io.oauthmail.store;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.oauthmail.account.TokenSet;
 import io.oauthmail.error.TemporaryFailure;
 import io.oauthmail.store.TokenStore.PreparedSave;
 import io.oauthmail.testing.SmallTmpfs;
-import io.oauthmail.account.TokenSet;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;

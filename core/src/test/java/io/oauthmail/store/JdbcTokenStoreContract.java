@@ -4,10 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.fail;
 
+import io.oauthmail.account.TokenSet;
 import io.oauthmail.error.OAuthMailException;
 import io.oauthmail.error.TemporaryFailure;
 import io.oauthmail.store.TokenStore.AccountLock;
-import io.oauthmail.account.TokenSet;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;

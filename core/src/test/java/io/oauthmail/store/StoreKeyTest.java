@@ -3,8 +3,8 @@ package io.oauthmail.store;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.oauthmail.error.OAuthMailException;
 import io.oauthmail.account.TokenSet;
+import io.oauthmail.error.OAuthMailException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;

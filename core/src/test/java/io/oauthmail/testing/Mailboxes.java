@@ -1,6 +1,7 @@
 package io.oauthmail.testing;
 
 import io.oauthmail.account.Account;
+import io.oauthmail.account.TokenSet;
 import io.oauthmail.mail.InboxReader;
 import io.oauthmail.mail.MailSessions;
 import io.oauthmail.mail.MessageSummary;
@@ -8,7 +9,6 @@ import io.oauthmail.sandbox.Sandbox;
 import io.oauthmail.store.EncryptedFileStore;
 import io.oauthmail.store.TokenStore;
 import io.oauthmail.token.TokenManager;
-import io.oauthmail.account.TokenSet;
 import jakarta.mail.MessagingException;
 import java.nio.file.Path;
 import java.time.Clock;

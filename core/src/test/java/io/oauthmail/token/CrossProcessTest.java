@@ -1,12 +1,12 @@
 package io.oauthmail.token;
 
-import io.oauthmail.oauth.Sleeper;
 import io.oauthmail.account.TokenSet;
+import io.oauthmail.oauth.Sleeper;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.oauthmail.error.ReauthorizationRequired;
 import io.oauthmail.account.Account;
+import io.oauthmail.error.ReauthorizationRequired;
 import io.oauthmail.sandbox.Sandbox;
 import io.oauthmail.store.EncryptedFileStore;
 import io.oauthmail.testing.SandboxAccounts;

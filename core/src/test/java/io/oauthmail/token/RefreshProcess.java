@@ -1,8 +1,8 @@
 package io.oauthmail.token;
 
-import io.oauthmail.oauth.Sleeper;
-import io.oauthmail.account.TokenSet;
 import io.oauthmail.account.Account;
+import io.oauthmail.account.TokenSet;
+import io.oauthmail.oauth.Sleeper;
 import io.oauthmail.provider.OAuthEndpoints;
 import io.oauthmail.provider.Provider;
 import io.oauthmail.store.EncryptedFileStore;

@@ -6,9 +6,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import io.oauthmail.account.Account;
 import io.oauthmail.error.ReauthorizationRequired;
 import io.oauthmail.error.TemporaryFailure;
-import io.oauthmail.account.Account;
 import io.oauthmail.provider.OAuthEndpoints;
 import io.oauthmail.provider.Provider;
 import io.oauthmail.provider.Providers;

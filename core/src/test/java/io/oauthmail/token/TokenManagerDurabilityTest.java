@@ -1,13 +1,13 @@
 package io.oauthmail.token;
 
-import io.oauthmail.oauth.Sleeper;
 import io.oauthmail.account.TokenSet;
+import io.oauthmail.oauth.Sleeper;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.oauthmail.account.Account;
 import io.oauthmail.error.ReauthorizationRequired;
 import io.oauthmail.error.TemporaryFailure;
-import io.oauthmail.account.Account;
 import io.oauthmail.oauth.TokenEndpoint;
 import io.oauthmail.sandbox.Sandbox;
 import io.oauthmail.store.EncryptedFileStore;

@@ -4,9 +4,9 @@ import io.oauthmail.account.TokenSet;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.oauthmail.account.Account;
 import io.oauthmail.error.ReauthorizationRequired;
 import io.oauthmail.error.TemporaryFailure;
-import io.oauthmail.account.Account;
 import io.oauthmail.provider.OAuthEndpoints;
 import io.oauthmail.provider.Provider;
 import io.oauthmail.sandbox.Sandbox;

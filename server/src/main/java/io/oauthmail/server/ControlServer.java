@@ -1,7 +1,7 @@
 package io.oauthmail.server;
 
-import io.oauthmail.error.OAuthMailException;
 import io.oauthmail.account.TokenSet;
+import io.oauthmail.error.OAuthMailException;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.net.StandardProtocolFamily;

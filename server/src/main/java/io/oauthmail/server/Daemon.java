@@ -1,9 +1,9 @@
 package io.oauthmail.server;
 
 import io.oauthmail.account.Account;
+import io.oauthmail.account.TokenSet;
 import io.oauthmail.token.LostGrants;
 import io.oauthmail.token.TokenManager;
-import io.oauthmail.account.TokenSet;
 import io.oauthmail.token.TokenState;
 import java.io.IOException;
 import java.nio.file.Path;

@@ -1,12 +1,13 @@
 package io.oauthmail.server;
 
+import io.oauthmail.account.Account;
+import io.oauthmail.account.TokenSet;
 import io.oauthmail.error.OAuthMailException;
 import io.oauthmail.error.ReauthorizationRequired;
 import io.oauthmail.error.TemporaryFailure;
-import io.oauthmail.account.Account;
 import io.oauthmail.provider.Quirk;
+import io.oauthmail.token.GrantLifetimes;
 import io.oauthmail.token.TokenManager;
-import io.oauthmail.account.TokenSet;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
@@ -35,7 +36,6 @@ public final class Refresher implements AutoCloseable {
 
     private static final Duration WATCHDOG = Duration.ofSeconds(30);
     private static final Duration MAX_RETRY = Duration.ofMinutes(10);
-    private static final Duration UNUSED_WARNING = Duration.ofDays(80);
     private static final Duration LOGIN_WATCH = Duration.ofSeconds(10);
 
     private final TokenManager tokens;
@@ -195,13 +195,7 @@ public final class Refresher implements AutoCloseable {
         } catch (RuntimeException e) {
             return null; // the store's own problem is already the error being reported
         }
-        if (lastUse == null || Duration.between(lastUse, now).compareTo(UNUSED_WARNING) < 0) {
-            return null;
-        }
-        long days = Duration.between(lastUse, now).toDays();
-        return "the refresh token was last used " + days + " days ago and Microsoft drops it after 90 days unused"
-                + " (about " + Math.max(0, 90 - days) + " days left): fix what makes the refresh fail, or run "
-                + account.loginCommand();
+        return lastUse == null ? null : GrantLifetimes.unusedWarning(account, Duration.between(lastUse, now)).orElse(null);
     }
 
     /**
@@ -219,16 +213,8 @@ public final class Refresher implements AutoCloseable {
     }
 
     private static String warning(Account account, TokenSet tokens, Instant now) {
-        if (tokens.refreshTokenIssuedAt() == null) {
-            return null;
-        }
-        Duration age = Duration.between(tokens.refreshTokenIssuedAt(), now);
-        if (account.provider().has(Quirk.TESTING_APPS_EXPIRE_AFTER_7_DAYS) && age.compareTo(Duration.ofDays(6)) >= 0
-                && age.compareTo(Duration.ofDays(7)) < 0) {
-            return "the refresh token is " + age.toDays() + " days old: if the Google app is in \"Testing\" status it dies"
-                    + " at 7 days; publish the app, then run " + account.loginCommand();
-        }
-        return null;
+        return tokens.refreshTokenIssuedAt() == null ? null
+                : GrantLifetimes.testingAppWarning(account, Duration.between(tokens.refreshTokenIssuedAt(), now)).orElse(null);
     }
 
     /** Re-plans everything when the wall clock moved differently from the monotonic clock (suspend, clock change). */

@@ -2,10 +2,10 @@ package io.oauthmail.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.oauthmail.error.OAuthMailException;
 import io.oauthmail.account.Account;
-import io.oauthmail.provider.Providers;
 import io.oauthmail.account.TokenSet;
+import io.oauthmail.error.OAuthMailException;
+import io.oauthmail.provider.Providers;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;

@@ -3,6 +3,8 @@ package io.oauthmail.server;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.oauthmail.account.Account;
+import io.oauthmail.account.TokenSet;
+import io.oauthmail.oauth.Sleeper;
 import io.oauthmail.provider.OAuthEndpoints;
 import io.oauthmail.provider.Provider;
 import io.oauthmail.provider.Quirk;
@@ -11,9 +13,7 @@ import io.oauthmail.store.EncryptedFileStore;
 import io.oauthmail.testing.SandboxAccounts;
 import io.oauthmail.testing.SandboxLogins;
 import io.oauthmail.token.RetryPolicy;
-import io.oauthmail.oauth.Sleeper;
 import io.oauthmail.token.TokenManager;
-import io.oauthmail.account.TokenSet;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Clock;

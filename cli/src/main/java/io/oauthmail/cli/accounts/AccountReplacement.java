@@ -1,9 +1,9 @@
 package io.oauthmail.cli.accounts;
 
-import io.oauthmail.error.OAuthMailException;
 import io.oauthmail.account.Account;
 import io.oauthmail.config.AccountResolver;
 import io.oauthmail.config.AccountSettings;
+import io.oauthmail.error.OAuthMailException;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;

@@ -1,11 +1,11 @@
 package io.oauthmail.cli.accounts;
 
-import io.oauthmail.error.OAuthMailException;
 import io.oauthmail.account.Account;
-import io.oauthmail.provider.Quirk;
-import io.oauthmail.store.TokenStore;
-import io.oauthmail.token.LostGrants;
 import io.oauthmail.account.TokenSet;
+import io.oauthmail.error.OAuthMailException;
+import io.oauthmail.store.TokenStore;
+import io.oauthmail.token.GrantLifetimes;
+import io.oauthmail.token.LostGrants;
 import io.oauthmail.token.TokenState;
 import java.time.Duration;
 import java.time.Instant;
@@ -61,18 +61,7 @@ record AccountStatus(TokenState state, Instant expiresAt, Duration refreshAge, S
     }
 
     private static String warning(Account account, Duration age) {
-        if (age == null) {
-            return null;
-        }
-        if (account.provider().has(Quirk.TESTING_APPS_EXPIRE_AFTER_7_DAYS) && age.compareTo(Duration.ofDays(6)) >= 0) {
-            return "refresh token is " + age.toDays() + " days old: if the Google app is in \"Testing\" status it dies at 7 days;"
-                    + " publish the app, then run oauthmail login " + account.name();
-        }
-        if (account.provider().has(Quirk.REFRESH_TOKEN_DIES_AFTER_90_DAYS_UNUSED) && age.compareTo(Duration.ofDays(80)) >= 0) {
-            return "no refresh for " + age.toDays() + " days: Microsoft drops refresh tokens unused for 90 days;"
-                    + " use the account (or run oauthmail refresh " + account.name() + ") before then";
-        }
-        return null;
+        return GrantLifetimes.testingAppWarning(account, age).or(() -> GrantLifetimes.unusedWarning(account, age)).orElse(null);
     }
 
     /** A duration for a person: seconds under two minutes, then minutes, hours, days. */

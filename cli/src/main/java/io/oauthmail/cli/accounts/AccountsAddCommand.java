@@ -1,12 +1,12 @@
 package io.oauthmail.cli.accounts;
 
-import io.oauthmail.error.OAuthMailException;
 import io.oauthmail.cli.CliContext;
 import io.oauthmail.cli.ExitCodes;
 import io.oauthmail.cli.HelpText;
 import io.oauthmail.config.AccountSettings;
 import io.oauthmail.config.ConfigWriter;
 import io.oauthmail.config.Discovery;
+import io.oauthmail.error.OAuthMailException;
 import io.oauthmail.provider.OAuthEndpoints;
 import io.oauthmail.provider.Providers;
 import java.net.URI;

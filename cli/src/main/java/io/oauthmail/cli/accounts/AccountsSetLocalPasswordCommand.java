@@ -1,9 +1,9 @@
 package io.oauthmail.cli.accounts;
 
-import io.oauthmail.error.OAuthMailException;
 import io.oauthmail.cli.CliContext;
 import io.oauthmail.cli.ExitCodes;
 import io.oauthmail.cli.HelpText;
+import io.oauthmail.error.OAuthMailException;
 import io.oauthmail.server.proxy.LocalPasswords;
 import java.io.BufferedReader;
 import java.io.Console;

@@ -1,7 +1,8 @@
 package io.oauthmail.cli.demo;
 
-import io.oauthmail.error.OAuthMailException;
 import io.oauthmail.account.Account;
+import io.oauthmail.account.TokenSet;
+import io.oauthmail.error.OAuthMailException;
 import io.oauthmail.mail.Email;
 import io.oauthmail.mail.InboxReader;
 import io.oauthmail.mail.MailProtocol;
@@ -15,7 +16,6 @@ import io.oauthmail.sasl.SaslFailure;
 import io.oauthmail.store.EncryptedFileStore;
 import io.oauthmail.token.Redacted;
 import io.oauthmail.token.TokenManager;
-import io.oauthmail.account.TokenSet;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;

@@ -1,7 +1,7 @@
 package io.oauthmail.cli.login;
 
-import io.oauthmail.error.OAuthMailException;
 import io.oauthmail.account.Account;
+import io.oauthmail.account.TokenSet;
 import io.oauthmail.cli.CliContext;
 import io.oauthmail.cli.ExitCodes;
 import io.oauthmail.cli.HelpText;
@@ -9,13 +9,13 @@ import io.oauthmail.cli.OAuthMailCli;
 import io.oauthmail.config.AccountResolver;
 import io.oauthmail.config.AccountSettings;
 import io.oauthmail.config.ConfigWriter;
+import io.oauthmail.error.OAuthMailException;
 import io.oauthmail.oauth.Authorization;
 import io.oauthmail.oauth.DeviceFlow;
 import io.oauthmail.oauth.LoopbackFlow;
 import io.oauthmail.oauth.PasteFlow;
-import io.oauthmail.provider.Quirk;
 import io.oauthmail.oauth.Sleeper;
-import io.oauthmail.account.TokenSet;
+import io.oauthmail.provider.Quirk;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;

@@ -1,10 +1,10 @@
 package io.oauthmail.cli.mail;
 
-import io.oauthmail.error.MailFailure;
-import io.oauthmail.error.OAuthMailException;
 import io.oauthmail.account.Account;
 import io.oauthmail.cli.CliContext;
 import io.oauthmail.cli.ExitCodes;
+import io.oauthmail.error.MailFailure;
+import io.oauthmail.error.OAuthMailException;
 import io.oauthmail.mail.Sender;
 import jakarta.mail.internet.MimeMessage;
 import java.io.BufferedWriter;

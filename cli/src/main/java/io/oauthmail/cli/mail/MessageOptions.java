@@ -1,7 +1,7 @@
 package io.oauthmail.cli.mail;
 
-import io.oauthmail.error.OAuthMailException;
 import io.oauthmail.account.Account;
+import io.oauthmail.error.OAuthMailException;
 import io.oauthmail.mail.Email;
 import io.oauthmail.mail.MimeComposer;
 import jakarta.mail.Session;

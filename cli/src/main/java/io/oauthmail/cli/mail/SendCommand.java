@@ -1,13 +1,13 @@
 package io.oauthmail.cli.mail;
 
-import io.oauthmail.error.MailFailure;
-import io.oauthmail.error.OAuthMailException;
 import io.oauthmail.account.Account;
 import io.oauthmail.cli.CliContext;
 import io.oauthmail.cli.ExitCodes;
 import io.oauthmail.cli.HelpText;
 import io.oauthmail.cli.OAuthMailCli;
 import io.oauthmail.config.AccountResolver;
+import io.oauthmail.error.MailFailure;
+import io.oauthmail.error.OAuthMailException;
 import io.oauthmail.mail.MailSessions;
 import io.oauthmail.mail.MimeComposer;
 import io.oauthmail.mail.Sender;

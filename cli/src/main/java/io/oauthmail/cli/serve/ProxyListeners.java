@@ -1,10 +1,10 @@
 package io.oauthmail.cli.serve;
 
-import io.oauthmail.error.OAuthMailException;
 import io.oauthmail.account.Account;
 import io.oauthmail.cli.CliContext;
 import io.oauthmail.cli.accounts.LocalPasswordsFile;
 import io.oauthmail.config.ListenerSettings;
+import io.oauthmail.error.OAuthMailException;
 import io.oauthmail.provider.MailServer;
 import io.oauthmail.server.proxy.ImapProxy;
 import io.oauthmail.server.proxy.ListenerOptions;

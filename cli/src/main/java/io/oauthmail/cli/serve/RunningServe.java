@@ -1,12 +1,12 @@
 package io.oauthmail.cli.serve;
 
-import io.oauthmail.error.OAuthMailException;
 import io.oauthmail.account.Account;
 import io.oauthmail.cli.CliContext;
 import io.oauthmail.config.AccountResolver;
 import io.oauthmail.config.AccountSettings;
 import io.oauthmail.config.Config;
 import io.oauthmail.config.ListenerSettings;
+import io.oauthmail.error.OAuthMailException;
 import io.oauthmail.server.Daemon;
 import io.oauthmail.server.proxy.Proxy;
 import io.oauthmail.token.TokenManager;

@@ -1,10 +1,10 @@
 package io.oauthmail.cli.serve;
 
-import io.oauthmail.error.OAuthMailException;
 import io.oauthmail.cli.CliContext;
 import io.oauthmail.cli.ExitCodes;
 import io.oauthmail.cli.HelpText;
 import io.oauthmail.cli.OAuthMailCli;
+import io.oauthmail.error.OAuthMailException;
 import io.oauthmail.server.ControlClient;
 import io.oauthmail.server.Daemon;
 import java.io.IOException;

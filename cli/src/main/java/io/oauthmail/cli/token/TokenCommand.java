@@ -1,13 +1,13 @@
 package io.oauthmail.cli.token;
 
 import io.oauthmail.account.Account;
+import io.oauthmail.account.TokenSet;
 import io.oauthmail.cli.CliContext;
 import io.oauthmail.cli.ExitCodes;
 import io.oauthmail.cli.HelpText;
 import io.oauthmail.cli.OAuthMailCli;
 import io.oauthmail.config.AccountResolver;
 import io.oauthmail.config.AccountSettings;
-import io.oauthmail.account.TokenSet;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;

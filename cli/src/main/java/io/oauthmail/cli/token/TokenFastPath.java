@@ -1,18 +1,18 @@
 package io.oauthmail.cli.token;
 
-import io.oauthmail.error.OAuthMailException;
 import io.oauthmail.account.Account;
+import io.oauthmail.account.TokenSet;
 import io.oauthmail.config.AccountResolver;
 import io.oauthmail.config.AccountSettings;
 import io.oauthmail.config.Config;
 import io.oauthmail.config.ConfigReader;
 import io.oauthmail.config.OAuthMailPaths;
 import io.oauthmail.config.TokenSettingsScan;
+import io.oauthmail.error.OAuthMailException;
 import io.oauthmail.server.ControlClient;
 import io.oauthmail.server.Daemon;
 import io.oauthmail.store.EncryptedFileStore;
 import io.oauthmail.token.TokenManager;
-import io.oauthmail.account.TokenSet;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;

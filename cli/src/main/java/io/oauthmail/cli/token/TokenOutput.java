@@ -1,11 +1,11 @@
 package io.oauthmail.cli.token;
 
 import io.oauthmail.account.Account;
+import io.oauthmail.account.TokenSet;
 import io.oauthmail.cli.Json;
 import io.oauthmail.provider.MailServer;
 import io.oauthmail.sasl.OAuthBearer;
 import io.oauthmail.sasl.XOAuth2;
-import io.oauthmail.account.TokenSet;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;

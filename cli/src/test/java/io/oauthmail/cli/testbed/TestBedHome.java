@@ -2,10 +2,10 @@ package io.oauthmail.cli.testbed;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.oauthmail.account.TokenSet;
 import io.oauthmail.cli.CliLauncher;
 import io.oauthmail.cli.OAuthMailCli;
 import io.oauthmail.store.EncryptedFileStore;
-import io.oauthmail.account.TokenSet;
 import java.io.ByteArrayInputStream;
 import java.io.File;
 import java.io.IOException;

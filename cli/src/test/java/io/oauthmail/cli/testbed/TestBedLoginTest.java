@@ -2,8 +2,8 @@ package io.oauthmail.cli.testbed;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.oauthmail.cli.testbed.TestBedHome.Run;
 import io.oauthmail.account.TokenSet;
+import io.oauthmail.cli.testbed.TestBedHome.Run;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;

@@ -3,9 +3,9 @@ package io.oauthmail.cli.testbed;
 import static io.oauthmail.cli.testbed.TestBed.fingerprint;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.oauthmail.account.TokenSet;
 import io.oauthmail.cli.testbed.TestBedHome.Run;
 import io.oauthmail.sasl.XOAuth2;
-import io.oauthmail.account.TokenSet;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.UUID;

@@ -3,8 +3,8 @@ package io.oauthmail.cli.testbed;
 import static io.oauthmail.cli.testbed.TestBed.fingerprint;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.oauthmail.cli.testbed.TestBedHome.Run;
 import io.oauthmail.account.TokenSet;
+import io.oauthmail.cli.testbed.TestBedHome.Run;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;

@@ -2,11 +2,11 @@ package io.oauthmail.cli.token;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.oauthmail.account.TokenSet;
 import io.oauthmail.config.AccountSettings;
 import io.oauthmail.config.ConfigWriter;
 import io.oauthmail.config.TokenSettingsScan;
 import io.oauthmail.store.EncryptedFileStore;
-import io.oauthmail.account.TokenSet;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;

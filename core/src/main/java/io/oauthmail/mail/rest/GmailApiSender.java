@@ -1,10 +1,10 @@
 package io.oauthmail.mail.rest;
 
-import io.oauthmail.error.MailFailure;
 import io.oauthmail.account.Account;
+import io.oauthmail.error.MailFailure;
 import io.oauthmail.mail.Sender;
-import io.oauthmail.token.RetryPolicy;
 import io.oauthmail.oauth.Sleeper;
+import io.oauthmail.token.RetryPolicy;
 import io.oauthmail.token.TokenManager;
 import jakarta.mail.internet.MimeMessage;
 import java.io.IOException;

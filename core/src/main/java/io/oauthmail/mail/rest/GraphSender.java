@@ -1,11 +1,11 @@
 package io.oauthmail.mail.rest;
 
-import io.oauthmail.error.MailFailure;
 import io.oauthmail.account.Account;
+import io.oauthmail.error.MailFailure;
 import io.oauthmail.mail.Sender;
+import io.oauthmail.oauth.Sleeper;
 import io.oauthmail.store.TokenStore;
 import io.oauthmail.token.RetryPolicy;
-import io.oauthmail.oauth.Sleeper;
 import io.oauthmail.token.TokenManager;
 import jakarta.mail.MessagingException;
 import jakarta.mail.internet.MimeMessage;

@@ -1,12 +1,12 @@
 package io.oauthmail.mail.rest;
 
-import io.oauthmail.error.ReauthorizationRequired;
 import io.oauthmail.account.Account;
+import io.oauthmail.account.TokenSet;
+import io.oauthmail.error.ReauthorizationRequired;
 import io.oauthmail.oauth.TokenEndpoint;
 import io.oauthmail.provider.Provider;
 import io.oauthmail.provider.Quirk;
 import io.oauthmail.store.TokenStore;
-import io.oauthmail.account.TokenSet;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.EnumSet;

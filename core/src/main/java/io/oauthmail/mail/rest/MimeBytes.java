@@ -1,7 +1,7 @@
 package io.oauthmail.mail.rest;
 
-import io.oauthmail.error.MailFailure;
 import io.oauthmail.account.Account;
+import io.oauthmail.error.MailFailure;
 import io.oauthmail.mail.MimeComposer;
 import jakarta.mail.MessagingException;
 import jakarta.mail.internet.MimeMessage;

@@ -1,11 +1,11 @@
 package io.oauthmail.mail.rest;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.oauthmail.account.Account;
 import io.oauthmail.error.MailFailure;
 import io.oauthmail.error.TemporaryFailure;
-import io.oauthmail.account.Account;
-import io.oauthmail.token.RetryPolicy;
 import io.oauthmail.oauth.Sleeper;
+import io.oauthmail.token.RetryPolicy;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.URI;

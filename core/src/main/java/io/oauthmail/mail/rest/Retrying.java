@@ -1,8 +1,8 @@
 package io.oauthmail.mail.rest;
 
 import io.oauthmail.error.TemporaryFailure;
-import io.oauthmail.token.RetryPolicy;
 import io.oauthmail.oauth.Sleeper;
+import io.oauthmail.token.RetryPolicy;
 import java.time.Duration;
 import java.util.function.Supplier;
 

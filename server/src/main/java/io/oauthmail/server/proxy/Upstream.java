@@ -2,10 +2,10 @@ package io.oauthmail.server.proxy;
 
 import io.netty.handler.ssl.SslContext;
 import io.oauthmail.account.Account;
+import io.oauthmail.account.TokenSet;
 import io.oauthmail.mail.TlsTrust;
 import io.oauthmail.mail.TraceRedactor;
 import io.oauthmail.token.TokenManager;
-import io.oauthmail.account.TokenSet;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Map;

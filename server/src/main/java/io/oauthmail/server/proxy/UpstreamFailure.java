@@ -1,8 +1,8 @@
 package io.oauthmail.server.proxy;
 
+import io.oauthmail.account.Account;
 import io.oauthmail.error.ReauthorizationRequired;
 import io.oauthmail.error.TemporaryFailure;
-import io.oauthmail.account.Account;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

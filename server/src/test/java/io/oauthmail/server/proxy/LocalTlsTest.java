@@ -3,8 +3,8 @@ package io.oauthmail.server.proxy;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.oauthmail.error.OAuthMailException;
 import io.oauthmail.account.Account;
+import io.oauthmail.error.OAuthMailException;
 import io.oauthmail.mail.Email;
 import io.oauthmail.mail.MailSessions;
 import io.oauthmail.mail.SmtpSender;

@@ -2,9 +2,9 @@ package io.oauthmail.server.proxy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.oauthmail.account.Account;
 import io.oauthmail.error.ReauthorizationRequired;
 import io.oauthmail.error.TemporaryFailure;
-import io.oauthmail.account.Account;
 import io.oauthmail.provider.Providers;
 import java.io.IOException;
 import java.net.ConnectException;
