@@ -103,6 +103,7 @@ class CliExitCodesTest {
         "send alice@sandbox.test --to bob@sandbox.test --subject x --via graph | --via graph | use --via smtp",
         "send alice@sandbox.test --to bob@sandbox.test --subject x --charset klingon | klingon | ISO-8859-1",
         "help accounts frobnicate | frobnicate | list, show, add, remove",
+        "serve --listen imap=127.0.0.1:0 --tls ssl | ssl | none, starttls, implicit",
     })
     void twoForWrongUsageNamingTheValueAndWhatIsAccepted(String line, String named, String accepted) {
         Run wrong = run(text("body"), line.split(" "));

@@ -38,10 +38,11 @@ public final class ServeCommand implements Callable<Integer> {
                     + "with its local password (accounts set-local-password). More listeners: [[listener]] in the config."})
     List<String> listen = new ArrayList<>();
 
-    @picocli.CommandLine.Option(names = "--tls", paramLabel = "MODE", defaultValue = "none",
+    @picocli.CommandLine.Option(names = "--tls", paramLabel = "none|starttls|implicit", defaultValue = "none",
+            converter = TlsChoice.Converter.class,
             description = "Local TLS of every --listen: none (default; loopback only), starttls (STARTTLS/STLS, required "
                     + "before login) or implicit (TLS from the first byte, like 465/993/995). Needed beyond 127.0.0.1.")
-    String tls;
+    TlsChoice tls;
 
     @picocli.CommandLine.Option(names = "--max-connections", paramLabel = "N",
             defaultValue = "" + ListenerSettings.DEFAULT_MAX_CONNECTIONS,
@@ -60,7 +61,7 @@ public final class ServeCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         CliContext context = root.context();
-        List<ListenerSettings> fromFlags = ProxyListeners.fromFlags(listen, tls, tlsCert, tlsKey, maxConnections);
+        List<ListenerSettings> fromFlags = ProxyListeners.fromFlags(listen, tls.toString(), tlsCert, tlsKey, maxConnections);
         // The refresher backs off by itself (30 s up to 10 min): the token manager must not retry underneath it.
         TokenManager tokens = new TokenManager(context.store(), context.clock(), context.config().refreshMargin(),
                 context.config().tokenTimeout(), RetryPolicy.NONE, Sleeper.SYSTEM);
