@@ -1,6 +1,8 @@
 package io.oauthmail.token;
 
+import io.oauthmail.error.TemporaryFailure;
 import java.time.Duration;
+import java.util.Optional;
 
 /**
  * How often and how long to retry a refresh that failed for a temporary reason: {@code attempts} tries in
@@ -18,6 +20,19 @@ public record RetryPolicy(int attempts, Duration initialDelay, Duration maxDelay
         if (attempts < 1) {
             throw new IllegalArgumentException("attempts must be at least 1");
         }
+    }
+
+    /**
+     * The wait before attempt {@code next} after {@code failure}: the provider's {@code Retry-After}, else the
+     * backoff. Empty when the attempts are spent or the wait is longer than {@code maxDelay}: give up with the
+     * failure then. The one rule for every retry loop (token refresh, the Gmail API and Graph).
+     */
+    public Optional<Duration> waitBefore(int next, TemporaryFailure failure) {
+        if (next > attempts) {
+            return Optional.empty();
+        }
+        Duration wait = failure.retryAfter().orElse(delayBefore(next));
+        return wait.compareTo(maxDelay) > 0 ? Optional.empty() : Optional.of(wait);
     }
 
     /** The wait before attempt {@code next} (2 for the first retry). */

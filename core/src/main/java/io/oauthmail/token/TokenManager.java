@@ -300,11 +300,9 @@ public final class TokenManager {
                 // next answer says so (explained below); if it did not, this retry saves the grant.
                 events.resendingAfterLostAnswer(account, e);
             }
-            Duration wait = e.retryAfter().orElse(retry.delayBefore(attempt + 1));
-            Instant now = clock.instant();
-            if (attempt >= retry.attempts() || now.plus(wait).isAfter(giveUpAt)
-                    || wait.compareTo(retry.maxDelay()) > 0) {
-                throw e;
+            Duration wait = retry.waitBefore(attempt + 1, e).orElseThrow(() -> e);
+            if (clock.instant().plus(wait).isAfter(giveUpAt)) {
+                throw e; // the command's timeout comes first
             }
             pause(wait, e);
         }

@@ -7,6 +7,7 @@ import io.oauthmail.error.ReauthorizationRequired;
 import io.oauthmail.error.TemporaryFailure;
 import io.oauthmail.provider.Quirk;
 import io.oauthmail.token.GrantLifetimes;
+import io.oauthmail.token.RetryPolicy;
 import io.oauthmail.token.TokenManager;
 import java.security.SecureRandom;
 import java.time.Clock;
@@ -35,7 +36,8 @@ import java.util.concurrent.TimeUnit;
 public final class Refresher implements AutoCloseable {
 
     private static final Duration WATCHDOG = Duration.ofSeconds(30);
-    private static final Duration MAX_RETRY = Duration.ofMinutes(10);
+    /** The daemon never gives up on an account: 30 s, 1 min, 2 min ... at most 10 min between tries. */
+    private static final RetryPolicy RETRY = new RetryPolicy(Integer.MAX_VALUE, Duration.ofSeconds(30), Duration.ofMinutes(10));
     private static final Duration LOGIN_WATCH = Duration.ofSeconds(10);
 
     private final TokenManager tokens;
@@ -164,10 +166,7 @@ public final class Refresher implements AutoCloseable {
 
     private void retryLater(Account account, Instant now, String message) {
         int failed = failures.merge(account.name(), 1, Integer::sum);
-        Duration pause = Duration.ofSeconds(30).multipliedBy(1L << Math.min(5, failed - 1));
-        if (pause.compareTo(MAX_RETRY) > 0) {
-            pause = MAX_RETRY;
-        }
+        Duration pause = RETRY.delayBefore(failed + 1);
         Instant retryAt = now.plus(pause);
         AccountState old = states.get(account.name());
         String unused = unusedWarning(account, now);

@@ -27,10 +27,7 @@ final class Retrying {
             try {
                 return attempt.get();
             } catch (TemporaryFailure e) {
-                Duration wait = e.retryAfter().orElse(policy.delayBefore(n + 1));
-                if (n >= policy.attempts() || wait.compareTo(policy.maxDelay()) > 0) {
-                    throw e;
-                }
+                Duration wait = policy.waitBefore(n + 1, e).orElseThrow(() -> e);
                 try {
                     sleeper.sleep(wait);
                 } catch (InterruptedException interrupted) {
