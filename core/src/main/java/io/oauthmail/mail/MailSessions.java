@@ -167,6 +167,30 @@ public final class MailSessions {
                 key -> Session.getInstance(properties.of(account, protocol, MailProperties.server(account, protocol))));
     }
 
+    /**
+     * A plain Jakarta Mail session for {@code account}'s {@code protocol} server, for code written against
+     * Jakarta Mail: every connection made without a password ({@code Transport.send(message)},
+     * {@code session.getStore().connect()}, a pool reconnecting) logs in with SASL XOAUTH2 or OAUTHBEARER and a
+     * fresh token from the token manager (refreshed first when within the margin). Unlike {@link #smtp}, a token
+     * the server refuses is not refreshed and tried again within the same connection.
+     */
+    public Session jakartaSession(Account account, MailProtocol protocol) {
+        MailServer server = MailProperties.server(account, protocol);
+        Properties props = properties.of(account, protocol, server);
+        String name = protocol.jakartaName(server.tls());
+        if (protocol == MailProtocol.SMTP) {
+            props.put("mail.transport.protocol", name);
+        } else {
+            props.put("mail.store.protocol", name);
+        }
+        props.put("mail." + name + ".user", account.mailUser());
+        // The SASL client asks for the token at every login: a Session caches the first connection's password
+        // and would present that token again after it expired. The authenticator serves the first connection and
+        // POP3, which logs in without SASL.
+        props.put(BearerSaslFactory.TOKEN_SOURCE, (java.util.function.Supplier<String>) () -> tokens.accessToken(account));
+        return Session.getInstance(props, new FreshTokenAuthenticator(tokens, account));
+    }
+
     private interface ServiceFactory<S extends Service> {
         S create(Session session, String protocol) throws MessagingException;
     }

@@ -33,6 +33,12 @@ public final class BearerSaslFactory implements SaslClientFactory {
     /** SASL property: an {@code AtomicReference<String>} that receives the mechanism a client was created for. */
     public static final String MECHANISM = "io.oauthmail.sasl.mechanism";
 
+    /**
+     * A {@code Supplier<String>} of the token to send, asked at every login; when present it wins over the
+     * password Jakarta Mail passes, which a Session caches after its first connection (so plain Jakarta Mail code
+     * would present the first token forever).
+     */
+    public static final String TOKEN_SOURCE = "io.oauthmail.sasl.tokenSource";
     private static final String PROVIDER_NAME = "oauthmail-sasl";
 
     /** Publishes the mechanisms to the JVM's SASL registry (once; later calls do nothing). */
@@ -49,9 +55,10 @@ public final class BearerSaslFactory implements SaslClientFactory {
             if (mechanism.equals(XOAUTH2) || mechanism.equals(OAUTHBEARER)) {
                 String[] credentials = credentials(handler);
                 String user = authorizationId != null && !authorizationId.isEmpty() ? authorizationId : credentials[0];
+                String token = tokenSource(props).map(java.util.function.Supplier::get).orElse(credentials[1]);
                 String response = mechanism.equals(XOAUTH2)
-                        ? XOAuth2.initialResponse(user, credentials[1])
-                        : OAuthBearer.initialResponse(user, serverName, port(props), credentials[1]);
+                        ? XOAuth2.initialResponse(user, token)
+                        : OAuthBearer.initialResponse(user, serverName, port(props), token);
                 BearerSaslFactory.<String>holder(props, MECHANISM).ifPresent(used -> used.set(mechanism));
                 return new BearerSaslClient(mechanism, response, BearerSaslFactory.<SaslFailure>holder(props, FAILURE).orElse(null));
             }
@@ -84,6 +91,13 @@ public final class BearerSaslFactory implements SaslClientFactory {
     private static int port(Map<String, ?> props) {
         Object port = props == null ? null : props.get(PORT);
         return port == null ? 0 : Integer.parseInt(port.toString());
+    }
+
+    @SuppressWarnings("unchecked")
+    private static java.util.Optional<java.util.function.Supplier<String>> tokenSource(Map<String, ?> props) {
+        Object source = props == null ? null : props.get(TOKEN_SOURCE);
+        return source instanceof java.util.function.Supplier<?> supplier
+                ? java.util.Optional.of((java.util.function.Supplier<String>) supplier) : java.util.Optional.empty();
     }
 
     @SuppressWarnings("unchecked")
