@@ -7,6 +7,7 @@ import io.oauthmail.account.TokenSet;
 import io.oauthmail.sandbox.Sandbox;
 import io.oauthmail.store.EncryptedFileStore;
 import io.oauthmail.testing.FakeTime;
+import io.oauthmail.testing.Mailboxes;
 import io.oauthmail.testing.SandboxAccounts;
 import io.oauthmail.testing.SandboxLogins;
 import io.oauthmail.token.TokenManager;
@@ -58,28 +59,19 @@ class JakartaSessionTest {
         return message;
     }
 
-    private static long received(String subject) {
-        return sandbox.receivedMessages().stream().filter(m -> {
-            try {
-                return subject.equals(m.getSubject());
-            } catch (jakarta.mail.MessagingException e) {
-                return false;
-            }
-        }).count();
-    }
 
     @Test
     void transportSendWithoutAPasswordLogsInWithTheTokenAndRefreshesAnExpiredOne() throws Exception {
         Session session = sessions.jakartaSession(alice, MailProtocol.SMTP);
         Transport.send(message(session, "plain jakarta 1"));
-        assertThat(received("plain jakarta 1")).isEqualTo(1);
+        assertThat(Mailboxes.received(sandbox, "plain jakarta 1")).isEqualTo(1);
 
         // An hour later the access token has expired; the next connection's token is refreshed first.
         TokenSet stored = store.load(alice.name()).orElseThrow();
         time.advance(Duration.between(Instant.now(), stored.expiresAt()).plusMinutes(1));
         int refreshes = sandbox.tokenRequests("refresh_token");
         Transport.send(message(session, "plain jakarta 2"));
-        assertThat(received("plain jakarta 2")).isEqualTo(1);
+        assertThat(Mailboxes.received(sandbox, "plain jakarta 2")).isEqualTo(1);
         assertThat(sandbox.tokenRequests("refresh_token") - refreshes).as("refreshed before the connection").isEqualTo(1);
         assertThat(store.load(alice.name()).orElseThrow().accessToken()).isNotEqualTo(stored.accessToken());
     }

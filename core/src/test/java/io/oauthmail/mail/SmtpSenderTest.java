@@ -10,6 +10,7 @@ import io.oauthmail.account.TokenSet;
 import io.oauthmail.error.MailFailure;
 import io.oauthmail.sandbox.Sandbox;
 import io.oauthmail.store.EncryptedFileStore;
+import io.oauthmail.testing.Mailboxes;
 import io.oauthmail.testing.SandboxAccounts;
 import io.oauthmail.testing.SandboxLogins;
 import io.oauthmail.token.TokenManager;
@@ -50,15 +51,6 @@ class SmtpSenderTest {
         sandbox.close();
     }
 
-    private static long inBobsMailbox(String subject) {
-        return sandbox.receivedMessages().stream().filter(m -> {
-            try {
-                return subject.equals(m.getSubject());
-            } catch (jakarta.mail.MessagingException e) {
-                return false;
-            }
-        }).count();
-    }
 
     @Test
     void manyMessagesShareOneLogin() {
@@ -69,7 +61,7 @@ class SmtpSenderTest {
             }
         }
         assertThat(sandbox.submissionLogins() - logins).isEqualTo(1);
-        assertThat(inBobsMailbox("batch")).isEqualTo(25);
+        assertThat(Mailboxes.received(sandbox, "batch")).isEqualTo(25);
     }
 
     @Test
@@ -102,7 +94,7 @@ class SmtpSenderTest {
                     .hasMessageContaining("was not sent").hasMessageContaining("alice@sandbox.test");
             sender.send(alice, Email.to("bob@sandbox.test").subject("after the drop").text("x"));
         }
-        assertThat(inBobsMailbox("after the drop")).isEqualTo(1);
+        assertThat(Mailboxes.received(sandbox, "after the drop")).isEqualTo(1);
     }
 
     // ---- SmtpPool: many threads, N connections: every message once, each connection logged in once, never more than N
@@ -134,7 +126,7 @@ class SmtpSenderTest {
             ids = inParallel(8, 80, i -> pool.send(alice, Email.to("bob@sandbox.test").subject("pooled").text("message " + i)));
         }
         assertThat(ids).hasSize(80);
-        assertThat(inBobsMailbox("pooled")).isEqualTo(80);
+        assertThat(Mailboxes.received(sandbox, "pooled")).isEqualTo(80);
         assertThat(sandbox.submissionLogins() - logins).as("logins").isBetween(1, 3);
     }
 
@@ -146,7 +138,7 @@ class SmtpSenderTest {
                 pool.send(alice, Email.to("bob@sandbox.test").subject("one thread").text("message " + i));
             }
         }
-        assertThat(inBobsMailbox("one thread")).isEqualTo(15);
+        assertThat(Mailboxes.received(sandbox, "one thread")).isEqualTo(15);
         assertThat(sandbox.submissionLogins() - logins).isEqualTo(1);
     }
 
@@ -158,7 +150,7 @@ class SmtpSenderTest {
                     Email.to("bob@sandbox.test").subject("library threads").text("message " + i)));
             assertThat(ids).hasSize(30);
         }
-        assertThat(inBobsMailbox("library threads")).isEqualTo(30);
+        assertThat(Mailboxes.received(sandbox, "library threads")).isEqualTo(30);
         assertThat(sandbox.submissionLogins() - logins).isBetween(1, 2);
     }
 

@@ -23,13 +23,7 @@ public final class Mailboxes {
 
     /** True if the sandbox's SMTP servers accepted a message with this subject. */
     public static boolean delivered(Sandbox sandbox, String subject) {
-        return sandbox.receivedMessages().stream().anyMatch(m -> {
-            try {
-                return subject.equals(m.getSubject());
-            } catch (MessagingException e) {
-                return false;
-            }
-        });
+        return received(sandbox, subject) > 0;
     }
 
     /** Stores {@code tokens} for {@code account} in a new store under {@code dir} and lists its INBOX. */
@@ -38,5 +32,16 @@ public final class Mailboxes {
         store.save(account.name(), tokens);
         MailSessions sessions = new MailSessions(new TokenManager(store, Clock.systemUTC()), Duration.ofSeconds(10));
         return new InboxReader(sessions).list(account, "INBOX", 5);
+    }
+
+    /** How many messages the sandbox's mail server has received with exactly this subject. */
+    public static long received(Sandbox sandbox, String subject) {
+        return sandbox.receivedMessages().stream().filter(m -> {
+            try {
+                return subject.equals(m.getSubject());
+            } catch (MessagingException e) {
+                return false;
+            }
+        }).count();
     }
 }
