@@ -128,6 +128,23 @@ def timed(command, env):
     return (len(stamps) - 1) / (stamps[-1] - stamps[0]), whole, stamps[0]
 
 
+def drained(timeout=180):
+    """Waits until Postfix has delivered everything it accepted. Accepting a message is not delivering it: LMTP
+    deliveries into Dovecot go on for seconds after a fast sender's QUIT (657 messages were still queued after one
+    round), and would load the machine while the next sender is timed."""
+    import subprocess
+    etc = os.path.join(os.environ.get("TB_ROOT", "/tmp/testbed"), "postfix", "etc")
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            out = subprocess.run(["postqueue", "-c", etc, "-p"], capture_output=True, text=True, timeout=10).stdout
+        except (OSError, subprocess.TimeoutExpired):
+            return  # no postqueue here: nothing to wait on
+        if "Mail queue is empty" in out:
+            return
+        time.sleep(0.5)
+
+
 def run(args):
     import argparse, statistics
     parser = argparse.ArgumentParser(prog="send_speed.py run")
@@ -144,7 +161,9 @@ def run(args):
         tok = token(o.user)
         order = variants[r % len(variants):] + variants[:r % len(variants)] if r >= 0 else variants
         for name, command in order:
+            drained()
             result = timed(command.replace("{N}", str(o.messages)).replace("{TOKEN}", tok), env)
+            drained()
             clean(o.user, tok)
             if r >= 0:
                 results[name].append(result)
