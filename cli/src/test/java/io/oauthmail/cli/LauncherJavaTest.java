@@ -101,6 +101,24 @@ class LauncherJavaTest {
         assertThat(old.err()).contains("is Java 11; oauthmail needs Java 17 or newer");
     }
 
+    @Test
+    void theDaemonGetsTheOptimizingCompilerAndNativeAccessWhileShortCommandsKeepTheirStartUpFlags() throws Exception {
+        Path jdk = dir.resolve("echo-jdk");
+        Path java = Files.createDirectories(jdk.resolve("bin")).resolve("java");
+        Files.writeString(java, "#!/bin/sh\necho \"$@\"\n[ -n \"$OAUTHMAIL_EXIT_FILE\" ] && echo 0 > \"$OAUTHMAIL_EXIT_FILE\"\nexit 0\n");
+        Files.setPosixFilePermissions(java, PosixFilePermissions.fromString("rwx------"));
+        Files.writeString(jdk.resolve("release"), "JAVA_VERSION=\"25.0.3\"\n");
+        Map<String, String> env = Map.of("JAVA_HOME", jdk.toString(), "PATH", "/usr/bin:/bin",
+                "OAUTHMAIL_CLASSPATH", System.getProperty("java.class.path"));
+
+        Run serve = launcher(LAUNCHER, env, "serve", "--listen", "imap=127.0.0.1:0");
+        assertThat(serve.out()).as(serve.err()).contains("--enable-native-access=ALL-UNNAMED")
+                .as("no four-line restricted-method warning from Netty's native parts, and C2 for the long run")
+                .doesNotContain("TieredStopAtLevel=1").contains("io.oauthmail.cli.Main serve");
+        Run token = launcher(LAUNCHER, env, "token", "me");
+        assertThat(token.out()).contains("-XX:TieredStopAtLevel=1").doesNotContain("--enable-native-access");
+    }
+
     @Tag("slow")
     @Test
     void aDamagedClassArchiveNeitherFailsTokenNorReachesStdout() throws Exception {
