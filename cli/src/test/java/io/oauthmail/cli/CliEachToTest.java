@@ -7,8 +7,6 @@ import io.oauthmail.store.EncryptedFileStore;
 import jakarta.mail.internet.MimeMessage;
 import java.io.ByteArrayInputStream;
 import java.io.InputStream;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -30,14 +28,8 @@ class CliEachToTest {
     private static Map<String, String> env;
     private static int deadPort;
 
-    record Run(int exit, String out, String err) {
-    }
-
-    static Run run(InputStream in, String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        int exit = OAuthMailCli.run(args, new PrintWriter(out, true), new PrintWriter(err, true), in, env);
-        Run run = new Run(exit, out.toString(), err.toString());
+    static CliRun run(InputStream in, String... args) {
+        CliRun run = CliRun.of(env, in, args);
         assertThat(run.err()).as("no stack trace").doesNotContain("\tat ");
         return run;
     }
@@ -56,7 +48,7 @@ class CliEachToTest {
         try (ServerSocket socket = new ServerSocket(0)) {
             deadPort = socket.getLocalPort();
         }
-        Run added = run(InputStream.nullInputStream(), "accounts", "add", "unreachable", "--provider", "generic",
+        CliRun added = run(InputStream.nullInputStream(), "accounts", "add", "unreachable", "--provider", "generic",
                 "--issuer", sandbox.issuer().toString(), "--client-id", Sandbox.CLIENT_ID,
                 "--scopes", "openid email " + Sandbox.MAIL_SCOPE, "--smtp", "127.0.0.1:" + deadPort + ":plain",
                 "--email", "alice@sandbox.test");
@@ -90,7 +82,7 @@ class CliEachToTest {
     void everyRecipientGetsTheSameBodyReadOnceFromStdinOverSeveralConnections() throws Exception {
         List<String> recipients = IntStream.range(0, 40).mapToObj(i -> "r" + i + "@sandbox.test").toList();
         int loginsBefore = sandbox.submissionLogins();
-        Run sent = run(text("hello everyone"), "send", "alice@sandbox.test", "--each-to", list("forty.txt", recipients).toString(),
+        CliRun sent = run(text("hello everyone"), "send", "alice@sandbox.test", "--each-to", list("forty.txt", recipients).toString(),
                 "--subject", "each of forty", "--connections", "3");
         assertThat(sent.exit()).as(sent.err()).isZero();
         assertThat(sent.out().lines().distinct().count()).isEqualTo(40);
@@ -115,7 +107,7 @@ class CliEachToTest {
     @Test
     void oneConnectionKeepsTheListsOrderOnStdout() throws Exception {
         List<String> recipients = IntStream.range(0, 12).mapToObj(i -> "ordered" + i + "@sandbox.test").toList();
-        Run sent = run(text("in order"), "send", "alice@sandbox.test", "--each-to", list("twelve.txt", recipients).toString(),
+        CliRun sent = run(text("in order"), "send", "alice@sandbox.test", "--each-to", list("twelve.txt", recipients).toString(),
                 "--subject", "in list order");
         assertThat(sent.exit()).as(sent.err()).isZero();
         List<String> ids = sent.out().lines().toList();
@@ -131,7 +123,7 @@ class CliEachToTest {
     void anUnreachableServerStopsTheSendAndEveryAddressIsLeftForARerun() throws Exception {
         List<String> recipients = IntStream.range(0, 25).mapToObj(i -> "later" + i + "@sandbox.test").toList();
         Path file = list("later.txt", recipients);
-        Run sent = run(text("not yet"), "send", "unreachable", "--each-to", file.toString(), "--subject", "stopped",
+        CliRun sent = run(text("not yet"), "send", "unreachable", "--each-to", file.toString(), "--subject", "stopped",
                 "--connections", "2");
         assertThat(sent.exit()).isEqualTo(ExitCodes.TEMPORARY);
         assertThat(sent.out()).isEmpty();
@@ -144,7 +136,7 @@ class CliEachToTest {
     @Test
     void aRefusedRecipientIsReportedAndTheRestAreSent() throws Exception {
         Path file = list("mixed.txt", List.of("# team", "bob@sandbox.test", "not an address", "", "carol@sandbox.test"));
-        Run sent = run(text("hi"), "send", "alice@sandbox.test", "--each-to", file.toString(), "--subject", "mixed list",
+        CliRun sent = run(text("hi"), "send", "alice@sandbox.test", "--each-to", file.toString(), "--subject", "mixed list",
                 "--connections", "2");
         assertThat(sent.exit()).isEqualTo(ExitCodes.FAILED);
         assertThat(sent.out().lines().count()).isEqualTo(2);
@@ -154,7 +146,7 @@ class CliEachToTest {
     @Test
     void connectionsOutOfRangeIsAUsageError() throws Exception {
         Path file = list("one.txt", List.of("bob@sandbox.test"));
-        Run sent = run(text("hi"), "send", "alice@sandbox.test", "--each-to", file.toString(), "--subject", "x",
+        CliRun sent = run(text("hi"), "send", "alice@sandbox.test", "--each-to", file.toString(), "--subject", "x",
                 "--connections", "0");
         assertThat(sent.exit()).isEqualTo(ExitCodes.USAGE);
         assertThat(sent.err()).contains("--connections takes 1 to 32");

@@ -30,6 +30,10 @@ public final class MimeComposer {
     /** What SMTP leaves out of the data it sends (Jakarta Mail's SMTPTransport does the same). */
     private static final String[] NOT_SENT = {"Bcc", "Content-Length"};
 
+    static {
+        StreamProviderLookup.skipServiceScan(); // once, before the first message is built (see there)
+    }
+
     private MimeComposer() {
     }
 
@@ -59,7 +63,6 @@ public final class MimeComposer {
 
     /** As {@link #compose(Session, String, Email)}, with the Date header taken from {@code clock}. */
     public static MimeMessage compose(Session session, String from, Email email, Clock clock) {
-        StreamProviderLookup.skipServiceScan();
         InternetAddress sender = Addresses.parse(from, "From");
         InternetAddress[] to = Addresses.parseAll(email.recipients(), "To");
         InternetAddress[] cc = Addresses.parseAll(email.ccRecipients(), "Cc");

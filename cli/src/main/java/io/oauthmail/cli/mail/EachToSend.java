@@ -67,10 +67,8 @@ final class EachToSend {
      * sent go to LIST.unsent, and only then does the process end.
      */
     int run(Path list, boolean progressBar, boolean ownsProcess) {
-        long total = AddressList.count(list);
-        if (total == 0) {
-            throw empty(list);
-        }
+        // The bar needs the total, and only the bar: counting reads the whole list once more before the first send.
+        long total = progressBar ? AddressList.count(list) : 0;
         Tally tally = new Tally(new Progress(context.err(), (int) Math.min(Integer.MAX_VALUE, total), progressBar && total > 1));
         AtomicReference<RuntimeException> stop = new AtomicReference<>();
         List<String> unsent = new ArrayList<>();
@@ -96,6 +94,9 @@ final class EachToSend {
             Runtime.getRuntime().addShutdownHook(onInterrupt);
         }
         try (AddressList addresses = AddressList.open(list)) {
+            if (!addresses.hasNext()) {
+                throw empty(list);
+            }
             while (addresses.hasNext() && stop.get() == null) {
                 String address = addresses.next();
                 MimeMessage message;
