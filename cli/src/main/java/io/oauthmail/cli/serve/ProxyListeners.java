@@ -13,6 +13,7 @@ import io.oauthmail.server.proxy.LocalPasswords;
 import io.oauthmail.server.proxy.LocalTls;
 import io.oauthmail.server.proxy.Pop3Proxy;
 import io.oauthmail.server.proxy.Proxy;
+import io.oauthmail.server.proxy.ProxyEvents;
 import io.oauthmail.server.proxy.SmtpProxy;
 import io.oauthmail.token.TokenManager;
 import java.io.IOException;
@@ -69,9 +70,12 @@ final class ProxyListeners {
         return listeners;
     }
 
-    /** Starts every listener, or none: a failure closes those already started. Returns a line per listener. */
+    /**
+     * Starts every listener, or none: a failure closes those already started. Returns a line per listener. Each
+     * tells {@code events} (the daemon's metrics) of its sessions.
+     */
     static List<String> start(List<ListenerSettings> listeners, List<Account> accounts, CliContext context, TokenManager tokens,
-            List<Proxy> started) {
+            List<Proxy> started, ProxyEvents events) {
         LocalPasswords passwords = new LocalPasswords(LocalPasswordsFile.of(context));
         LocalCertificate generated = null;
         List<String> lines = new ArrayList<>();
@@ -90,7 +94,8 @@ final class ProxyListeners {
                 tls = LocalTls.of(mode, certificate);
             }
             Optional<MailServer> upstream = settings.upstream().map(MailServer::parse);
-            ListenerOptions options = new ListenerOptions(settings.name(), address, tls, upstream, settings.maxConnections());
+            ListenerOptions options = new ListenerOptions(settings.name(), address, tls, upstream, settings.maxConnections(),
+                    events);
             Started proxy = start(settings, options, allowed(settings, accounts), passwords, tokens);
             started.add(proxy.proxy());
             lines.add(settings.protocol() + " on " + address.getAddress().getHostAddress() + ":" + proxy.port() + ", "

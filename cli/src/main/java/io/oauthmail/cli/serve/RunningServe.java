@@ -47,7 +47,7 @@ final class RunningServe implements AutoCloseable {
     static RunningServe start(CliContext context, List<ListenerSettings> fromFlags, TokenManager tokens) throws IOException {
         RunningServe serve = new RunningServe(context, fromFlags, tokens, context.config());
         try {
-            serve.report(ProxyListeners.start(serve.listeners, serve.accounts, context, tokens, serve.proxies));
+            serve.report(ProxyListeners.start(serve.listeners, serve.accounts, context, tokens, serve.proxies, serve.daemon.metrics()));
         } catch (RuntimeException e) {
             serve.close();
             throw e;
@@ -80,11 +80,11 @@ final class RunningServe implements AutoCloseable {
         List<Proxy> started = new ArrayList<>();
         List<String> lines;
         try {
-            lines = ProxyListeners.start(newListeners, newAccounts, context, tokens, started);
+            lines = ProxyListeners.start(newListeners, newAccounts, context, tokens, started, daemon.metrics());
         } catch (OAuthMailException e) {
             started.forEach(Proxy::close);
             List<Proxy> restored = new ArrayList<>();
-            ProxyListeners.start(listeners, accounts, context, tokens, restored);
+            ProxyListeners.start(listeners, accounts, context, tokens, restored, daemon.metrics());
             proxies = restored;
             say("reload refused, the previous listeners are back: " + e.getMessage());
             throw e;

@@ -6,12 +6,14 @@ import io.oauthmail.cli.HelpText;
 import io.oauthmail.cli.OAuthMailCli;
 import io.oauthmail.config.ListenerSettings;
 import io.oauthmail.oauth.Sleeper;
+import io.oauthmail.server.ops.MetricsListener;
 import io.oauthmail.token.RetryPolicy;
 import io.oauthmail.token.TokenManager;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
@@ -58,19 +60,32 @@ public final class ServeCommand implements Callable<Integer> {
     @picocli.CommandLine.Option(names = "--tls-key", paramLabel = "FILE", description = "PEM private key of --tls-cert (PKCS#8, RSA or EC).")
     Path tlsKey;
 
+    @picocli.CommandLine.Mixin
+    OpsOptions ops = new OpsOptions();
+
     @Override
     public Integer call() throws Exception {
         CliContext context = root.context();
+        ops.applyLogging(context);
         List<ListenerSettings> fromFlags = ProxyListeners.fromFlags(listen, tls.toString(), tlsCert, tlsKey, maxConnections);
         // The refresher backs off by itself (30 s up to 10 min): the token manager must not retry underneath it.
         TokenManager tokens = new TokenManager(context.store(), context.clock(), context.config().refreshMargin(),
                 context.config().tokenTimeout(), RetryPolicy.NONE, Sleeper.SYSTEM);
         RunningServe serve = RunningServe.start(context, fromFlags, tokens);
+        Optional<MetricsListener> metrics;
+        try {
+            metrics = ops.startMetrics(serve.daemon().metrics());
+        } catch (RuntimeException e) {
+            serve.close();
+            throw e;
+        }
+        metrics.ifPresent(listener -> context.err().println("oauthmail serve: metrics on " + listener.url()));
         CountDownLatch stopped = new CountDownLatch(1);
         // SIGTERM and Ctrl-C end the wait below, so the stop runs in order and the exit code is 0; the hook
         // covers a JVM where signals cannot be caught, and any other way the JVM is asked to exit. Signals are
         // the process's: taken only when this command is the process, never inside a test or a host program.
         Thread hook = new Thread(() -> {
+            metrics.ifPresent(MetricsListener::close);
             serve.close();
             stopped.countDown();
         }, "oauthmail-serve-stop");
@@ -93,6 +108,7 @@ public final class ServeCommand implements Callable<Integer> {
         stopped.await();
         context.err().println("oauthmail serve: stopping");
         context.err().flush();
+        metrics.ifPresent(MetricsListener::close);
         serve.close();
         try {
             Runtime.getRuntime().removeShutdownHook(hook);
