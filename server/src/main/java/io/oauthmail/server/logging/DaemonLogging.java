@@ -4,10 +4,10 @@ import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.LoggerContext;
 import ch.qos.logback.classic.encoder.JsonEncoder;
-import ch.qos.logback.classic.encoder.PatternLayoutEncoder;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.OutputStreamAppender;
 import ch.qos.logback.core.encoder.Encoder;
+import ch.qos.logback.core.encoder.LayoutWrappingEncoder;
 import io.oauthmail.config.LogSettings;
 import java.io.FilterOutputStream;
 import java.io.OutputStream;
@@ -62,7 +62,7 @@ public final class DaemonLogging {
         context.getLogger(OURS).setLevel(ours);
         QUIET.forEach((name, quiet) -> context.getLogger(name).setLevel(quiet));
 
-        Encoder<ILoggingEvent> encoder = format == LogSettings.Format.JSON ? json() : text(journald);
+        Encoder<ILoggingEvent> encoder = format == LogSettings.Format.JSON ? json() : text(context, journald);
         encoder.setContext(context);
         encoder.start();
         OutputStreamAppender<ILoggingEvent> appender = new OutputStreamAppender<>();
@@ -86,10 +86,13 @@ public final class DaemonLogging {
         root.addAppender(appender);
     }
 
-    private static Encoder<ILoggingEvent> text(boolean journald) {
-        PatternLayoutEncoder encoder = new PatternLayoutEncoder();
-        // journald stamps and levels each line itself: a date of our own is noise there.
-        encoder.setPattern((journald ? "" : "%d{yyyy-MM-dd'T'HH:mm:ss.SSSXXX} ") + "%-5level %logger{0} - %msg%n");
+    private static Encoder<ILoggingEvent> text(LoggerContext context, boolean journald) {
+        LayoutWrappingEncoder<ILoggingEvent> encoder = new LayoutWrappingEncoder<>();
+        // journald stamps each line itself: a time of our own is noise there.
+        TextLayout layout = new TextLayout(!journald);
+        layout.setContext(context);
+        layout.start();
+        encoder.setLayout(layout);
         return encoder;
     }
 
