@@ -47,6 +47,18 @@ public final class DaemonLogging {
         return true;
     }
 
+    /**
+     * As {@link #apply(LogSettings.Level, LogSettings.Format)}, to {@code out} instead of stderr (never closed): for a
+     * program that keeps the daemon's log elsewhere, and for tests that read it. Returns false on another backend.
+     */
+    public static boolean apply(LogSettings.Level level, LogSettings.Format format, OutputStream out) {
+        if (!(LoggerFactory.getILoggerFactory() instanceof LoggerContext context)) {
+            return false;
+        }
+        apply(context, level, format, out, false);
+        return true;
+    }
+
     /** The level asked for by {@code OAUTHMAIL_LOG_LEVEL}, if it names one (for commands with no flag of their own). */
     public static Optional<LogSettings.Level> fromEnvironment(Map<String, String> env) {
         return LogSettings.Level.parse(env.get("OAUTHMAIL_LOG_LEVEL"));
