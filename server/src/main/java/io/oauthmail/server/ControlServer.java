@@ -163,7 +163,7 @@ public final class ControlServer implements AutoCloseable {
                         e instanceof io.oauthmail.error.TemporaryFailure ? "Service Unavailable" : "Internal Server Error", text);
             }
         }
-        return Reply.text(404, "Not Found", "unknown path " + path + " (try /status or /token/ACCOUNT)\n");
+        return Reply.text(404, "Not Found", "unknown path " + path + " (try /status, /token/ACCOUNT or /metrics)\n");
     }
 
     /** The request line; the headers that follow it are read and ignored, up to {@link #MAX_REQUEST} bytes. */

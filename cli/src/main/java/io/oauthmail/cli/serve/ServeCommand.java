@@ -28,7 +28,8 @@ import picocli.CommandLine.ParentCommand;
             "Stop it with SIGTERM or Ctrl-C."},
         footerHeading = HelpText.EXAMPLES,
         footer = {"  oauthmail serve",
-            "  oauthmail serve --listen smtp=127.0.0.1:1587 --listen imap=127.0.0.1:1143"})
+            "  oauthmail serve --listen smtp=127.0.0.1:1587 --listen imap=127.0.0.1:1143",
+            "  oauthmail serve --log-format json --metrics 127.0.0.1:9464"})
 public final class ServeCommand implements Callable<Integer> {
 
     @ParentCommand
