@@ -32,6 +32,27 @@ public final class DaemonLogging {
     /** Loggers quieter still, as before Logback: the sandbox's OAuth server talks a lot at warn. */
     private static final Map<String, Level> QUIET = Map.of("no.nav.security", Level.OFF, "org.subethamail", Level.ERROR);
 
+    /**
+     * This process's stderr as it is at each write, not as it was when the log was set up (as Logback's
+     * ConsoleAppender does it): a host program or a test that swaps {@code System.err} gets the lines too.
+     */
+    static final OutputStream STDERR = new OutputStream() {
+        @Override
+        public void write(int b) {
+            System.err.write(b);
+        }
+
+        @Override
+        public void write(byte[] bytes, int offset, int length) {
+            System.err.write(bytes, offset, length);
+        }
+
+        @Override
+        public void flush() {
+            System.err.flush();
+        }
+    };
+
     private DaemonLogging() {
     }
 
@@ -43,7 +64,7 @@ public final class DaemonLogging {
         if (!(LoggerFactory.getILoggerFactory() instanceof LoggerContext context)) {
             return false;
         }
-        apply(context, level, format, System.err, System.getenv("JOURNAL_STREAM") != null);
+        apply(context, level, format, STDERR, System.getenv("JOURNAL_STREAM") != null);
         return true;
     }
 

@@ -21,7 +21,7 @@ public final class DefaultLogging extends ContextAwareBase implements Configurat
     @Override
     public ExecutionStatus configure(LoggerContext context) {
         LogSettings.Level level = DaemonLogging.fromEnvironment(System.getenv()).orElse(LogSettings.Level.WARN);
-        DaemonLogging.apply(context, level, LogSettings.Format.TEXT, System.err, System.getenv("JOURNAL_STREAM") != null);
+        DaemonLogging.apply(context, level, LogSettings.Format.TEXT, DaemonLogging.STDERR, System.getenv("JOURNAL_STREAM") != null);
         return ExecutionStatus.DO_NOT_INVOKE_NEXT_IF_ANY;
     }
 }

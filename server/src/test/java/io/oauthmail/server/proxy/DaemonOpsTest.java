@@ -66,7 +66,7 @@ class DaemonOpsTest {
 
     @AfterEach
     void quietAgain() {
-        DaemonLogging.apply(LogSettings.Level.WARN, LogSettings.Format.TEXT, System.err);
+        DaemonLogging.apply(LogSettings.Level.WARN, LogSettings.Format.TEXT); // as at start: warnings, to stderr
     }
 
     @Test
