@@ -47,8 +47,6 @@ final class Relay extends ChannelInboundHandlerAdapter {
     /** Counts the bytes relayed each way (the daemon's metrics). */
     record Tally(java.util.function.LongConsumer toClient, java.util.function.LongConsumer toServer) {
 
-        static final Tally NONE = new Tally(bytes -> { }, bytes -> { });
-
         static Tally of(ProxyEvents events, String protocol) {
             return new Tally(bytes -> events.relayed(protocol, false, bytes), bytes -> events.relayed(protocol, true, bytes));
         }

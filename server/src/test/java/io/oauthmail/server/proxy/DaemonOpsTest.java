@@ -82,6 +82,7 @@ class DaemonOpsTest {
                 store.save(account.name(), SandboxLogins.login(sandbox, account).tokens());
                 passwords.set(account.name(), PASSWORD.toCharArray());
             }
+            passwords.set("carol", PASSWORD.toCharArray());
             List<String> secrets = new ArrayList<>(List.of(PASSWORD, CLIENT_SECRET, "carol-refresh-token", "carol-old-token"));
             // carol's token endpoint cannot be reached (temporary), dave never logged in (lost grant)
             Account carol = new Account("carol", "carol@sandbox.test", alice.provider().withEndpoints(new OAuthEndpoints(
@@ -94,7 +95,7 @@ class DaemonOpsTest {
                     RetryPolicy.NONE, Sleeper.SYSTEM);
             DaemonMetrics metrics = new DaemonMetrics();
             InetSocketAddress loopback = new InetSocketAddress(InetAddress.getLoopbackAddress(), 0);
-            Map<String, Account> served = Map.of(alice.name(), alice, bob.name(), bob);
+            Map<String, Account> served = Map.of(alice.name(), alice, bob.name(), bob, carol.name(), carol);
             try (Daemon daemon = Daemon.start(List.of(alice, bob, carol, dave), tokens, Map.of(),
                     Daemon.socketIn(dir.resolve("state")), () -> "no reload here", metrics);
                     ImapProxy imap = ImapProxy.start(ListenerOptions.plain(loopback, 10).withEvents(daemon.metrics()), served,
@@ -120,6 +121,11 @@ class DaemonOpsTest {
                     session.send("a3 LOGOUT"); // 11 bytes with CRLF, relayed to the server
                     assertThat(session.until("a3 ")).last().asString().startsWith("a3 OK");
                 }
+                try (ProxyFixture.Raw session = new ProxyFixture.Raw(imap.port())) { // no token for carol now
+                    session.until("* OK");
+                    session.send("a1 LOGIN carol \"" + PASSWORD + "\"");
+                    assertThat(session.until("a1 ")).last().asString().startsWith("a1 NO [UNAVAILABLE]");
+                }
                 try (ProxyFixture.Raw session = new ProxyFixture.Raw(smtp.port())) {
                     session.until("220");
                     session.send("EHLO client.example");
@@ -138,13 +144,15 @@ class DaemonOpsTest {
                 Map<String, Double> after = samples(text);
                 Map<String, Double> moved = new LinkedHashMap<>();
                 after.forEach((series, value) -> moved.put(series, value - before.getOrDefault(series, 0.0)));
-                assertThat(moved).containsEntry("oauthmail_proxy_sessions_total{protocol=\"imap\"}", 1.0)
+                assertThat(moved).containsEntry("oauthmail_proxy_sessions_total{protocol=\"imap\"}", 2.0)
                         .containsEntry("oauthmail_proxy_sessions_total{protocol=\"smtp\"}", 1.0)
                         .containsEntry("oauthmail_proxy_sessions_total{protocol=\"pop3\"}", 0.0)
                         .containsEntry("oauthmail_proxy_logins_total{outcome=\"refused\",protocol=\"imap\"}", 1.0)
                         .containsEntry("oauthmail_proxy_logins_total{outcome=\"ok\",protocol=\"imap\"}", 1.0)
                         .containsEntry("oauthmail_proxy_logins_total{outcome=\"ok\",protocol=\"smtp\"}", 1.0)
                         .containsEntry("oauthmail_proxy_logins_total{outcome=\"upstream_failed\",protocol=\"smtp\"}", 0.0)
+                        .containsEntry("oauthmail_proxy_logins_total{outcome=\"upstream_failed\",protocol=\"imap\"}", 1.0)
+                        .containsEntry("oauthmail_failures_total{kind=\"temporary\",source=\"proxy_login\"}", 1.0)
                         .containsEntry("oauthmail_proxy_relayed_bytes_total{direction=\"to_server\",protocol=\"imap\"}", 11.0)
                         .containsEntry("oauthmail_proxy_relayed_bytes_total{direction=\"to_server\",protocol=\"smtp\"}", 6.0)
                         .containsEntry("oauthmail_failures_total{kind=\"temporary\",source=\"control\"}", 1.0);
@@ -186,7 +194,8 @@ class DaemonOpsTest {
                 .anyMatch(m -> m.equals("oauthmail: local login failed for account \"alice@sandbox.test\" from 127.0.0.1 (imap)"))
                 .anyMatch(m -> m.startsWith("alice@sandbox.test: access token refreshed, valid until "))
                 .anyMatch(m -> m.startsWith("dave@sandbox.test: ") && m.endsWith("; run: oauthmail login dave@sandbox.test"))
-                .anyMatch(m -> m.startsWith("carol: ") && m.contains("(trying again at "));
+                .anyMatch(m -> m.startsWith("carol: ") && m.contains("(trying again at "))
+                .anyMatch(m -> m.startsWith("proxy login: carol from 127.0.0.1 (imap) failed at the IMAP server (temporary): "));
         assertThat(text).contains("\"event\":\"proxy_login\"").contains("\"event\":\"token_refresh\"");
         for (String secret : secrets) {
             assertThat(text).as("the log holds no secret").doesNotContain(secret);
