@@ -13,7 +13,7 @@ import java.time.Instant;
  * @param nextRefresh when the next refresh is planned, or null when none is (needs a login)
  * @param message     the last error or warning, or null
  */
-public record AccountState(String account, String status, Instant expiresAt, Instant nextRefresh, String message) {
+record AccountState(String account, String status, Instant expiresAt, Instant nextRefresh, String message) {
 
     public AccountState {
         TokenState.ofWord(status);

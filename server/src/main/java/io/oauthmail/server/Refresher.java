@@ -33,7 +33,7 @@ import java.util.concurrent.TimeUnit;
  * (checked every 10 s), which starts them again without a reload. A watchdog notices when the wall clock jumps against the monotonic one (suspend and
  * resume, a clock change) and re-plans every account at once, instead of waking hours late.
  */
-public final class Refresher implements AutoCloseable {
+final class Refresher implements AutoCloseable {
 
     private static final Duration WATCHDOG = Duration.ofSeconds(30);
     /** The daemon never gives up on an account: 30 s, 1 min, 2 min ... at most 10 min between tries. */

@@ -14,7 +14,7 @@ import java.util.Optional;
  * @param upstream       the one server every login goes to; empty for each account's own server
  * @param maxConnections the most clients at once; the next is told to come back later
  */
-public record ListenerOptions(String name, InetSocketAddress address, LocalTls tls, Optional<MailServer> upstream,
+record ListenerOptions(String name, InetSocketAddress address, LocalTls tls, Optional<MailServer> upstream,
         int maxConnections) {
 
     public ListenerOptions {
