@@ -70,7 +70,7 @@ final class DemoPart {
     }
 
     /** {@code demo} in the folder of the jar (or the classes folder) this class came from: cli/target/demo in a checkout. */
-    static Path besideTheJar() {
+    private static Path besideTheJar() {
         try {
             Path code = Path.of(DemoPart.class.getProtectionDomain().getCodeSource().getLocation().toURI());
             return code.toAbsolutePath().getParent().resolve("demo");
