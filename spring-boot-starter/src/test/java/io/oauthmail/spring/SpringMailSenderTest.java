@@ -1,0 +1,120 @@
+package io.oauthmail.spring;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.oauthmail.sandbox.Sandbox;
+import io.oauthmail.testing.Mailboxes;
+import jakarta.mail.Multipart;
+import jakarta.mail.Part;
+import jakarta.mail.internet.MimeMessage;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.core.io.ByteArrayResource;
+import org.springframework.mail.MailSender;
+import org.springframework.mail.SimpleMailMessage;
+import org.springframework.mail.javamail.JavaMailSender;
+import org.springframework.mail.javamail.MimeMessageHelper;
+
+/** A Spring Boot application sends through the sandbox with the starter's JavaMailSender, over real sockets. */
+class SpringMailSenderTest {
+
+    private static final String ALICE = "alice@sandbox.test";
+
+    private static Sandbox sandbox;
+    private static Path config;
+    private static Path tokens;
+
+    @BeforeAll
+    static void start(@TempDir Path home) {
+        sandbox = Sandbox.start();
+        config = StarterFixture.config(sandbox, home, ALICE);
+        tokens = home.resolve("tokens");
+        StarterFixture.logIn(sandbox, tokens, ALICE);
+    }
+
+    @AfterAll
+    static void stop() {
+        sandbox.close();
+    }
+
+    @Test
+    void sendsASimpleMessageAndAMimeMessageWithAnAttachmentAsTheConfiguredAccount() throws Exception {
+        Map<String, Object> properties = StarterFixture.configured(config, tokens, ALICE);
+        // Spring Boot's own sender would be set up by this; the starter's comes first and Boot's backs off
+        properties.put("spring.mail.host", "unused.invalid");
+        try (ConfigurableApplicationContext app = StarterFixture.run(properties, null)) {
+            assertThat(app.getBeansOfType(MailSender.class)).hasSize(1);
+            JavaMailSender sender = app.getBean(JavaMailSender.class);
+
+            SimpleMailMessage simple = new SimpleMailMessage();
+            simple.setFrom(ALICE);
+            simple.setTo("bob@sandbox.test");
+            simple.setSubject("spring simple");
+            simple.setText("sent by a Spring Boot application");
+            sender.send(simple);
+
+            MimeMessage mime = sender.createMimeMessage();
+            MimeMessageHelper helper = new MimeMessageHelper(mime, true);
+            helper.setFrom(ALICE);
+            helper.setTo("bob@sandbox.test");
+            helper.setSubject("spring attachment");
+            helper.setText("<p>the report is attached</p>", true);
+            helper.addAttachment("report.bin", new ByteArrayResource(attachment()));
+            sender.send(mime);
+        }
+        assertThat(Mailboxes.received(sandbox, "spring simple")).isEqualTo(1);
+        MimeMessage received = sandbox.receivedMessages().stream().filter(m -> subject(m).equals("spring attachment"))
+                .findFirst().orElseThrow();
+        Multipart parts = (Multipart) received.getContent();
+        Part attachment = parts.getBodyPart(1);
+        assertThat(attachment.getFileName()).isEqualTo("report.bin");
+        assertThat(attachment.getInputStream().readAllBytes()).isEqualTo(attachment());
+        assertThat(received.getFrom()[0].toString()).isEqualTo(ALICE);
+    }
+
+    @Test
+    void anAccountDescribedInPropertiesSendsWithoutAConfigFile() {
+        Map<String, Object> properties = Map.of(
+                "oauthmail.provider", "generic",
+                "oauthmail.issuer", sandbox.issuer().toString(),
+                "oauthmail.client-id", Sandbox.CLIENT_ID,
+                "oauthmail.email", ALICE,
+                "oauthmail.scopes", "openid,email," + Sandbox.MAIL_SCOPE,
+                "oauthmail.ca-file", sandbox.caFile().toString(),
+                "oauthmail.smtp.host", sandbox.submission().host(),
+                "oauthmail.smtp.port", sandbox.submission().port(),
+                "oauthmail.smtp.tls", "starttls",
+                "oauthmail.store.dir", tokens.toString());
+        try (ConfigurableApplicationContext app = StarterFixture.run(properties, null)) {
+            SimpleMailMessage simple = new SimpleMailMessage();
+            simple.setFrom(ALICE);
+            simple.setTo("bob@sandbox.test");
+            simple.setSubject("spring inline");
+            simple.setText("no config file");
+            app.getBean(JavaMailSender.class).send(simple);
+        }
+        assertThat(Mailboxes.received(sandbox, "spring inline")).isEqualTo(1);
+    }
+
+    /** Every byte value: an attachment that only arrives intact if it was encoded and sent as binary. */
+    private static byte[] attachment() {
+        byte[] bytes = new byte[256];
+        for (int i = 0; i < bytes.length; i++) {
+            bytes[i] = (byte) i;
+        }
+        return bytes;
+    }
+
+    private static String subject(MimeMessage message) {
+        try {
+            return String.valueOf(message.getSubject());
+        } catch (jakarta.mail.MessagingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
