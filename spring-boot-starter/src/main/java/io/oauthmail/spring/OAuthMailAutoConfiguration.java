@@ -1,7 +1,6 @@
 package io.oauthmail.spring;
 
 import io.oauthmail.account.Account;
-import io.oauthmail.mail.MailProtocol;
 import io.oauthmail.mail.MailSessions;
 import io.oauthmail.oauth.Sleeper;
 import io.oauthmail.store.TokenStore;
@@ -79,16 +78,15 @@ public class OAuthMailAutoConfiguration {
     }
 
     /**
-     * Spring's sender over a Jakarta Mail session whose every connection logs in with a fresh token. Fails at
-     * startup when the account never logged in, saying which command to run.
+     * Spring's sender over a Jakarta Mail session whose every connection logs in with a fresh token (a refused
+     * token is refreshed once and the login tried again). Fails at startup when the account never logged in,
+     * saying which command to run.
      */
     @Bean
     @ConditionalOnMissingBean(MailSender.class)
     public JavaMailSenderImpl mailSender(MailSessions sessions, Account account, TokenStore store, OAuthMailSetup setup) {
         setup.requireLoggedIn(account, store);
-        JavaMailSenderImpl sender = new JavaMailSenderImpl();
-        // host, port, user and protocol all come from the session; no password is ever set
-        sender.setSession(sessions.jakartaSession(account, MailProtocol.SMTP));
+        JavaMailSenderImpl sender = new FreshTokenMailSender(sessions, account);
         log.info("oauthmail: mail is sent as {} through {} with OAuth tokens from {}", account.mailUser(),
                 account.provider().smtp(), setup.storeDescription());
         return sender;

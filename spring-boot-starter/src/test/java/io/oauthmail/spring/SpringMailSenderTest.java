@@ -2,12 +2,16 @@ package io.oauthmail.spring;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.oauthmail.account.TokenSet;
 import io.oauthmail.sandbox.Sandbox;
+import io.oauthmail.store.TokenStore;
 import io.oauthmail.testing.Mailboxes;
 import jakarta.mail.Multipart;
 import jakarta.mail.Part;
 import jakarta.mail.internet.MimeMessage;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -28,13 +32,14 @@ class SpringMailSenderTest {
     private static Sandbox sandbox;
     private static Path config;
     private static Path tokens;
+    private static TokenStore store;
 
     @BeforeAll
     static void start(@TempDir Path home) {
         sandbox = Sandbox.start();
         config = StarterFixture.config(sandbox, home, ALICE);
         tokens = home.resolve("tokens");
-        StarterFixture.logIn(sandbox, tokens, ALICE);
+        store = StarterFixture.logIn(sandbox, tokens, ALICE);
     }
 
     @AfterAll
@@ -47,8 +52,12 @@ class SpringMailSenderTest {
         Map<String, Object> properties = StarterFixture.configured(config, tokens, ALICE);
         // Spring Boot's own sender would be set up by this; the starter's comes first and Boot's backs off
         properties.put("spring.mail.host", "unused.invalid");
+        // and Boot's startup check logs in with the starter's sender
+        properties.put("spring.mail.test-connection", "true");
+        int logins = sandbox.submissionLogins();
         try (ConfigurableApplicationContext app = StarterFixture.run(properties, null)) {
             assertThat(app.getBeansOfType(MailSender.class)).hasSize(1);
+            assertThat(sandbox.submissionLogins() - logins).as("spring.mail.test-connection logged in").isEqualTo(1);
             JavaMailSender sender = app.getBean(JavaMailSender.class);
 
             SimpleMailMessage simple = new SimpleMailMessage();
@@ -75,6 +84,26 @@ class SpringMailSenderTest {
         assertThat(attachment.getFileName()).isEqualTo("report.bin");
         assertThat(attachment.getInputStream().readAllBytes()).isEqualTo(attachment());
         assertThat(received.getFrom()[0].toString()).isEqualTo(ALICE);
+    }
+
+    @Test
+    void aTokenTheServerRefusesBeforeItsExpiryIsRefreshedOnceAndTheSendGoesThrough() {
+        // a token the mail server refuses (no mail scope) though it has an hour left, as after a revocation
+        TokenSet stored = store.load(ALICE).orElseThrow();
+        store.save(ALICE, new TokenSet(sandbox.issueAccessToken(ALICE, "openid email", Duration.ofHours(1)),
+                Instant.now().plus(Duration.ofHours(1)), stored.refreshToken(), stored.refreshTokenIssuedAt(),
+                stored.scopes(), stored.idToken(), stored.obtainedAt()));
+        int refreshes = sandbox.tokenRequests("refresh_token");
+        try (ConfigurableApplicationContext app = StarterFixture.run(StarterFixture.configured(config, tokens, ALICE), null)) {
+            SimpleMailMessage simple = new SimpleMailMessage();
+            simple.setFrom(ALICE);
+            simple.setTo("bob@sandbox.test");
+            simple.setSubject("spring refused token");
+            simple.setText("sent after one forced refresh");
+            app.getBean(JavaMailSender.class).send(simple);
+        }
+        assertThat(Mailboxes.received(sandbox, "spring refused token")).isEqualTo(1);
+        assertThat(sandbox.tokenRequests("refresh_token") - refreshes).isEqualTo(1);
     }
 
     @Test
