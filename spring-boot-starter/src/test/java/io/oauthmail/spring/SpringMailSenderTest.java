@@ -20,14 +20,13 @@ import org.junit.jupiter.api.io.TempDir;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.core.io.ByteArrayResource;
 import org.springframework.mail.MailSender;
-import org.springframework.mail.SimpleMailMessage;
 import org.springframework.mail.javamail.JavaMailSender;
 import org.springframework.mail.javamail.MimeMessageHelper;
 
 /** A Spring Boot application sends through the sandbox with the starter's JavaMailSender, over real sockets. */
 class SpringMailSenderTest {
 
-    private static final String ALICE = "alice@sandbox.test";
+    private static final String ALICE = StarterFixture.ALICE;
 
     private static Sandbox sandbox;
     private static Path config;
@@ -60,12 +59,7 @@ class SpringMailSenderTest {
             assertThat(sandbox.submissionLogins() - logins).as("spring.mail.test-connection logged in").isEqualTo(1);
             JavaMailSender sender = app.getBean(JavaMailSender.class);
 
-            SimpleMailMessage simple = new SimpleMailMessage();
-            simple.setFrom(ALICE);
-            simple.setTo("bob@sandbox.test");
-            simple.setSubject("spring simple");
-            simple.setText("sent by a Spring Boot application");
-            sender.send(simple);
+            StarterFixture.sendSimple(app, "spring simple");
 
             MimeMessage mime = sender.createMimeMessage();
             MimeMessageHelper helper = new MimeMessageHelper(mime, true);
@@ -95,12 +89,7 @@ class SpringMailSenderTest {
                 stored.scopes(), stored.idToken(), stored.obtainedAt()));
         int refreshes = sandbox.tokenRequests("refresh_token");
         try (ConfigurableApplicationContext app = StarterFixture.run(StarterFixture.configured(config, tokens, ALICE), null)) {
-            SimpleMailMessage simple = new SimpleMailMessage();
-            simple.setFrom(ALICE);
-            simple.setTo("bob@sandbox.test");
-            simple.setSubject("spring refused token");
-            simple.setText("sent after one forced refresh");
-            app.getBean(JavaMailSender.class).send(simple);
+            StarterFixture.sendSimple(app, "spring refused token");
         }
         assertThat(Mailboxes.received(sandbox, "spring refused token")).isEqualTo(1);
         assertThat(sandbox.tokenRequests("refresh_token") - refreshes).isEqualTo(1);
@@ -120,12 +109,7 @@ class SpringMailSenderTest {
                 "oauthmail.smtp.tls", "starttls",
                 "oauthmail.store.dir", tokens.toString());
         try (ConfigurableApplicationContext app = StarterFixture.run(properties, null)) {
-            SimpleMailMessage simple = new SimpleMailMessage();
-            simple.setFrom(ALICE);
-            simple.setTo("bob@sandbox.test");
-            simple.setSubject("spring inline");
-            simple.setText("no config file");
-            app.getBean(JavaMailSender.class).send(simple);
+            StarterFixture.sendSimple(app, "spring inline");
         }
         assertThat(Mailboxes.received(sandbox, "spring inline")).isEqualTo(1);
     }

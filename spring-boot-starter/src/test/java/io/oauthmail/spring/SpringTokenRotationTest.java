@@ -22,8 +22,6 @@ import org.junit.jupiter.api.io.TempDir;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.context.ConfigurableApplicationContext;
-import org.springframework.mail.SimpleMailMessage;
-import org.springframework.mail.javamail.JavaMailSender;
 
 /**
  * With short-lived tokens and refresh tokens that rotate, where presenting a spent one ends the whole session (as
@@ -33,7 +31,7 @@ import org.springframework.mail.javamail.JavaMailSender;
 @ExtendWith(OutputCaptureExtension.class)
 class SpringTokenRotationTest {
 
-    private static final String ALICE = "alice@sandbox.test";
+    private static final String ALICE = StarterFixture.ALICE;
 
     @Test
     void sendsAcrossAnExpiryAndAfterARestartWithTheRotatedRefreshTokenAndLogsNoToken(@TempDir Path home,
@@ -52,11 +50,11 @@ class SpringTokenRotationTest {
 
             FakeTime time = new FakeTime(Instant.now());
             try (ConfigurableApplicationContext app = StarterFixture.run(properties, time)) {
-                send(app, "rotation 1");
+                StarterFixture.sendSimple(app, "rotation 1");
                 assertThat(sandbox.tokenRequests("refresh_token")).as("a fresh token is not refreshed").isEqualTo(refreshes);
 
                 time.advance(Duration.between(time.instant(), first.expiresAt()).plusSeconds(1));
-                send(app, "rotation 2");
+                StarterFixture.sendSimple(app, "rotation 2");
                 assertThat(sandbox.tokenRequests("refresh_token") - refreshes).as("refreshed across the expiry").isEqualTo(1);
             }
             TokenSet rotated = store.load(ALICE).orElseThrow();
@@ -67,7 +65,7 @@ class SpringTokenRotationTest {
             // A restart reads the store: had it kept the spent refresh token, presenting it would end the session.
             FakeTime afterRestart = new FakeTime(rotated.expiresAt().plusSeconds(1));
             try (ConfigurableApplicationContext app = StarterFixture.run(properties, afterRestart)) {
-                send(app, "rotation 3");
+                StarterFixture.sendSimple(app, "rotation 3");
             }
             assertThat(sandbox.tokenRequests("refresh_token") - refreshes).isEqualTo(2);
             TokenSet last = store.load(ALICE).orElseThrow();
@@ -86,14 +84,6 @@ class SpringTokenRotationTest {
         }
     }
 
-    private static void send(ConfigurableApplicationContext app, String subject) {
-        SimpleMailMessage message = new SimpleMailMessage();
-        message.setFrom(ALICE);
-        message.setTo("bob@sandbox.test");
-        message.setSubject(subject);
-        message.setText("sent across token expiries");
-        app.getBean(JavaMailSender.class).send(message);
-    }
 
     /** Neither token, nor the access token's signature alone, nor a SASL initial response carrying it. */
     private static void assertNoToken(String log, TokenSet tokens, Sandbox sandbox) {

@@ -18,6 +18,8 @@ import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.mail.SimpleMailMessage;
+import org.springframework.mail.javamail.JavaMailSender;
 
 /**
  * What a user of the starter has: an oauthmail config file with an account at the sandbox, that account logged
@@ -31,7 +33,20 @@ final class StarterFixture {
     static class MailApplication {
     }
 
+    /** The sandbox user the applications send as, to bob. */
+    static final String ALICE = "alice@sandbox.test";
+
     private StarterFixture() {
+    }
+
+    /** Sends a plain text message with {@code subject} from alice to bob, through the application's sender. */
+    static void sendSimple(ConfigurableApplicationContext app, String subject) {
+        SimpleMailMessage message = new SimpleMailMessage();
+        message.setFrom(ALICE);
+        message.setTo("bob@sandbox.test");
+        message.setSubject(subject);
+        message.setText("sent by a Spring Boot application");
+        app.getBean(JavaMailSender.class).send(message);
     }
 
     /**
