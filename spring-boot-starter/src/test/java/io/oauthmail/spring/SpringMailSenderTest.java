@@ -4,7 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.oauthmail.account.TokenSet;
 import io.oauthmail.sandbox.Sandbox;
+import io.oauthmail.store.Stores;
 import io.oauthmail.store.TokenStore;
+import io.oauthmail.testing.SandboxAccounts;
+import io.oauthmail.testing.SandboxLogins;
 import io.oauthmail.testing.Mailboxes;
 import jakarta.mail.Multipart;
 import jakarta.mail.Part;
@@ -112,6 +115,20 @@ class SpringMailSenderTest {
             StarterFixture.sendSimple(app, "spring inline");
         }
         assertThat(Mailboxes.received(sandbox, "spring inline")).isEqualTo(1);
+    }
+
+    @Test
+    void tokensInAJdbcStoreNamedByItsUrl(@TempDir Path dir) {
+        String url = "jdbc:h2:file:" + dir.resolve("tokens") + ";AUTO_SERVER=TRUE";
+        // a login of its own: two stores holding one rotating refresh token would spend it twice
+        TokenStore jdbc = Stores.open(new Stores.Location("jdbc", dir, url), null);
+        jdbc.save(ALICE, SandboxLogins.login(sandbox, SandboxAccounts.account(sandbox, ALICE)).tokens());
+        Map<String, Object> properties = StarterFixture.configured(config, dir, ALICE);
+        properties.put("oauthmail.store.jdbc-url", url);
+        try (ConfigurableApplicationContext app = StarterFixture.run(properties, null)) {
+            StarterFixture.sendSimple(app, "spring jdbc store");
+        }
+        assertThat(Mailboxes.received(sandbox, "spring jdbc store")).isEqualTo(1);
     }
 
     /** Every byte value: an attachment that only arrives intact if it was encoded and sent as binary. */

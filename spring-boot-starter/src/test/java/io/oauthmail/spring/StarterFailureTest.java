@@ -64,6 +64,14 @@ class StarterFailureTest {
     }
 
     @Test
+    void aConfigFileThatIsNotThereIsNamed(CapturedOutput output) {
+        Path missing = home.resolve("nowhere.toml");
+        failsToStart(StarterFixture.configured(missing, home.resolve("tokens"), "alice@sandbox.test"));
+        assertThat(report(output)).contains("oauthmail.config: there is no oauthmail config file at " + missing)
+                .contains("Set oauthmail.config to the config.toml that has the account");
+    }
+
+    @Test
     void anInlineAccountWithoutAClientIdNamesThePropertyAndNeverTheSecret(CapturedOutput output) {
         Map<String, Object> properties = new LinkedHashMap<>();
         properties.put("oauthmail.provider", "google");
