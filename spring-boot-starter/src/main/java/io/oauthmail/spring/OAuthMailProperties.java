@@ -11,7 +11,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
 /**
  * The {@code oauthmail.*} properties. Either name an account of an oauthmail config file ({@code account}, and
  * {@code config} when the file is not at the usual place), or describe one here ({@code provider},
- * {@code client-id}, {@code email}, ...): setting {@code provider} means the latter, and then no config file is read.
+ * {@code client-id}, {@code email}, ...): setting {@code provider} means the latter. Either way the config file, where
+ * there is one, gives the store ({@code [store]}, unless {@code store.*} move it) and the refresh timing ({@code [tokens]}).
  *
  * @param enabled      whether the starter sets up a JavaMailSender at all
  * @param account      the account's name: in an oauthmail config file, or the name its tokens are stored under when

@@ -4,19 +4,16 @@ import io.oauthmail.account.Account;
 import io.oauthmail.config.AccountResolver;
 import io.oauthmail.config.AccountSettings;
 import io.oauthmail.config.Config;
-import io.oauthmail.config.ConfigReader;
 import io.oauthmail.config.Discovery;
-import io.oauthmail.config.OAuthMailPaths;
-import io.oauthmail.config.SecretCommand;
 import io.oauthmail.error.OAuthMailException;
 import io.oauthmail.provider.MailServer;
 import io.oauthmail.provider.OAuthEndpoints;
 import io.oauthmail.provider.TlsMode;
+import io.oauthmail.runtime.OAuthMailRuntime;
 import io.oauthmail.spring.OAuthMailProperties.ProviderKind;
 import io.oauthmail.spring.OAuthMailProperties.StoreKind;
 import io.oauthmail.store.Stores;
 import io.oauthmail.store.TokenStore;
-import io.oauthmail.token.TokenManager;
 import java.nio.file.Files;
 import java.time.Duration;
 import java.util.HashMap;
@@ -26,43 +23,27 @@ import java.util.Map;
 import org.springframework.core.env.Environment;
 
 /**
- * Turns the {@code oauthmail.*} properties (and the config file they name) into core's objects, the way the
- * {@code oauthmail} command reads its config, so that an account logged in with the command is the one the
- * application sends from. Every mistake is an {@link OAuthMailException} naming the property to set, which
- * {@link OAuthMailFailureAnalyzer} shows at startup; no message holds a secret.
+ * Turns the {@code oauthmail.*} properties into core's objects through {@link OAuthMailRuntime}, the composition root
+ * the {@code oauthmail} command and the daemon start from too: the same config file, token store and passphrase
+ * rules, so an account logged in with the command is the one the application sends from. The properties can
+ * describe the account instead of the config file, and move the store. Every mistake is an
+ * {@link OAuthMailException} naming the property to set, which {@link OAuthMailFailureAnalyzer} shows at startup;
+ * no message holds a secret.
  */
 final class OAuthMailSetup {
 
-    /** The variables {@link OAuthMailPaths} reads: taken from Spring's environment, so a property can set them too. */
-    private static final List<String> PATH_VARIABLES = List.of("OAUTHMAIL_HOME", "HOME", "XDG_CONFIG_HOME",
-            "XDG_DATA_HOME", "XDG_STATE_HOME");
+    /** The variables the runtime reads: taken from Spring's environment, so a property can set them too. */
+    private static final List<String> VARIABLES = List.of("OAUTHMAIL_HOME", "HOME", "XDG_CONFIG_HOME",
+            "XDG_DATA_HOME", "XDG_STATE_HOME", "OAUTHMAIL_PASSPHRASE");
 
     private final OAuthMailProperties properties;
-    private final Environment environment;
-    private final OAuthMailPaths paths;
-    /** The config file, read; null when the account is described in properties. */
-    private final Config config;
+    private final OAuthMailRuntime runtime;
+    /** The store the properties name, or null for the config file's {@code [store]}. */
+    private final Stores.Location storeOverride;
 
     OAuthMailSetup(OAuthMailProperties properties, Environment environment) {
         this.properties = properties;
-        this.environment = environment;
-        Map<String, String> variables = new HashMap<>();
-        for (String name : PATH_VARIABLES) {
-            String value = environment.getProperty(name);
-            if (value != null) {
-                variables.put(name, value);
-            }
-        }
-        this.paths = OAuthMailPaths.fromEnvironment(variables, properties.config());
-        this.config = inline() ? null : readConfig();
-    }
-
-    private boolean inline() {
-        return properties.provider() != null;
-    }
-
-    private Config readConfig() {
-        if (properties.account() == null || properties.account().isBlank()) {
+        if (!inline() && (properties.account() == null || properties.account().isBlank())) {
             throw new OAuthMailException("no oauthmail account is configured (oauthmail.account is not set)",
                     "set oauthmail.account to an account of your oauthmail config (`oauthmail accounts` lists them), "
                             + "or describe one with oauthmail.provider, oauthmail.client-id and oauthmail.email");
@@ -72,7 +53,23 @@ final class OAuthMailSetup {
                     "set oauthmail.config to the config.toml that has the account, or leave it out for the usual one "
                             + "(config.toml in $OAUTHMAIL_HOME, else in $XDG_CONFIG_HOME/oauthmail)");
         }
-        return ConfigReader.read(paths);
+        Map<String, String> variables = new HashMap<>();
+        for (String name : VARIABLES) {
+            String value = environment.getProperty(name);
+            if (value != null) {
+                variables.put(name, value);
+            }
+        }
+        if (properties.store().passphrase() != null) {
+            variables.put("OAUTHMAIL_PASSPHRASE", properties.store().passphrase());
+        }
+        OAuthMailRuntime fromEnvironment = OAuthMailRuntime.fromEnvironment(Map.copyOf(variables), properties.config());
+        this.storeOverride = storeOverride(properties.store(), fromEnvironment.config());
+        this.runtime = storeOverride == null ? fromEnvironment : fromEnvironment.withStoreLocation(storeOverride);
+    }
+
+    private boolean inline() {
+        return properties.provider() != null;
     }
 
     /** The name the account's tokens are stored under. */
@@ -95,11 +92,14 @@ final class OAuthMailSetup {
         if (inline()) {
             account = AccountResolver.withSecret(settingsFromProperties());
         } else {
-            AccountSettings settings = config.account(properties.account()).orElseThrow(() -> new OAuthMailException(
-                    "oauthmail.account: there is no account named " + properties.account() + " in " + config.file(),
-                    "add it with `oauthmail accounts add " + properties.account() + " --provider google|microsoft|generic"
-                            + " --client-id ID` and log in with `oauthmail login " + properties.account() + "`, or set "
-                            + "oauthmail.config to the config file that has it"));
+            AccountSettings settings;
+            try {
+                settings = runtime.account(properties.account());
+            } catch (OAuthMailException e) {
+                throw new OAuthMailException("oauthmail.account: " + e.getMessage(), e.hint().map(hint -> hint
+                        + ", then `oauthmail login " + properties.account() + "`; or set oauthmail.config to the config file"
+                        + " that has it").orElse(null), e);
+            }
             account = AccountResolver.withSecret(settings);
         }
         return withSmtpOverride(account);
@@ -163,56 +163,45 @@ final class OAuthMailSetup {
         }
     }
 
-    /** Opens the token store the properties, else the config file, name. */
+    /** The token store the properties, else the config file, name, opened with its passphrase. */
     TokenStore openStore() {
-        Stores.Location location = storeLocation();
-        String passphrase = passphrase();
-        return Stores.open(location, passphrase == null || passphrase.isEmpty() ? null : passphrase.toCharArray());
+        return runtime.store();
     }
 
-    Stores.Location storeLocation() {
-        OAuthMailProperties.Store store = properties.store();
-        String jdbcUrl = store.jdbcUrl() != null ? store.jdbcUrl() : config == null ? null : config.jdbcUrl();
+    /** Where the properties put the store, with what they leave out from the config file; null if they say nothing. */
+    private static Stores.Location storeOverride(OAuthMailProperties.Store store, Config config) {
+        if (store.kind() == null && store.dir() == null && store.jdbcUrl() == null) {
+            return null;
+        }
+        String jdbcUrl = store.jdbcUrl() != null ? store.jdbcUrl() : config.jdbcUrl();
         StoreKind kind = store.kind() != null ? store.kind() : store.jdbcUrl() != null ? StoreKind.JDBC
-                : config != null ? StoreKind.valueOf(config.storeKind().toUpperCase(Locale.ROOT)) : StoreKind.FILE;
+                : StoreKind.valueOf(config.storeKind().toUpperCase(Locale.ROOT));
         if (kind == StoreKind.JDBC && jdbcUrl == null) {
             throw new OAuthMailException("oauthmail.store.kind is jdbc but no JDBC URL is set",
                     "set oauthmail.store.jdbc-url (and put the database's driver on the classpath)");
         }
-        java.nio.file.Path dir = store.dir() != null ? store.dir() : config != null ? config.tokenDir() : paths.tokenDir();
-        return new Stores.Location(kind.name().toLowerCase(Locale.ROOT), dir, kind == StoreKind.JDBC ? jdbcUrl : null);
+        return new Stores.Location(kind.name().toLowerCase(Locale.ROOT), store.dir() != null ? store.dir() : config.tokenDir(),
+                kind == StoreKind.JDBC ? jdbcUrl : null);
     }
 
     /** Where the tokens are, for messages: never the JDBC URL, which may hold a password. */
     String storeDescription() {
-        Stores.Location location = storeLocation();
+        Stores.Location location = storeOverride != null ? storeOverride : runtime.config().storeLocation();
         return switch (location.kind()) {
-            case "jdbc" -> "the JDBC token store (oauthmail.store.jdbc-url)";
+            case "jdbc" -> "the JDBC token store";
             case "h2" -> "the H2 token store in " + location.dir();
             default -> "the token folder " + location.dir();
         };
     }
 
-    private String passphrase() {
-        if (properties.store().passphrase() != null) {
-            return properties.store().passphrase();
-        }
-        String variable = environment.getProperty("OAUTHMAIL_PASSPHRASE");
-        if (variable != null && !variable.isEmpty()) {
-            return variable;
-        }
-        return config != null && config.passphraseCmd() != null
-                ? SecretCommand.run("the token store", "passphrase_cmd", config.passphraseCmd()) : null;
-    }
-
     /** The config file's {@code [tokens] refresh_margin}, or the default. */
     Duration refreshMargin() {
-        return config != null ? config.refreshMargin() : TokenManager.DEFAULT_MARGIN;
+        return runtime.config().refreshMargin();
     }
 
     /** The config file's {@code [tokens] timeout}, or the default. */
     Duration tokenTimeout() {
-        return config != null ? config.tokenTimeout() : TokenManager.DEFAULT_TIMEOUT;
+        return runtime.config().tokenTimeout();
     }
 
     /**

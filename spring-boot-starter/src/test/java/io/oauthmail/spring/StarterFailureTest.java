@@ -59,7 +59,7 @@ class StarterFailureTest {
     @Test
     void anAccountMissingFromTheConfigFileIsNamedWithTheFile(CapturedOutput output) {
         failsToStart(StarterFixture.configured(config, home.resolve("tokens"), "carol@sandbox.test"));
-        assertThat(report(output)).contains("oauthmail.account: there is no account named carol@sandbox.test in " + config)
+        assertThat(report(output)).contains("oauthmail.account: no account named carol@sandbox.test in " + config)
                 .contains("oauthmail accounts add carol@sandbox.test");
     }
 
