@@ -27,13 +27,16 @@ public final class OAuthMailRuntime {
     private final Map<String, String> env;
     private final Path configOverride;
     private final Clock clock;
+    /** Where the tokens are when the embedding program says so, instead of the config's {@code [store]}; or null. */
+    private final Stores.Location storeLocation;
     private Config config;
     private TokenStore store;
 
-    private OAuthMailRuntime(Map<String, String> env, Path configOverride, Clock clock) {
+    private OAuthMailRuntime(Map<String, String> env, Path configOverride, Clock clock, Stores.Location storeLocation) {
         this.env = env;
         this.configOverride = configOverride;
         this.clock = clock;
+        this.storeLocation = storeLocation;
     }
 
     /**
@@ -41,7 +44,16 @@ public final class OAuthMailRuntime {
      * {@code OAUTHMAIL_PASSPHRASE}); {@code configOverride} is a config file named on the command line, or null.
      */
     public static OAuthMailRuntime fromEnvironment(Map<String, String> env, Path configOverride) {
-        return new OAuthMailRuntime(env, configOverride, Clock.systemUTC());
+        return new OAuthMailRuntime(env, configOverride, Clock.systemUTC(), null);
+    }
+
+    /**
+     * This runtime with the tokens kept at {@code where} instead of the config's {@code [store]} (opened with the
+     * same passphrase rules): for a program that names its store itself, as the Spring Boot starter's
+     * {@code oauthmail.store.*} properties do.
+     */
+    public OAuthMailRuntime withStoreLocation(Stores.Location where) {
+        return new OAuthMailRuntime(env, configOverride, clock, java.util.Objects.requireNonNull(where, "where"));
     }
 
     public Map<String, String> env() {
@@ -80,7 +92,7 @@ public final class OAuthMailRuntime {
     }
 
     /**
-     * The token store of the config's {@code [store]}, opened once. Its key: {@code OAUTHMAIL_PASSPHRASE}, else the
+     * The token store of the config's {@code [store]} (or of {@link #withStoreLocation}), opened once. Its key: {@code OAUTHMAIL_PASSPHRASE}, else the
      * output of {@code [store] passphrase_cmd}, else the store's own key file.
      */
     public synchronized TokenStore store() {
@@ -89,7 +101,7 @@ public final class OAuthMailRuntime {
             if ((passphrase == null || passphrase.isEmpty()) && config().passphraseCmd() != null) {
                 passphrase = SecretCommand.run("the token store", "passphrase_cmd", config().passphraseCmd());
             }
-            store = Stores.open(config().storeLocation(),
+            store = Stores.open(storeLocation != null ? storeLocation : config().storeLocation(),
                     passphrase == null || passphrase.isEmpty() ? null : passphrase.toCharArray());
         }
         return store;
