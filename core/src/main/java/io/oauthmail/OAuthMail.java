@@ -3,15 +3,14 @@ package io.oauthmail;
 import io.oauthmail.account.Account;
 import io.oauthmail.config.AccountResolver;
 import io.oauthmail.config.Config;
-import io.oauthmail.config.ConfigReader;
-import io.oauthmail.config.OAuthMailPaths;
-import io.oauthmail.config.SecretCommand;
 import io.oauthmail.error.OAuthMailException;
 import io.oauthmail.mail.Email;
 import io.oauthmail.mail.MailSessions;
 import io.oauthmail.mail.SmtpPool;
-import io.oauthmail.store.Stores;
+import io.oauthmail.runtime.OAuthMailRuntime;
 import io.oauthmail.store.TokenStore;
+import io.oauthmail.token.RefreshEvents;
+import io.oauthmail.token.RetryPolicy;
 import io.oauthmail.token.TokenManager;
 import java.time.Clock;
 import java.time.Duration;
@@ -44,13 +43,10 @@ public final class OAuthMail implements AutoCloseable {
     private final Map<String, SmtpPool> senders = new java.util.concurrent.ConcurrentHashMap<>();
     private volatile int connectionsPerAccount = DEFAULT_CONNECTIONS;
 
-    private OAuthMail(Config config, Map<String, Account> accounts, TokenStore store) {
+    private OAuthMail(Config config, Map<String, Account> accounts, TokenManager tokens) {
         this.config = config;
         this.accounts = new HashMap<>(accounts);
-        // OAuthMail.of(...) has no config file: the token manager's defaults apply (as for a config without [tokens])
-        this.tokens = config == null ? new TokenManager(store, Clock.systemUTC())
-                : new TokenManager(store, Clock.systemUTC(), config.refreshMargin(), config.tokenTimeout(),
-                        io.oauthmail.token.RetryPolicy.DEFAULT, io.oauthmail.oauth.Sleeper.SYSTEM);
+        this.tokens = tokens;
         this.sessions = new MailSessions(tokens, Duration.ofSeconds(60));
     }
 
@@ -61,13 +57,8 @@ public final class OAuthMail implements AutoCloseable {
 
     /** Like {@link #fromConfig()}, with the environment given explicitly (tests, embedding). */
     public static OAuthMail fromEnvironment(Map<String, String> env) {
-        Config config = ConfigReader.read(OAuthMailPaths.fromEnvironment(env, null));
-        String passphrase = env.get("OAUTHMAIL_PASSPHRASE");
-        if ((passphrase == null || passphrase.isEmpty()) && config.passphraseCmd() != null) {
-            passphrase = SecretCommand.run("the token store", "passphrase_cmd", config.passphraseCmd());
-        }
-        TokenStore store = Stores.open(config.storeLocation(), passphrase == null || passphrase.isEmpty() ? null : passphrase.toCharArray());
-        return new OAuthMail(config, Map.of(), store);
+        OAuthMailRuntime runtime = OAuthMailRuntime.fromEnvironment(env, null);
+        return new OAuthMail(runtime.config(), Map.of(), runtime.tokenManager(RetryPolicy.DEFAULT, RefreshEvents.NONE));
     }
 
     /** Without a config file: the given accounts, with tokens in {@code store} (put there by a login flow). */
@@ -76,7 +67,8 @@ public final class OAuthMail implements AutoCloseable {
         for (Account account : accounts) {
             byName.put(account.name(), account);
         }
-        return new OAuthMail(null, byName, store);
+        // no config file: the token manager's defaults apply (as for a config without [tokens])
+        return new OAuthMail(null, byName, new TokenManager(store, Clock.systemUTC()));
     }
 
     /**

@@ -2,13 +2,9 @@ package io.oauthmail.cli;
 
 import io.oauthmail.config.AccountSettings;
 import io.oauthmail.config.Config;
-import io.oauthmail.config.ConfigReader;
 import io.oauthmail.config.OAuthMailPaths;
-import io.oauthmail.config.SecretCommand;
-import io.oauthmail.error.OAuthMailException;
-import io.oauthmail.oauth.Sleeper;
-import io.oauthmail.store.Stores;
 import io.oauthmail.store.TokenStore;
+import io.oauthmail.runtime.OAuthMailRuntime;
 import io.oauthmail.token.RetryPolicy;
 import io.oauthmail.token.TokenManager;
 import java.io.InputStream;
@@ -26,25 +22,20 @@ import java.util.Map;
  */
 public final class CliContext {
 
-    private final Map<String, String> env;
     private final InputStream in;
     private final PrintWriter out;
     private final OutputStream stdout;
     private final PrintWriter err;
-    private final Path configOverride;
-    private final Clock clock = Clock.systemUTC();
-    private Config config;
-    private TokenStore store;
+    private final OAuthMailRuntime runtime;
     private TokenManager tokens;
 
     CliContext(Map<String, String> env, InputStream in, PrintWriter out, OutputStream stdout, PrintWriter err,
             Path configOverride) {
-        this.env = env;
         this.in = in;
         this.out = out;
         this.stdout = stdout;
         this.err = err;
-        this.configOverride = configOverride;
+        this.runtime = OAuthMailRuntime.fromEnvironment(env, configOverride);
     }
 
     public PrintWriter out() {
@@ -67,56 +58,46 @@ public final class CliContext {
         return in;
     }
 
+    /** The parts every command shares with the daemon and the library (config, store, token managers). */
+    public OAuthMailRuntime runtime() {
+        return runtime;
+    }
+
     public Map<String, String> env() {
-        return env;
+        return runtime.env();
     }
 
     public Clock clock() {
-        return clock;
+        return runtime.clock();
     }
 
     public OAuthMailPaths paths() {
-        return OAuthMailPaths.fromEnvironment(env, configOverride);
+        return runtime.paths();
     }
 
     public Config config() {
-        if (config == null) {
-            config = ConfigReader.read(paths());
-        }
-        return config;
+        return runtime.config();
     }
 
     /** Forgets the config read so far: after a command changed the file. */
     public void configChanged() {
-        config = null;
+        runtime.configChanged();
     }
 
     /** The settings of account {@code name}, or an error that says how to add it. */
     public AccountSettings account(String name) {
-        return config().account(name).orElseThrow(() -> new OAuthMailException(
-                "no account named " + name + " in " + config().file()
-                        + (config().accounts().isEmpty() ? " (it has no accounts yet)" : " (it has: "
-                                + String.join(", ", config().accounts().keySet()) + ")"),
-                "add it with: oauthmail accounts add " + name + " --provider google|microsoft|generic --client-id ID"));
+        return runtime.account(name);
     }
 
     /** The token store; keyed by OAUTHMAIL_PASSPHRASE, else [store] passphrase_cmd, else its key file. */
     public TokenStore store() {
-        if (store == null) {
-            String passphrase = env.get("OAUTHMAIL_PASSPHRASE");
-            if ((passphrase == null || passphrase.isEmpty()) && config().passphraseCmd() != null) {
-                passphrase = SecretCommand.run("the token store", "passphrase_cmd", config().passphraseCmd());
-            }
-            store = Stores.open(config().storeLocation(), passphrase == null || passphrase.isEmpty() ? null : passphrase.toCharArray());
-        }
-        return store;
+        return runtime.store();
     }
 
     /** The token manager (one per command); its warnings (a failed refresh, a token used all the same) go to stderr. */
     public TokenManager tokens() {
         if (tokens == null) {
-            tokens = new TokenManager(store(), clock, config().refreshMargin(), config().tokenTimeout(),
-                    TokenManager.DEFAULT_ANSWER_WAIT, RetryPolicy.DEFAULT, Sleeper.SYSTEM, new WarningsOnStderr(err));
+            tokens = runtime.tokenManager(RetryPolicy.DEFAULT, new WarningsOnStderr(err));
         }
         return tokens;
     }

@@ -27,6 +27,11 @@ public record OAuthMailPaths(Path configFile, Path tokenDir, Path stateDir) {
         return configOverride == null ? paths : new OAuthMailPaths(configOverride, paths.tokenDir, paths.stateDir);
     }
 
+    /** The proxy's local password hashes: in the state folder, beside the daemon's socket. */
+    public Path localPasswordsFile() {
+        return stateDir.resolve("local-passwords");
+    }
+
     private static Path xdg(Map<String, String> env, String name, Path fallback) {
         String value = env.get(name);
         // The XDG spec: a relative path is invalid and must be ignored.

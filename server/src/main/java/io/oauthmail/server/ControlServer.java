@@ -31,7 +31,7 @@ import org.slf4j.LoggerFactory;
  * the launcher fetch a token with {@code curl --unix-socket} in a few milliseconds instead of starting a JVM.
  * Requests are one line and a few headers from the same user, so the subset is small and bounded.
  */
-public final class ControlServer implements AutoCloseable {
+final class ControlServer implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(ControlServer.class);
     private static final int MAX_REQUEST = 8192;

@@ -4,7 +4,7 @@ import io.oauthmail.account.Account;
 import java.time.Instant;
 
 /** What the daemon reports as it keeps tokens fresh. Messages never contain a token. */
-public interface Events {
+interface Events {
 
     void tokenRefreshed(Account account, Instant expiresAt);
 

@@ -15,7 +15,7 @@ import org.slf4j.LoggerFactory;
  * {@code OAUTHMAIL_ACCOUNT}, {@code OAUTHMAIL_MESSAGE}, and {@code OAUTHMAIL_FIX} (the command to run, for
  * a lost grant). Never a token. A warning is sent once per account and message, not every refresh.
  */
-public final class Notifier implements Events {
+final class Notifier implements Events {
 
     private static final Logger LOG = LoggerFactory.getLogger(Notifier.class);
 

@@ -9,6 +9,7 @@ import io.oauthmail.provider.Quirk;
 import io.oauthmail.token.GrantLifetimes;
 import io.oauthmail.token.RetryPolicy;
 import io.oauthmail.token.TokenManager;
+import io.oauthmail.token.TokenState;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
@@ -33,7 +34,7 @@ import java.util.concurrent.TimeUnit;
  * (checked every 10 s), which starts them again without a reload. A watchdog notices when the wall clock jumps against the monotonic one (suspend and
  * resume, a clock change) and re-plans every account at once, instead of waking hours late.
  */
-public final class Refresher implements AutoCloseable {
+final class Refresher implements AutoCloseable {
 
     private static final Duration WATCHDOG = Duration.ofSeconds(30);
     /** The daemon never gives up on an account: 30 s, 1 min, 2 min ... at most 10 min between tries. */
@@ -92,7 +93,7 @@ public final class Refresher implements AutoCloseable {
 
     public List<AccountState> states() {
         return accounts.keySet().stream().sorted().map(name -> states.getOrDefault(name,
-                new AccountState(name, "starting", null, null, null))).toList();
+                new AccountState(name, TokenState.STARTING, null, null, null))).toList();
     }
 
     private void plan(Account account, Duration delay) {
@@ -118,13 +119,13 @@ public final class Refresher implements AutoCloseable {
                 events.tokenRefreshed(account, tokenSet.expiresAt());
             }
             String warning = warning(account, tokenSet, now);
-            states.put(account.name(), new AccountState(account.name(), "ok", tokenSet.expiresAt(), next, warning));
+            states.put(account.name(), new AccountState(account.name(), TokenState.OK, tokenSet.expiresAt(), next, warning));
             if (warning != null) {
                 events.warning(account, warning);
             }
             plan(account, Duration.between(now, next));
         } catch (ReauthorizationRequired e) {
-            states.put(account.name(), new AccountState(account.name(), "needs-login", null, null, e.getMessage()));
+            states.put(account.name(), new AccountState(account.name(), TokenState.NEEDS_LOGIN, null, null, e.getMessage()));
             events.reauthorizationNeeded(account, e.getMessage(), account.loginCommand());
             watchForLogin(account, storedRefreshToken(account));
         } catch (TemporaryFailure e) {
@@ -170,7 +171,7 @@ public final class Refresher implements AutoCloseable {
         Instant retryAt = now.plus(pause);
         AccountState old = states.get(account.name());
         String unused = unusedWarning(account, now);
-        states.put(account.name(), new AccountState(account.name(), "retrying", old == null ? null : old.expiresAt(), retryAt,
+        states.put(account.name(), new AccountState(account.name(), TokenState.RETRYING, old == null ? null : old.expiresAt(), retryAt,
                 unused == null ? message : message + "; " + unused));
         events.error(account, message, retryAt);
         if (unused != null) {

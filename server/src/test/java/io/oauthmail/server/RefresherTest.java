@@ -14,6 +14,7 @@ import io.oauthmail.testing.SandboxAccounts;
 import io.oauthmail.testing.SandboxLogins;
 import io.oauthmail.token.RetryPolicy;
 import io.oauthmail.token.TokenManager;
+import io.oauthmail.token.TokenState;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -103,10 +104,10 @@ class RefresherTest {
             assertThat(events.stream().filter(e -> e.startsWith("error carol")).findFirst().orElseThrow())
                     .matches("error carol retry in (29|30) s");
             List<AccountState> states = refresher.states();
-            assertThat(states).extracting(AccountState::account, AccountState::status).containsExactly(
-                    org.assertj.core.groups.Tuple.tuple("alice@sandbox.test", "ok"),
-                    org.assertj.core.groups.Tuple.tuple("bob@sandbox.test", "needs-login"),
-                    org.assertj.core.groups.Tuple.tuple("carol", "retrying"));
+            assertThat(states).extracting(AccountState::account, AccountState::state).containsExactly(
+                    org.assertj.core.groups.Tuple.tuple("alice@sandbox.test", TokenState.OK),
+                    org.assertj.core.groups.Tuple.tuple("bob@sandbox.test", TokenState.NEEDS_LOGIN),
+                    org.assertj.core.groups.Tuple.tuple("carol", TokenState.RETRYING));
             assertThat(states.get(0).nextRefresh()).isBefore(states.get(0).expiresAt());
             assertThat(states.toString()).doesNotContain(store.load(alice.name()).orElseThrow().accessToken());
         }
@@ -119,9 +120,9 @@ class RefresherTest {
         TokenManager tokens = new TokenManager(store, Clock.systemUTC());
         try (Refresher refresher = new Refresher(tokens, Clock.systemUTC(), recorder, Duration.ofMillis(200))) {
             refresher.start(List.of(bob));
-            await(() -> "needs-login".equals(refresher.states().get(0).status()), "bob needs a login");
+            await(() -> refresher.states().get(0).state() == TokenState.NEEDS_LOGIN, "bob needs a login");
             store.save(bob.name(), SandboxLogins.login(sandbox, bob).tokens()); // what oauthmail login does
-            await(() -> "ok".equals(refresher.states().get(0).status()), "the new login is noticed");
+            await(() -> refresher.states().get(0).state() == TokenState.OK, "the new login is noticed");
             assertThat(refresher.states().get(0).nextRefresh()).isAfter(Instant.now());
         }
     }

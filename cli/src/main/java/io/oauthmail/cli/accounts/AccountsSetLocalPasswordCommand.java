@@ -38,7 +38,7 @@ final class AccountsSetLocalPasswordCommand implements Callable<Integer> {
         context.account(name); // a clear error if there is no such account
         char[] password = read(context);
         try {
-            new LocalPasswords(LocalPasswordsFile.of(context)).set(name, password);
+            new LocalPasswords(context.paths().localPasswordsFile()).set(name, password);
         } finally {
             Arrays.fill(password, '\0');
         }

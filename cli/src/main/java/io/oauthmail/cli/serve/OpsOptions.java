@@ -10,6 +10,7 @@ import io.oauthmail.server.ops.MetricsListener;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
+import java.io.PrintWriter;
 import java.util.Optional;
 import picocli.CommandLine.Option;
 
@@ -39,19 +40,25 @@ final class OpsOptions {
         DaemonLogging.apply(chosen, Optional.ofNullable(format).or(file::format).orElse(LogSettings.Format.TEXT));
     }
 
-    /** The loopback metrics listener, if {@code --metrics} asks for one. */
-    Optional<MetricsListener> startMetrics(DaemonMetrics daemonMetrics) {
+    /**
+     * The loopback metrics listener {@code --metrics} asks for (its address said on {@code messages}), or nothing to
+     * close. Started after the daemon: a port taken by something else stops the whole start.
+     */
+    AutoCloseable startMetrics(DaemonMetrics daemonMetrics, PrintWriter messages) {
         if (metrics == null) {
-            return Optional.empty();
+            return () -> { };
         }
         int colon = metrics.lastIndexOf(':');
+        MetricsListener listener;
         try {
             InetAddress host = InetAddress.getByName(metrics.substring(0, Math.max(colon, 0)).replaceAll("^\\[|\\]$", ""));
-            int port = Integer.parseInt(metrics.substring(colon + 1));
-            return Optional.of(MetricsListener.start(daemonMetrics, new InetSocketAddress(host, port)));
+            listener = MetricsListener.start(daemonMetrics, new InetSocketAddress(host, Integer.parseInt(metrics.substring(colon + 1))));
         } catch (UnknownHostException | IllegalArgumentException e) {
             throw new OAuthMailException("--metrics takes a loopback HOST:PORT, not '" + metrics + "'", "e.g. --metrics 127.0.0.1:9464");
         }
+        messages.println("oauthmail serve: metrics on " + listener.url());
+        messages.flush();
+        return listener;
     }
 
     static final class LevelChoice extends Choice<LogSettings.Level> {

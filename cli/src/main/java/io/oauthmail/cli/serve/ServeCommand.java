@@ -5,17 +5,11 @@ import io.oauthmail.cli.ExitCodes;
 import io.oauthmail.cli.HelpText;
 import io.oauthmail.cli.OAuthMailCli;
 import io.oauthmail.config.ListenerSettings;
-import io.oauthmail.oauth.Sleeper;
-import io.oauthmail.server.ops.MetricsListener;
-import io.oauthmail.token.RetryPolicy;
-import io.oauthmail.token.TokenManager;
+import io.oauthmail.server.Serve;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.ParentCommand;
 
@@ -67,54 +61,11 @@ public final class ServeCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         CliContext context = root.context();
+        List<ListenerSettings> fromFlags = ListenFlags.read(listen, tls.toString(), tlsCert, tlsKey, maxConnections);
         ops.applyLogging(context);
-        List<ListenerSettings> fromFlags = ProxyListeners.fromFlags(listen, tls.toString(), tlsCert, tlsKey, maxConnections);
-        // The refresher backs off by itself (30 s up to 10 min): the token manager must not retry underneath it.
-        TokenManager tokens = new TokenManager(context.store(), context.clock(), context.config().refreshMargin(),
-                context.config().tokenTimeout(), RetryPolicy.NONE, Sleeper.SYSTEM);
-        RunningServe serve = RunningServe.start(context, fromFlags, tokens);
-        Optional<MetricsListener> metrics;
-        try {
-            metrics = ops.startMetrics(serve.daemon().metrics());
-        } catch (RuntimeException e) {
-            serve.close();
-            throw e;
-        }
-        metrics.ifPresent(listener -> context.err().println("oauthmail serve: metrics on " + listener.url()));
-        CountDownLatch stopped = new CountDownLatch(1);
-        // SIGTERM and Ctrl-C end the wait below, so the stop runs in order and the exit code is 0; the hook
-        // covers a JVM where signals cannot be caught, and any other way the JVM is asked to exit. Signals are
-        // the process's: taken only when this command is the process, never inside a test or a host program.
-        Thread hook = new Thread(() -> {
-            metrics.ifPresent(MetricsListener::close);
-            serve.close();
-            stopped.countDown();
-        }, "oauthmail-serve-stop");
-        Runtime.getRuntime().addShutdownHook(hook);
-        boolean hangup = false;
-        if (root.ownsProcess()) {
-            Signals.onTerminate(stopped::countDown);
-            hangup = Signals.onHangup(() -> {
-                try {
-                    serve.reload();
-                } catch (RuntimeException e) {
-                    // already said on stderr by the reload; the daemon goes on as it was
-                }
-            });
-        }
-        context.err().println("oauthmail serve: keeping " + serve.accountCount() + " account(s) fresh; status: oauthmail status"
-                + " (socket " + serve.daemon().socket() + "); reload: oauthmail reload" + (hangup ? " or SIGHUP" : "")
-                + "; stop with Ctrl-C or SIGTERM");
-        context.err().flush();
-        stopped.await();
-        context.err().println("oauthmail serve: stopping");
-        context.err().flush();
-        metrics.ifPresent(MetricsListener::close);
-        serve.close();
-        try {
-            Runtime.getRuntime().removeShutdownHook(hook);
-        } catch (IllegalStateException e) {
-            // the JVM is already shutting down (the hook ran): nothing to undo
+        try (Serve serve = Serve.start(context.runtime(), fromFlags, context.err());
+                AutoCloseable metrics = ops.startMetrics(serve.metrics(), context.err())) {
+            serve.runUntilStopped(root.ownsProcess());
         }
         return ExitCodes.OK;
     }

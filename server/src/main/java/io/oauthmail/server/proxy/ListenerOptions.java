@@ -15,7 +15,7 @@ import java.util.Optional;
  * @param maxConnections the most clients at once; the next is told to come back later
  * @param events         told of sessions, logins and bytes relayed (the daemon's metrics)
  */
-public record ListenerOptions(String name, InetSocketAddress address, LocalTls tls, Optional<MailServer> upstream,
+record ListenerOptions(String name, InetSocketAddress address, LocalTls tls, Optional<MailServer> upstream,
         int maxConnections, ProxyEvents events) {
 
     public ListenerOptions {

@@ -55,7 +55,7 @@ import org.bouncycastle.util.IPAddress;
  * that oauthmail makes and keeps in the state folder, so clients can trust (pin) it once and keep trusting it
  * across restarts. BouncyCastle reads every PEM key form and issues the certificate; the JDK can do neither.
  */
-public final class LocalCertificate {
+final class LocalCertificate {
 
     private static final Duration VALIDITY = Duration.ofDays(397); // the longest browsers and Apple accept
     private static final Duration RENEW_BEFORE = Duration.ofDays(1);

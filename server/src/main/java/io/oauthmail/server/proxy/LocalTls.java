@@ -11,7 +11,7 @@ import java.util.Locale;
  * login, or TLS from the first byte (like 465, 993, 995). TLS 1.2 and 1.3 only, in BoringSSL where it loads
  * ({@link ProxyTls}).
  */
-public final class LocalTls {
+final class LocalTls {
 
     /** The local TLS modes, as the config file and {@code --tls} spell them in lower case. */
     public enum Mode {

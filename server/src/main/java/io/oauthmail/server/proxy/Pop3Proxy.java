@@ -12,7 +12,7 @@ import java.util.Map;
  * with the account's name and local password, then AUTH XOAUTH2 upstream and a byte relay. Nothing goes
  * upstream before the local login succeeded; failed logins are slowed and limited.
  */
-public final class Pop3Proxy extends ProtocolProxy {
+final class Pop3Proxy extends ProtocolProxy {
 
     /** Silence both ways after the login before the session is ended: RFC 1939's autologout timer, at least ten minutes. */
     static final Duration IDLE_AFTER_LOGIN = Duration.ofMinutes(10);

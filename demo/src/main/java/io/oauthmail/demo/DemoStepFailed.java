@@ -1,4 +1,4 @@
-package io.oauthmail.cli.demo;
+package io.oauthmail.demo;
 
 import io.oauthmail.error.OAuthMailException;
 

@@ -1,25 +1,15 @@
-package io.oauthmail.cli.serve;
+package io.oauthmail.server.proxy;
 
 import io.oauthmail.account.Account;
-import io.oauthmail.cli.CliContext;
-import io.oauthmail.cli.accounts.LocalPasswordsFile;
 import io.oauthmail.config.ListenerSettings;
+import io.oauthmail.config.OAuthMailPaths;
 import io.oauthmail.error.OAuthMailException;
 import io.oauthmail.provider.MailServer;
-import io.oauthmail.server.proxy.ImapProxy;
-import io.oauthmail.server.proxy.ListenerOptions;
-import io.oauthmail.server.proxy.LocalCertificate;
-import io.oauthmail.server.proxy.LocalPasswords;
-import io.oauthmail.server.proxy.LocalTls;
-import io.oauthmail.server.proxy.Pop3Proxy;
-import io.oauthmail.server.proxy.Proxy;
-import io.oauthmail.server.proxy.ProxyEvents;
-import io.oauthmail.server.proxy.SmtpProxy;
 import io.oauthmail.token.TokenManager;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.nio.file.Path;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -29,54 +19,22 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * Starts the proxy listeners of {@code oauthmail serve}: the config's {@code [[listener]]} tables and the
- * {@code --listen PROTOCOL=HOST:PORT} flags (which share one {@code --tls} mode and certificate). Each serves its
- * accounts by login name; the certificate is the user's, or one generated certificate for every listener.
+ * Starts the proxy listeners of the daemon: the config's {@code [[listener]]} tables and the {@code --listen} flags
+ * (which share one {@code --tls} mode and certificate). Each serves its accounts by login name; the certificate is
+ * the user's, or one generated certificate, kept in the state folder, for every listener.
  */
-final class ProxyListeners {
+public final class ProxyListeners {
 
     private ProxyListeners() {
-    }
-
-    /** {@code --listen} flags as listeners, checked like the config's. */
-    static List<ListenerSettings> fromFlags(List<String> flags, String tls, Path cert, Path key, int maxConnections) {
-        if (!ListenerSettings.TLS_MODES.contains(tls)) {
-            throw new OAuthMailException("unknown --tls mode '" + tls + "'", "use none (loopback only), starttls or implicit");
-        }
-        if ((cert == null) != (key == null)) {
-            throw new OAuthMailException("--tls-cert and --tls-key go together", "pass both, or neither for a generated certificate");
-        }
-        if (cert != null && tls.equals("none")) {
-            throw new OAuthMailException("--tls-cert is given but --tls is none", "add --tls starttls or --tls implicit");
-        }
-        if (maxConnections < 1 || maxConnections > ListenerSettings.MOST_CONNECTIONS) {
-            throw new OAuthMailException("--max-connections must be 1 to " + ListenerSettings.MOST_CONNECTIONS + ", not "
-                    + maxConnections, "e.g. --max-connections " + ListenerSettings.DEFAULT_MAX_CONNECTIONS);
-        }
-        List<ListenerSettings> listeners = new ArrayList<>();
-        for (String flag : flags) {
-            int eq = flag.indexOf('=');
-            int colon = flag.lastIndexOf(':');
-            if (eq <= 0 || colon < eq) {
-                throw new OAuthMailException("--listen takes PROTOCOL=HOST:PORT, e.g. smtp=127.0.0.1:1587, not '" + flag + "'", null);
-            }
-            String protocol = flag.substring(0, eq);
-            if (!ListenerSettings.PROTOCOLS.contains(protocol)) {
-                throw new OAuthMailException("unknown proxy protocol '" + protocol + "'", "use smtp, imap or pop");
-            }
-            listeners.add(new ListenerSettings("--listen " + flag, protocol, flag.substring(eq + 1), Optional.empty(), tls,
-                    Optional.ofNullable(cert), Optional.ofNullable(key), List.of(), maxConnections));
-        }
-        return listeners;
     }
 
     /**
      * Starts every listener, or none: a failure closes those already started. Returns a line per listener. Each
      * tells {@code events} (the daemon's metrics) of its sessions.
      */
-    static List<String> start(List<ListenerSettings> listeners, List<Account> accounts, CliContext context, TokenManager tokens,
-            List<Proxy> started, ProxyEvents events) {
-        LocalPasswords passwords = new LocalPasswords(LocalPasswordsFile.of(context));
+    public static List<String> start(List<ListenerSettings> listeners, List<Account> accounts, OAuthMailPaths paths,
+            Clock clock, TokenManager tokens, List<Proxy> started, ProxyEvents events) {
+        LocalPasswords passwords = new LocalPasswords(paths.localPasswordsFile());
         LocalCertificate generated = null;
         List<String> lines = new ArrayList<>();
         for (ListenerSettings settings : listeners) {
@@ -88,7 +46,7 @@ final class ProxyListeners {
                 if (settings.cert().isPresent()) {
                     certificate = LocalCertificate.load(settings.cert().get(), settings.key().orElseThrow());
                 } else {
-                    generated = generated != null ? generated : generate(listeners, context);
+                    generated = generated != null ? generated : generate(listeners, paths, clock);
                     certificate = generated;
                 }
                 tls = LocalTls.of(mode, certificate);
@@ -153,7 +111,7 @@ final class ProxyListeners {
     }
 
     /** One certificate naming every host a generated-certificate listener listens on (not the wildcard). */
-    private static LocalCertificate generate(List<ListenerSettings> listeners, CliContext context) {
+    private static LocalCertificate generate(List<ListenerSettings> listeners, OAuthMailPaths paths, Clock clock) {
         Set<String> hosts = new LinkedHashSet<>();
         for (ListenerSettings settings : listeners) {
             String host = settings.listen().substring(0, settings.listen().lastIndexOf(':')).replaceAll("^\\[|\\]$", "");
@@ -161,6 +119,6 @@ final class ProxyListeners {
                 hosts.add(host);
             }
         }
-        return LocalCertificate.generated(context.paths().stateDir().resolve("proxy-tls"), hosts, context.clock());
+        return LocalCertificate.generated(paths.stateDir().resolve("proxy-tls"), hosts, clock);
     }
 }

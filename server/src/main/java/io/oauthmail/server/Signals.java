@@ -1,4 +1,4 @@
-package io.oauthmail.cli.serve;
+package io.oauthmail.server;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

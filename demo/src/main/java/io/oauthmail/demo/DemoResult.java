@@ -1,4 +1,4 @@
-package io.oauthmail.cli.demo;
+package io.oauthmail.demo;
 
 import io.oauthmail.mail.MessageSummary;
 import io.oauthmail.sasl.SaslFailure;
