@@ -71,6 +71,11 @@ public final class DaemonMetrics implements ProxyEvents {
         for (String outcome : new String[] {"ok", "temporary_failure", "reauthorization_required"}) {
             refreshes.labelValues(outcome);
         }
+        for (FailureKind kind : FailureKind.values()) {
+            for (Source source : Source.values()) {
+                failures.labelValues(kind.label(), source.label());
+            }
+        }
     }
 
     private CounterDataPoint[] byteCounters(String protocol) {
