@@ -122,15 +122,13 @@ class CliAccountStatesTest {
                 Map.entry(BOB, "ok"), Map.entry("carol", "not-logged-in"));
     }
 
-    private static Map<String, String> awaitStatus(java.util.function.Predicate<Map<String, String>> done) throws Exception {
-        Map<String, String> words = Map.of();
-        for (int i = 0; i < 200 && !done.test(words); i++) { // the first refresh pass runs in the background
-            Thread.sleep(50);
+    /** The daemon's words once {@code done}: its first refresh pass runs in the background. */
+    private static Map<String, String> awaitStatus(java.util.function.Predicate<Map<String, String>> done) {
+        return Awaits.polling("the daemon's status after its refresh pass", Duration.ofSeconds(10)).until(() -> {
             Run status = run("status", "--json");
             assertThat(status.exit()).as(status.err()).isZero();
-            words = words(status.out());
-        }
-        return words;
+            return words(status.out());
+        }, done);
     }
 
     private static Daemon startDaemon() throws Exception {

@@ -13,6 +13,7 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Base64;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -74,15 +75,7 @@ class CliAccountsTest {
         StringWriter err = new StringWriter();
         CompletableFuture<Integer> exit = CompletableFuture.supplyAsync(() ->
                 OAuthMailCli.run(args, new PrintWriter(out, true), new PrintWriter(err, true), in, env));
-        URI url = null;
-        for (int i = 0; i < 200 && url == null; i++) {
-            url = err.toString().lines().filter(l -> l.startsWith("http")).map(URI::create).findFirst().orElse(null);
-            if (url == null) {
-                Thread.sleep(25);
-            }
-        }
-        assertThat(url).as("the URL alone on a line of stderr: " + err).isNotNull();
-        browser.accept(url);
+        browser.accept(Awaits.loginUrl(err));
         return new Run(exit.get(30, TimeUnit.SECONDS), out.toString(), err.toString());
     }
 
@@ -219,11 +212,9 @@ class CliAccountsTest {
         CompletableFuture<Integer> exit = CompletableFuture.supplyAsync(() -> OAuthMailCli.run(
                 new String[] {"login", "alice", "--flow", "device"}, new PrintWriter(out, true), new PrintWriter(err, true),
                 InputStream.nullInputStream(), env));
-        String[] lines = {};
-        for (int i = 0; i < 200 && lines.length < 3; i++) {
-            lines = err.toString().lines().toArray(String[]::new);
-            Thread.sleep(25);
-        }
+        Awaits.polling("the device login's prompt", Duration.ofSeconds(5)).untilAsserted(() -> assertThat(
+                err.toString().lines()).as("the address and the code on stderr").hasSizeGreaterThanOrEqualTo(3));
+        String[] lines = err.toString().lines().toArray(String[]::new);
         URI verification = URI.create(lines[1]);
         String userCode = lines[2];
         assertThat(userCode).matches("[A-Z]{4}-[A-Z]{4}");

@@ -93,7 +93,7 @@ class CliLoginFailuresTest {
         Thread login = new Thread(() -> pasted.exit = OAuthMailCli.run(new String[] {"login", "kc", "--flow", "paste"},
                 new PrintWriter(new StringWriter(), true), new PrintWriter(err, true), pasted.in, env));
         login.start();
-        URI url = awaitUrl(err);
+        URI url = Awaits.loginUrl(err);
         Matcher state = Pattern.compile("(?:^|&)state=([^&]+)").matcher(url.getRawQuery());
         assertThat(state.find()).as(url.toString()).isTrue();
         pasted.write("http://127.0.0.1:4321/callback?code=used-once&state=" + state.group(1) + "\n");
@@ -127,28 +127,9 @@ class CliLoginFailuresTest {
         }
     }
 
-    private static URI awaitUrl(StringWriter err) {
-        for (int i = 0; i < 400; i++) {
-            var url = err.toString().lines().filter(l -> l.startsWith("http")).map(URI::create).findFirst();
-            if (url.isPresent()) {
-                return url.get();
-            }
-            sleep(25);
-        }
-        throw new AssertionError("no URL on stderr: " + err);
-    }
-
     private static void joinQuietly(Thread thread) {
         try {
             thread.join(30_000);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-    }
-
-    private static void sleep(long millis) {
-        try {
-            Thread.sleep(millis);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

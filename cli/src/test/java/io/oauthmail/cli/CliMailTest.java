@@ -7,6 +7,7 @@ import java.io.InputStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -150,7 +151,7 @@ class CliMailTest {
                 io.oauthmail.config.ConfigReader.read(paths).account("alice@sandbox.test").orElseThrow());
         io.oauthmail.store.EncryptedFileStore store = io.oauthmail.store.EncryptedFileStore.openWithKeyFile(paths.tokenDir());
         try (io.oauthmail.mail.SmtpSender sender = new io.oauthmail.mail.SmtpSender(new io.oauthmail.mail.MailSessions(
-                new io.oauthmail.token.TokenManager(store, java.time.Clock.systemUTC()), java.time.Duration.ofSeconds(10)))) {
+                new io.oauthmail.token.TokenManager(store, java.time.Clock.systemUTC()), Duration.ofSeconds(10)))) {
             sender.send(alice, io.oauthmail.mail.Email.to("bob@sandbox.test").subject(subject).text("hello"));
         }
     }
@@ -285,14 +286,9 @@ class CliMailTest {
     @Test
     void statusAsksTheRunningDaemonAndSaysWhenThereIsNone() throws Exception {
         try (io.oauthmail.server.Daemon daemon = startDaemon(tokenManager())) {
-            Run status = null;
-            for (int i = 0; i < 100; i++) { // the first refresh pass runs in the background
-                status = run("status");
-                if (status.out().lines().filter(l -> l.contains(" ok ")).count() == 2) {
-                    break;
-                }
-                Thread.sleep(50);
-            }
+            // the first refresh pass runs in the background
+            Run status = Awaits.polling("both accounts ok in the status", Duration.ofSeconds(10))
+                    .until(() -> run("status"), s -> s.out().lines().filter(l -> l.contains(" ok ")).count() == 2);
             assertThat(status.exit()).as(status.err()).isZero();
             assertThat(status.out()).contains("alice@sandbox.test").contains("bob@sandbox.test").contains("next refresh");
             assertThat(run("status", "--json").out()).contains("\"status\":\"ok\"").doesNotContain("eyJ");

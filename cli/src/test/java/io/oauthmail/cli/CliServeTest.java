@@ -86,10 +86,7 @@ class CliServeTest {
                 new PrintWriter(new StringWriter(), true), new PrintWriter(err, true), InputStream.nullInputStream(), env));
         serve.setDaemon(true);
         serve.start();
-        for (int i = 0; i < 400 && !err.toString().contains("account(s) fresh"); i++) {
-            Thread.sleep(25);
-        }
-        String printed = err.toString();
+        String printed = Awaits.daemonStarted(err::toString);
         Matcher pop = Pattern.compile("proxy pop on 127\\.0\\.0\\.1:(\\d+), implicit TLS with (\\S+) \\(SHA-256 ([0-9A-F:]+)\\)")
                 .matcher(printed);
         Matcher imap = Pattern.compile("proxy imap on 127\\.0\\.0\\.1:(\\d+), starttls TLS with (\\S+) ").matcher(printed);

@@ -72,11 +72,7 @@ class ClientRecipesTest {
         Path log = home.resolve("serve.log");
         serve = new ProcessBuilder(oauthmail.toString(), "serve", "--listen", "smtp=127.0.0.1:" + smtpProxy,
                 "--listen", "imap=127.0.0.1:" + imapProxy).redirectErrorStream(true).redirectOutput(log.toFile()).start();
-        for (int i = 0; i < 600 && !Files.readString(log).contains("account(s) fresh"); i++) {
-            assertThat(serve.isAlive()).as(Files.readString(log)).isTrue();
-            Thread.sleep(50);
-        }
-        assertThat(Files.readString(log)).contains("account(s) fresh");
+        Awaits.daemonStarted(() -> Awaits.text(log), serve::isAlive);
     }
 
     @AfterAll

@@ -12,7 +12,6 @@ import io.oauthmail.sandbox.Sandbox;
 import java.io.InputStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
-import java.net.URI;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -54,12 +53,7 @@ class LibraryApiTest {
         CompletableFuture<Integer> login = CompletableFuture.supplyAsync(() -> OAuthMailCli.run(new String[] {"login", user,
             "--no-browser"}, new PrintWriter(new StringWriter(), true), new PrintWriter(loginErr, true),
                 InputStream.nullInputStream(), env));
-        URI url = null;
-        for (int i = 0; i < 200 && url == null; i++) {
-            url = loginErr.toString().lines().filter(l -> l.startsWith("http")).map(URI::create).findFirst().orElse(null);
-            Thread.sleep(25);
-        }
-        sandbox.browser().approve(url, user);
+        sandbox.browser().approve(Awaits.loginUrl(loginErr), user);
         assertThat(login.get(30, TimeUnit.SECONDS)).as(loginErr.toString()).isZero();
     }
 }

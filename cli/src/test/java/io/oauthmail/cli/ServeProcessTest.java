@@ -68,19 +68,11 @@ class ServeProcessTest {
     private record Output(Path file) {
 
         String text() {
-            try {
-                return Files.exists(file) ? Files.readString(file) : "";
-            } catch (java.io.IOException e) {
-                throw new java.io.UncheckedIOException(e);
-            }
+            return Awaits.text(file);
         }
 
-        String await(Predicate<String> condition, String what) throws InterruptedException {
-            for (int i = 0; i < 600 && !condition.test(text()); i++) {
-                Thread.sleep(50);
-            }
-            assertThat(condition.test(text())).as(what + " in:\n" + text()).isTrue();
-            return text();
+        String await(Predicate<String> condition, String what) {
+            return Awaits.output(this::text, condition, what);
         }
     }
 
@@ -114,7 +106,7 @@ class ServeProcessTest {
         Output err = new Output(home.resolve("serve.err"));
         Process serve = serve(err, "--listen", "imap=127.0.0.1:" + imapPort);
         try {
-            err.await(t -> t.contains("account(s) fresh"), "the daemon's start");
+            Awaits.daemonStarted(err::text);
             assertThat(err.text()).contains("reload: oauthmail reload or SIGHUP");
             Store session = imap(imapPort);
             Folder inbox = session.getFolder("INBOX");
@@ -171,7 +163,7 @@ class ServeProcessTest {
         Output err = new Output(home.resolve("first-serve.err"));
         Process first = serve(err);
         try {
-            err.await(t -> t.contains("account(s) fresh"), "the first daemon's start");
+            Awaits.daemonStarted(err::text);
             Run second = run(InputStream.nullInputStream(), "serve");
             assertThat(second.exit()).isEqualTo(ExitCodes.FAILED);
             assertThat(second.err()).contains("already running here (pid " + first.pid() + ",")

@@ -70,13 +70,9 @@ class TokenLauncherTest {
             assertThat(slow.took()).as("the mail program is answered at the timeout").isLessThan(Duration.ofSeconds(7));
 
             // The JVM went on alone and saved what the late answer brought.
-            TokenSet saved = loggedIn;
-            for (int i = 0; i < 200 && saved.refreshToken().equals(loggedIn.refreshToken()); i++) {
-                Thread.sleep(100);
-                saved = store.load("alice@sandbox.test").orElseThrow();
-            }
-            assertThat(saved.refreshToken()).as("the rotated refresh token was saved, not abandoned")
-                    .isNotEqualTo(loggedIn.refreshToken());
+            TokenSet saved = Awaits.polling("the rotated refresh token was saved, not abandoned",
+                    Duration.ofSeconds(20)).until(() -> store.load("alice@sandbox.test").orElseThrow(),
+                            stored -> !stored.refreshToken().equals(loggedIn.refreshToken()));
 
             Run next = launcher("token", "alice@sandbox.test");
             assertThat(next.exit()).as(next.err()).isZero();

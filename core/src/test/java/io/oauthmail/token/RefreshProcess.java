@@ -39,6 +39,7 @@ public final class RefreshProcess {
         }
         TokenManager tokens = new TokenManager(store, Clock.systemUTC(), TokenManager.DEFAULT_MARGIN,
                 Duration.ofSeconds(10), RetryPolicy.NONE, Sleeper.SYSTEM);
+        // the processes start their refreshes at one instant of the wall clock: the only barrier across JVMs
         Thread.sleep(Math.max(0, startAt - System.currentTimeMillis()));
         System.out.println(tokens.accessToken(account));
     }

@@ -200,6 +200,7 @@ class SandboxImapSessionExpiryTest {
         String token = token(BOB, 3);
         try (RawImap imap = loggedIn(BOB, token)) {
             assertThat(imap.command("NOOP")).startsWith("t2 OK");
+            // the sandbox expires the session on its real clock, and silently: nothing to await but the time
             Thread.sleep(Math.max(0, expiryMillis(token) + 100 - System.currentTimeMillis()));
 
             imap.send("LIST \"\" \"*\"");
@@ -268,6 +269,7 @@ class SandboxImapSessionExpiryTest {
         String token = token(ALICE, 2);
         try (RawImap before = loggedIn(ALICE, token)) {
             sandbox.setImapSessionExpiry(ImapSessionExpiry.GMAIL);
+            // a session that is NOT ended shows nothing: only real time past the expiry (and a margin) proves it
             Thread.sleep(Math.max(0, expiryMillis(token) + 1_000 - System.currentTimeMillis()));
             assertThat(before.command("NOOP")).startsWith("t2 OK");
         }

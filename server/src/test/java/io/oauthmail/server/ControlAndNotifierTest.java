@@ -1,6 +1,7 @@
 package io.oauthmail.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.oauthmail.account.Account;
 import io.oauthmail.account.TokenSet;
@@ -9,6 +10,7 @@ import io.oauthmail.provider.Providers;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -130,10 +132,11 @@ class ControlAndNotifierTest {
         notifier.warning(me, "7 days");
         notifier.warning(me, "7 days");
         notifier.tokenRefreshed(me, java.time.Instant.now()); // no hook configured: nothing runs
-        for (int i = 0; i < 100 && (!Files.exists(out) || Files.readAllLines(out).size() < 2); i++) {
-            Thread.sleep(50);
-        }
-        Thread.sleep(200); // a duplicate warning would have been written by now
+        // The hooks are shell processes the notifier does not wait for: a duplicate warning's would write its line
+        // within a moment of the others, so the two lines must stay two for a while of real time.
+        await("the two hooks' lines, and no third").atMost(Duration.ofSeconds(5)).during(Duration.ofMillis(200))
+                .pollInterval(Duration.ofMillis(25))
+                .until(() -> Files.exists(out) && Files.readAllLines(out).size() == 2);
         assertThat(Files.readAllLines(out)).containsExactlyInAnyOrder(
                 "reauth_needed|me@gmail.com|oauthmail login me@gmail.com|the grant was revoked",
                 "warning|me@gmail.com||7 days");

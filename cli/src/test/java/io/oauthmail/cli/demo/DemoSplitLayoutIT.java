@@ -38,9 +38,9 @@ class DemoSplitLayoutIT {
         Set<String> lib = names(LIB);
         Set<String> demo = names(DEMO);
         assertThat(lib).isNotEmpty().noneMatch(n -> n.matches(
-                "(junit|hamcrest|mockwebserver|mock-oauth2-server|kotlin|greenmail|oauthmail-sandbox|oauthmail-demo|assertj).*"));
+                "(junit|hamcrest|mockwebserver|mock-oauth2-server|kotlin|greenmail|oauthmail-sandbox|oauthmail-demo|assertj|awaitility).*"));
         assertThat(demo).anyMatch(n -> n.startsWith("oauthmail-demo-")).anyMatch(n -> n.startsWith("oauthmail-sandbox-"))
-                .anyMatch(n -> n.startsWith("mock-oauth2-server-")).noneMatch(n -> n.matches("(junit-jupiter|junit-platform|assertj|opentest4j).*"));
+                .anyMatch(n -> n.startsWith("mock-oauth2-server-")).noneMatch(n -> n.matches("(junit-jupiter|junit-platform|assertj|opentest4j|awaitility).*"));
         assertThat(demo).as("jars in both lib/ and demo/").doesNotContainAnyElementsOf(lib);
         try (JarFile jar = new JarFile(JAR.toFile())) {
             String classPath = jar.getManifest().getMainAttributes().getValue(Attributes.Name.CLASS_PATH);

@@ -216,7 +216,7 @@ public final class TestBed implements BeforeEachCallback, ParameterResolver {
      * session lives on, so this waits a second after the last token was issued.
      */
     static void endSessions(User user) throws InterruptedException {
-        Thread.sleep(1100);
+        Thread.sleep(1100); // Keycloak's not-before is in whole seconds of its own clock: see above
         Map<String, String> login = Map.of("grant_type", "password", "client_id", "admin-cli",
                 "username", env("TB_OAUTH_ADMIN_USER", "admin"), "password", env("TB_OAUTH_ADMIN_PASSWORD", "admin"));
         HttpResponse<String> admin = send(HttpRequest.newBuilder(URI.create(BASE + "/realms/master/protocol/openid-connect/token"))

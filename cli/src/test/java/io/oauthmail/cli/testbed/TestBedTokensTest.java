@@ -2,6 +2,7 @@ package io.oauthmail.cli.testbed;
 
 import static io.oauthmail.cli.testbed.TestBed.fingerprint;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.oauthmail.account.TokenSet;
 import io.oauthmail.cli.testbed.TestBedHome.Run;
@@ -13,6 +14,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -173,19 +175,19 @@ class TestBedTokensTest {
     }
 
     /** Delivery goes Postfix → LMTP → Dovecot, a moment after submission: polls {@code fetch} for the subject. */
-    private static Run awaitMessage(TestBedHome home, String account, String subject) throws InterruptedException {
-        Run fetched = null;
-        for (int i = 0; i < 30; i++) {
-            fetched = home.cli("fetch", account, "--format", "json", "--limit", "50");
-            assertThat(fetched.exit()).as(fetched.err()).isZero();
-            if (fetched.out().contains(subject)) {
-                return fetched;
-            }
-            Thread.sleep(500);
-        }
-        throw new AssertionError("'" + subject + "' did not arrive in 15 s; INBOX:\n" + fetched.out());
+    private static Run awaitMessage(TestBedHome home, String account, String subject) {
+        AtomicReference<Run> fetched = new AtomicReference<>();
+        await("'" + subject + "' in the INBOX").atMost(Duration.ofSeconds(15)).pollDelay(Duration.ZERO)
+                .pollInterval(Duration.ofMillis(500)).untilAsserted(() -> {
+                    Run run = home.cli("fetch", account, "--format", "json", "--limit", "50");
+                    assertThat(run.exit()).as(run.err()).isZero();
+                    fetched.set(run);
+                    assertThat(run.out()).as("INBOX").contains(subject);
+                });
+        return fetched.get();
     }
 
+    /** Keycloak's clock decides expiry, not one this test could move: real time has to pass. */
     private static void awaitExpiry(TokenSet tokens) throws InterruptedException {
         Duration left = Duration.between(Instant.now(), tokens.expiresAt().plusSeconds(1));
         if (!left.isNegative()) {

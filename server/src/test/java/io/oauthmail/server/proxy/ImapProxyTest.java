@@ -111,6 +111,7 @@ class ImapProxyTest {
                     throw new IllegalStateException(e);
                 }
             });
+            // Angus Mail shows nothing when its IDLE has begun, and a message before it would go unreported: real time
             Thread.sleep(500);
             alice.send(aliceAccount, Email.to("bob@sandbox.test").subject("during idle").text("hi"));
             idle.get(20, TimeUnit.SECONDS);

@@ -73,6 +73,7 @@ class ImapSessionKeeperTest {
                     deliver(sandbox, bob.email(), "message " + ++delivered);
                     String exists = awaitExists(client, seen, delivered);
                     assertThat(exists).as("new mail %d reached the idling client; it saw %s", delivered, seen).isNotNull();
+                    // the sandbox ends sessions on its real clock: a message at its pace, each lifetime
                     Thread.sleep(TOKEN_LIFE.toMillis() * 2 / 3);
                 }
                 assertThat(seen).as("never a BYE").noneMatch(line -> line.startsWith("* BYE"));

@@ -1,6 +1,7 @@
 package io.oauthmail.server.proxy;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.oauthmail.sandbox.Sandbox;
 import io.oauthmail.token.TokenManager;
@@ -42,11 +43,7 @@ class ProxyDrainTest {
                 client.send("a3 LOGOUT");
                 client.until("a3 ");
             }
-            long end = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-            while (!proxies.imap.terminated() && System.nanoTime() < end) {
-                Thread.sleep(50);
-            }
-            assertThat(proxies.imap.terminated()).as("its event loops ended with its last session").isTrue();
+            ended("its event loops ended with its last session", proxies.imap);
         }
     }
 
@@ -54,11 +51,12 @@ class ProxyDrainTest {
     void aListenerWithoutSessionsEndsAtOnce(@TempDir Path dir) throws IOException, InterruptedException {
         try (ProxyFixture proxies = new ProxyFixture(Sandbox.start(), dir, TokenManager.DEFAULT_MARGIN, 10, Map.of())) {
             proxies.pop3.stopAccepting();
-            long end = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-            while (!proxies.pop3.terminated() && System.nanoTime() < end) {
-                Thread.sleep(50);
-            }
-            assertThat(proxies.pop3.terminated()).isTrue();
+            ended("its event loops ended at once", proxies.pop3);
         }
+    }
+
+    private static void ended(String what, ProtocolProxy proxy) {
+        await(what).atMost(Duration.ofSeconds(10)).pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(25))
+                .until(proxy::terminated);
     }
 }

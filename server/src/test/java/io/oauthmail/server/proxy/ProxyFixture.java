@@ -23,7 +23,6 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -42,6 +41,8 @@ final class ProxyFixture implements AutoCloseable {
     static final String BOB = "bob@sandbox.test";
 
     final Sandbox sandbox;
+    /** The token manager's clock: a test moves it to make the stored tokens expire without waiting. */
+    final ShiftedClock clock = new ShiftedClock();
     final TokenManager tokens;
     final Map<String, Account> accounts = new HashMap<>();
     final SmtpProxy smtp;
@@ -61,7 +62,7 @@ final class ProxyFixture implements AutoCloseable {
             store.save(account.name(), SandboxLogins.login(sandbox, account).tokens());
             passwords.set(account.name(), PASSWORD.toCharArray());
         }
-        tokens = new TokenManager(store, Clock.systemUTC(), tokenMargin, Duration.ofSeconds(10), RetryPolicy.DEFAULT,
+        tokens = new TokenManager(store, clock, tokenMargin, Duration.ofSeconds(10), RetryPolicy.DEFAULT,
                 Sleeper.SYSTEM);
         InetSocketAddress loopback = new InetSocketAddress(InetAddress.getLoopbackAddress(), 0);
         smtp = SmtpProxy.start(loopback, accounts, passwords, tokens, maxConnections);

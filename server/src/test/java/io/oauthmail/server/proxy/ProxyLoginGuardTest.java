@@ -3,6 +3,7 @@ package io.oauthmail.server.proxy;
 import static io.oauthmail.server.proxy.ProxyFixture.BOB;
 import static io.oauthmail.server.proxy.ProxyFixture.PASSWORD;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.oauthmail.token.TokenManager;
 import java.io.BufferedReader;
@@ -153,13 +154,15 @@ class ProxyLoginGuardTest {
                 int guesser = i;
                 threads.submit(() -> guess(imap.port(), guesser, attacking, guesses, guessers));
             }
-            Thread.sleep(1_000); // the attack is under way: forty guesses hashing at once
+            await("the attack under way: forty connections guessing, their guesses hashing")
+                    .atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(25))
+                    .until(() -> guessers.size() == 40 && passwords.slowHashes() > hashesBefore);
             List<Long> owner = new ArrayList<>();
             for (int i = 0; i < 100; i++) { // enough for a p99 that one stall of a busy test machine does not decide
                 Login login = login(imap.port(), BOB, PASSWORD);
                 assertThat(login.reply()).startsWith("OK");
                 owner.add(login.millis());
-                Thread.sleep(100);
+                Thread.sleep(100); // logins spread over ten seconds of the attack: the throttle's turns are real time
             }
             long hashes = passwords.slowHashes() - hashesBefore;
             System.out.printf("owner's login during a 40-connection attack, %d logins: p50 %d ms, p99 %d ms, max %d ms; "

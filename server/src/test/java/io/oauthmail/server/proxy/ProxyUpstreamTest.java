@@ -67,7 +67,7 @@ class ProxyUpstreamTest {
             assertThat(client.until("a2 ")).last().asString().startsWith("a2 OK");
             int refreshes = proxies.sandbox.tokenRequests("refresh_token");
 
-            Thread.sleep(TOKEN_LIFETIME.toMillis() + 500); // the token this session logged in with has expired
+            proxies.clock.advance(TOKEN_LIFETIME.plusMillis(500)); // the token this session logged in with has expired
             assertThat(proxies.sandbox.dropMailSessions()).isPositive();
             assertThat(client.line()).startsWith("* BYE");
             assertThat(client.line()).isNull();
