@@ -59,6 +59,19 @@ class CliServeTest {
                 .contains("--tls-cert and --tls-key go together");
     }
 
+    @Test
+    void serveRefusesAnUnknownLogLevelOrFormatAsAUsageErrorAndMetricsBeyondLoopback() {
+        for (String[] flags : List.of(new String[] {"--log-level", "loud"}, new String[] {"--log-format", "xml"})) {
+            StringWriter err = new StringWriter();
+            int exit = OAuthMailCli.run(new String[] {"serve", flags[0], flags[1]}, new PrintWriter(new StringWriter(), true),
+                    new PrintWriter(err, true), InputStream.nullInputStream(), env);
+            assertThat(exit).as(err.toString()).isEqualTo(2);
+            assertThat(err.toString()).contains(flags[1]).containsAnyOf("error, warn, info, debug", "text, json");
+        }
+        assertThat(serveUntilFailure("--metrics", "192.0.2.1:9464")).contains("--metrics listens on loopback only")
+                .contains("--metrics 127.0.0.1:9464");
+    }
+
     /**
      * The serve command blocks until SIGTERM, so it keeps running in the background until the test JVM exits; its
      * home is this class's own, so no other test sees its control socket.

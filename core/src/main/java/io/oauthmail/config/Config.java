@@ -22,10 +22,11 @@ import java.util.Optional;
  *                 get; shorter tokens are refreshed a quarter of their life before expiry
  * @param tokenTimeout how long a command waits for a token, refresh and retries included ({@code [tokens] timeout},
  *                 default 15 s)
+ * @param log      the daemon's log level and format ({@code [log]}), where the file sets them
  */
 public record Config(Path file, Path tokenDir, String passphraseCmd, String storeKind, String jdbcUrl,
         Map<String, AccountSettings> accounts, Map<String, String> hooks, java.util.List<ListenerSettings> listeners,
-        java.time.Duration refreshMargin, java.time.Duration tokenTimeout) {
+        java.time.Duration refreshMargin, java.time.Duration tokenTimeout, LogSettings log) {
 
     /** The event names a {@code [serve]} table may give commands for. */
     public static final java.util.Set<String> HOOKS = java.util.Set.of("on_reauth_needed", "on_error",
@@ -37,6 +38,13 @@ public record Config(Path file, Path tokenDir, String passphraseCmd, String stor
         listeners = java.util.List.copyOf(listeners);
         refreshMargin = refreshMargin == null ? io.oauthmail.token.TokenManager.DEFAULT_MARGIN : refreshMargin;
         tokenTimeout = tokenTimeout == null ? io.oauthmail.token.TokenManager.DEFAULT_TIMEOUT : tokenTimeout;
+        log = log == null ? LogSettings.DEFAULT : log;
+    }
+
+    public Config(Path file, Path tokenDir, String passphraseCmd, String storeKind, String jdbcUrl,
+            Map<String, AccountSettings> accounts, Map<String, String> hooks, java.util.List<ListenerSettings> listeners,
+            java.time.Duration refreshMargin, java.time.Duration tokenTimeout) {
+        this(file, tokenDir, passphraseCmd, storeKind, jdbcUrl, accounts, hooks, listeners, refreshMargin, tokenTimeout, null);
     }
 
     public Config(Path file, Path tokenDir, String passphraseCmd, String storeKind, String jdbcUrl,

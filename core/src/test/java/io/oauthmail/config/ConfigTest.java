@@ -82,6 +82,20 @@ class ConfigTest {
     }
 
     @Test
+    void theLogTableSetsTheDaemonsLevelAndFormatAndNamesTheWordsItTakes() {
+        assertThat(parse("").log()).isEqualTo(LogSettings.DEFAULT);
+        LogSettings log = parse("[log]\nlevel = \"DEBUG\"\nformat = \"json\"\n").log();
+        assertThat(log.level()).contains(LogSettings.Level.DEBUG);
+        assertThat(log.format()).contains(LogSettings.Format.JSON);
+        assertThat(parse("[log]\nformat = \"text\"\n").log().level()).isEmpty();
+        assertThatThrownBy(() -> parse("[log]\nlevel = \"loud\"\n")).isInstanceOf(ConfigException.class)
+                .hasMessageContaining(":2: log.level: unknown level 'loud'")
+                .satisfies(e -> assertThat(((ConfigException) e).hint()).contains("use one of error, warn, info, debug"));
+        assertThatThrownBy(() -> parse("[log]\nformat = \"xml\"\n")).hasMessageContaining(":2: log.format: unknown format 'xml'");
+        assertThatThrownBy(() -> parse("[log]\nfile = \"/tmp/x\"\n")).hasMessageContaining(":2: log.file: unknown key");
+    }
+
+    @Test
     void anUnknownKeyNamesTheLine() {
         assertThatThrownBy(() -> parse("""
                 [accounts.a]

@@ -24,8 +24,8 @@ import org.slf4j.LoggerFactory;
  * The daemon's control socket: a Unix domain socket in an owner-only folder of the state directory, so only
  * the same user can reach it (file permissions, no secret to leak). It speaks a small subset of HTTP/1.0:
  * {@code GET /status} (one JSON object per account, no tokens), {@code GET /token/ACCOUNT} (the access
- * token, refreshed first if due, with its expiry in an {@code Expires-At} header) and {@code POST /reload}
- * (re-read the configuration).
+ * token, refreshed first if due, with its expiry in an {@code Expires-At} header), {@code GET /metrics} (the
+ * Prometheus text format) and {@code POST /reload} (re-read the configuration).
  *
  * <p>HTTP by hand, on purpose: the JDK's HTTP server cannot listen on a Unix socket, and HTTP is what lets
  * the launcher fetch a token with {@code curl --unix-socket} in a few milliseconds instead of starting a JVM.
@@ -47,6 +47,11 @@ final class ControlServer implements AutoCloseable {
 
         /** Re-reads the configuration and applies it; returns what was done, for the person who asked. */
         String reload();
+
+        /** The daemon's metrics in the Prometheus text format; empty where none are kept. */
+        default Optional<String> metrics() {
+            return Optional.empty();
+        }
     }
 
     private final Path socket;
@@ -125,6 +130,10 @@ final class ControlServer implements AutoCloseable {
         if (!parts[0].equals("GET")) {
             return Reply.text(405, "Method Not Allowed", "only GET is served, and POST /reload\n");
         }
+        if (path.equals("/metrics")) {
+            return answers.metrics().map(text -> new Reply(200, "OK", io.oauthmail.server.ops.DaemonMetrics.CONTENT_TYPE, null, text))
+                    .orElseGet(() -> Reply.text(404, "Not Found", "this daemon keeps no metrics\n"));
+        }
         if (path.equals("/status")) {
             return new Reply(200, "OK", "application/x-ndjson", null, answers.status() + "\n");
         }
@@ -154,7 +163,7 @@ final class ControlServer implements AutoCloseable {
                         e instanceof io.oauthmail.error.TemporaryFailure ? "Service Unavailable" : "Internal Server Error", text);
             }
         }
-        return Reply.text(404, "Not Found", "unknown path " + path + " (try /status or /token/ACCOUNT)\n");
+        return Reply.text(404, "Not Found", "unknown path " + path + " (try /status, /token/ACCOUNT or /metrics)\n");
     }
 
     /** The request line; the headers that follow it are read and ignored, up to {@link #MAX_REQUEST} bytes. */

@@ -2,6 +2,8 @@ package io.oauthmail.server;
 
 import io.oauthmail.account.Account;
 import io.oauthmail.account.TokenSet;
+import io.oauthmail.server.ops.DaemonMetrics;
+import io.oauthmail.server.ops.FailureKind;
 import io.oauthmail.token.LostGrants;
 import io.oauthmail.token.TokenManager;
 import io.oauthmail.token.TokenState;
@@ -35,12 +37,14 @@ public final class Daemon implements AutoCloseable {
     private final ControlServer control;
     private final DaemonLock lock;
     private final LostGrants lostGrants;
+    private final DaemonMetrics metrics;
     private final AtomicBoolean closed = new AtomicBoolean();
     private volatile Map<String, Account> accounts;
 
     private Daemon(TokenManager tokens, Notifier notifier, Refresher refresher, List<Account> accounts, Path socket,
-            Reload reload, DaemonLock lock, LostGrants lostGrants) throws IOException {
+            Reload reload, DaemonLock lock, LostGrants lostGrants, DaemonMetrics metrics) throws IOException {
         this.lock = lock;
+        this.metrics = metrics;
         this.lostGrants = lostGrants;
         this.tokens = tokens;
         this.notifier = notifier;
@@ -55,7 +59,17 @@ public final class Daemon implements AutoCloseable {
             @Override
             public Optional<TokenSet> token(String account) {
                 Account known = Daemon.this.accounts.get(account);
-                return known == null ? Optional.empty() : Optional.of(tokens.validTokens(known));
+                try {
+                    return known == null ? Optional.empty() : Optional.of(tokens.validTokens(known));
+                } catch (RuntimeException e) {
+                    metrics.failed(FailureKind.of(e), DaemonMetrics.Source.CONTROL);
+                    throw e;
+                }
+            }
+
+            @Override
+            public Optional<String> metrics() {
+                return Optional.of(metrics.scrape());
             }
 
             @Override
@@ -77,16 +91,22 @@ public final class Daemon implements AutoCloseable {
      */
     public static Daemon start(List<Account> accounts, TokenManager tokens, Map<String, String> hooks, Path socket,
             Reload reload) throws IOException {
+        return start(accounts, tokens, hooks, socket, reload, new DaemonMetrics());
+    }
+
+    /** As {@link #start(List, TokenManager, Map, Path, Reload)}, counting in {@code metrics} (also served on the socket). */
+    public static Daemon start(List<Account> accounts, TokenManager tokens, Map<String, String> hooks, Path socket,
+            Reload reload, DaemonMetrics metrics) throws IOException {
         Path runDir = socket.toAbsolutePath().getParent();
         DaemonLock lock = DaemonLock.acquire(runDir);
         Notifier notifier = new Notifier(hooks);
         // The socket is STATE/run/serve.sock (socketIn): the notes of lost grants go beside run/, in STATE.
         LostGrants lostGrants = LostGrants.in(runDir.getParent());
-        Events events = new LostGrantNotes(notifier, lostGrants, tokens, Clock.systemUTC());
+        Events events = new MeteredEvents(metrics, new LostGrantNotes(notifier, lostGrants, tokens, Clock.systemUTC()));
         Refresher refresher = new Refresher(tokens, Clock.systemUTC(), events);
         refresher.start(accounts);
         try {
-            return new Daemon(tokens, notifier, refresher, accounts, socket, reload, lock, lostGrants);
+            return new Daemon(tokens, notifier, refresher, accounts, socket, reload, lock, lostGrants, metrics);
         } catch (IOException | RuntimeException e) {
             refresher.close();
             lock.close();
@@ -117,6 +137,11 @@ public final class Daemon implements AutoCloseable {
 
     public Path socket() {
         return control.socket();
+    }
+
+    /** What the daemon counts; the proxies it serves report to it ({@link io.oauthmail.server.proxy.ListenerOptions#events}). */
+    public DaemonMetrics metrics() {
+        return metrics;
     }
 
     /** One JSON object per account; no tokens. */

@@ -33,19 +33,24 @@ final class Notifier implements Events {
 
     @Override
     public void tokenRefreshed(Account account, Instant expiresAt) {
-        LOG.info("{}: access token refreshed, valid until {}", account.name(), expiresAt);
+        // One line per refresh and outcome; the key-value pairs are the fields of --log-format json.
+        LOG.atInfo().addKeyValue("event", "token_refresh").addKeyValue("account", account.name()).addKeyValue("outcome", "ok")
+                .addKeyValue("expires_at", expiresAt).log("{}: access token refreshed, valid until {}", account.name(), expiresAt);
         run("on_token_refreshed", account, "access token refreshed, valid until " + expiresAt, null);
     }
 
     @Override
     public void error(Account account, String message, Instant retryAt) {
-        LOG.warn("{}: {} (trying again at {})", account.name(), message, retryAt);
+        LOG.atWarn().addKeyValue("event", "token_refresh").addKeyValue("account", account.name())
+                .addKeyValue("outcome", "temporary_failure").addKeyValue("retry_at", retryAt)
+                .log("{}: {} (trying again at {})", account.name(), message, retryAt);
         run("on_error", account, message, null);
     }
 
     @Override
     public void reauthorizationNeeded(Account account, String message, String fixCommand) {
-        LOG.error("{}: {}; run: {}", account.name(), message, fixCommand);
+        LOG.atError().addKeyValue("event", "token_refresh").addKeyValue("account", account.name())
+                .addKeyValue("outcome", "reauthorization_required").log("{}: {}; run: {}", account.name(), message, fixCommand);
         run("on_reauth_needed", account, message, fixCommand);
     }
 

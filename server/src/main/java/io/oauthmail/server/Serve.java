@@ -73,6 +73,11 @@ public final class Serve implements AutoCloseable {
         return daemon.socket();
     }
 
+    /** What the daemon counts (also served as {@code GET /metrics} on the control socket). */
+    public io.oauthmail.server.ops.DaemonMetrics metrics() {
+        return daemon.metrics();
+    }
+
     public int accountCount() {
         return accounts.size();
     }
@@ -151,7 +156,8 @@ public final class Serve implements AutoCloseable {
     }
 
     private List<String> startListeners(List<ListenerSettings> settings, List<Account> serving, List<Proxy> started) {
-        return ProxyListeners.start(settings, serving, runtime.paths(), runtime.clock(), tokens, started);
+        return ProxyListeners.start(settings, serving, runtime.paths(), runtime.clock(), tokens, started,
+                daemon.metrics());
     }
 
     private List<Account> accounts(Config config) {

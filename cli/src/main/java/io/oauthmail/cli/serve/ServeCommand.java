@@ -22,7 +22,8 @@ import picocli.CommandLine.ParentCommand;
             "Stop it with SIGTERM or Ctrl-C."},
         footerHeading = HelpText.EXAMPLES,
         footer = {"  oauthmail serve",
-            "  oauthmail serve --listen smtp=127.0.0.1:1587 --listen imap=127.0.0.1:1143"})
+            "  oauthmail serve --listen smtp=127.0.0.1:1587 --listen imap=127.0.0.1:1143",
+            "  oauthmail serve --log-format json --metrics 127.0.0.1:9464"})
 public final class ServeCommand implements Callable<Integer> {
 
     @ParentCommand
@@ -54,11 +55,16 @@ public final class ServeCommand implements Callable<Integer> {
     @picocli.CommandLine.Option(names = "--tls-key", paramLabel = "FILE", description = "PEM private key of --tls-cert (PKCS#8, RSA or EC).")
     Path tlsKey;
 
+    @picocli.CommandLine.Mixin
+    OpsOptions ops = new OpsOptions();
+
     @Override
     public Integer call() throws Exception {
         CliContext context = root.context();
         List<ListenerSettings> fromFlags = ListenFlags.read(listen, tls.toString(), tlsCert, tlsKey, maxConnections);
-        try (Serve serve = Serve.start(context.runtime(), fromFlags, context.err())) {
+        ops.applyLogging(context);
+        try (Serve serve = Serve.start(context.runtime(), fromFlags, context.err());
+                AutoCloseable metrics = ops.startMetrics(serve.metrics(), context.err())) {
             serve.runUntilStopped(root.ownsProcess());
         }
         return ExitCodes.OK;

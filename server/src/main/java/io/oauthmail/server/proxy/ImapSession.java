@@ -176,7 +176,7 @@ final class ImapSession extends ProxySession {
 
     @Override
     void upstreamRefused(Account account, Exception failure) {
-        reply(UpstreamFailure.of(account, "the IMAP server", failure).imap(tag));
+        reply(UpstreamFailure.of(account, "the IMAP server", failure, clientAddress(), proxy.protocol()).imap(tag));
     }
 
     @Override

@@ -54,7 +54,10 @@ final class LoginCheck {
             return account;
         }
         throttle.failed(from);
-        LOG.warn("oauthmail: local login failed for account \"{}\" from {} ({})", printable(name), from.getHostAddress(), protocol);
+        // The text is what fail2ban matches (README): key-value pairs add the fields for --log-format json only.
+        LOG.atWarn().addKeyValue("event", "proxy_login").addKeyValue("account", printable(name)).addKeyValue("protocol", protocol)
+                .addKeyValue("client", from.getHostAddress()).addKeyValue("outcome", "refused")
+                .log("oauthmail: local login failed for account \"{}\" from {} ({})", printable(name), from.getHostAddress(), protocol);
         return null;
     }
 

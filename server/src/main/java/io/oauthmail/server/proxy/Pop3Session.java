@@ -119,7 +119,7 @@ final class Pop3Session extends ProxySession {
 
     @Override
     void upstreamRefused(Account account, Exception failure) {
-        reply(UpstreamFailure.of(account, "the POP3 server", failure).pop3());
+        reply(UpstreamFailure.of(account, "the POP3 server", failure, clientAddress(), proxy.protocol()).pop3());
     }
 
     @Override

@@ -28,9 +28,12 @@ public final class ProxyListeners {
     private ProxyListeners() {
     }
 
-    /** Starts every listener, or none: a failure closes those already started. Returns a line per listener. */
+    /**
+     * Starts every listener, or none: a failure closes those already started. Returns a line per listener. Each
+     * tells {@code events} (the daemon's metrics) of its sessions.
+     */
     public static List<String> start(List<ListenerSettings> listeners, List<Account> accounts, OAuthMailPaths paths,
-            Clock clock, TokenManager tokens, List<Proxy> started) {
+            Clock clock, TokenManager tokens, List<Proxy> started, ProxyEvents events) {
         LocalPasswords passwords = new LocalPasswords(paths.localPasswordsFile());
         LocalCertificate generated = null;
         List<String> lines = new ArrayList<>();
@@ -49,7 +52,8 @@ public final class ProxyListeners {
                 tls = LocalTls.of(mode, certificate);
             }
             Optional<MailServer> upstream = settings.upstream().map(MailServer::parse);
-            ListenerOptions options = new ListenerOptions(settings.name(), address, tls, upstream, settings.maxConnections());
+            ListenerOptions options = new ListenerOptions(settings.name(), address, tls, upstream, settings.maxConnections(),
+                    events);
             Started proxy = start(settings, options, allowed(settings, accounts), passwords, tokens);
             started.add(proxy.proxy());
             lines.add(settings.protocol() + " on " + address.getAddress().getHostAddress() + ":" + proxy.port() + ", "

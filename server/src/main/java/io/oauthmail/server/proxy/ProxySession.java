@@ -60,6 +60,9 @@ abstract class ProxySession extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelActive(ChannelHandlerContext ctx) {
+        ProxyEvents events = proxy.options.events();
+        events.sessionOpened(proxy.protocol());
+        ctx.channel().closeFuture().addListener(closed -> events.sessionClosed(proxy.protocol()));
         deadline = ctx.executor().schedule(() -> farewell(proxy.replies().idleTooLong()),
                 ProxyListener.TIME_TO_LOG_IN.toMillis(), TimeUnit.MILLISECONDS);
         SslHandler tls = ctx.pipeline().get(SslHandler.class);
@@ -167,6 +170,7 @@ abstract class ProxySession extends ChannelInboundHandlerAdapter {
             public void refused() {
                 // LoginCheck logged it and slowed the address down; the next check from there waits its turn.
                 failed++;
+                proxy.options.events().loginRefused(proxy.protocol());
                 loggingIn = false;
                 ctx.channel().config().setAutoRead(true);
                 loginFailed(failed);
@@ -174,6 +178,7 @@ abstract class ProxySession extends ChannelInboundHandlerAdapter {
 
             @Override
             public void upstreamFailed(Account account, Exception failure) {
+                proxy.options.events().upstreamFailed(proxy.protocol(), failure);
                 loggingIn = false;
                 ctx.channel().config().setAutoRead(true);
                 upstreamRefused(account, failure);
@@ -181,6 +186,11 @@ abstract class ProxySession extends ChannelInboundHandlerAdapter {
 
             @Override
             public void loggedIn(Account account, UpstreamLink link) {
+                proxy.options.events().loggedIn(proxy.protocol());
+                LOG.atInfo().addKeyValue("event", "proxy_login").addKeyValue("account", account.name())
+                        .addKeyValue("protocol", proxy.protocol()).addKeyValue("client", from.getHostAddress())
+                        .addKeyValue("outcome", "ok")
+                        .log("proxy login: {} logged in from {} ({})", account.name(), from.getHostAddress(), proxy.protocol());
                 relay(account, link);
             }
         });
@@ -212,7 +222,8 @@ abstract class ProxySession extends ChannelInboundHandlerAdapter {
         deadline.cancel(false);
         var pipeline = ctx.pipeline();
         pipeline.replace("idle", "idle", new IdleStateHandler(0, 0, proxy.idleAfterLogin().toMillis(), TimeUnit.MILLISECONDS));
-        Relay.Pair pair = Relay.connect(ctx.channel(), link, toClient, toServer, "session");
+        Relay.Pair pair = Relay.connect(ctx.channel(), link, toClient, toServer, "session",
+                Relay.Tally.of(proxy.options.events(), proxy.protocol()));
         pipeline.remove(this);
         pipeline.remove(ClientInput.class); // hands its leftover bytes to the relay
         ctx.channel().config().setAutoRead(true);

@@ -34,10 +34,21 @@ final class Relay extends ChannelInboundHandlerAdapter {
         final Channel client;
         volatile Channel upstream;
         volatile boolean replacing;
+        /** Where the bytes relayed are counted; a replaced upstream counts on the same tally. */
+        final Tally tally;
 
-        Pair(Channel client, Channel upstream) {
+        Pair(Channel client, Channel upstream, Tally tally) {
             this.client = client;
             this.upstream = upstream;
+            this.tally = tally;
+        }
+    }
+
+    /** Counts the bytes relayed each way (the daemon's metrics). */
+    record Tally(java.util.function.LongConsumer toClient, java.util.function.LongConsumer toServer) {
+
+        static Tally of(ProxyEvents events, String protocol) {
+            return new Tally(bytes -> events.relayed(protocol, false, bytes), bytes -> events.relayed(protocol, true, bytes));
         }
     }
 
@@ -58,8 +69,9 @@ final class Relay extends ChannelInboundHandlerAdapter {
      * Relays between {@code client} (a relay handler goes in after {@code after}) and {@code upstream}. On the
      * event loop both channels share.
      */
-    static Pair connect(Channel client, UpstreamLink upstream, StreamFilter toClient, StreamFilter toServer, String after) {
-        Pair pair = new Pair(client, upstream.channel());
+    static Pair connect(Channel client, UpstreamLink upstream, StreamFilter toClient, StreamFilter toServer, String after,
+            Tally tally) {
+        Pair pair = new Pair(client, upstream.channel(), tally);
         client.pipeline().addAfter(after, "relay", new Relay(pair, client, toServer, true));
         upstream.handOver(new Relay(pair, upstream.channel(), toClient, false));
         return pair;
@@ -95,6 +107,7 @@ final class Relay extends ChannelInboundHandlerAdapter {
             return;
         }
         Channel peer = peer();
+        (clientSide ? pair.tally.toServer() : pair.tally.toClient()).accept(in.readableBytes());
         if (filter == StreamFilter.NONE) {
             peer.write(in, peer.voidPromise());
         } else {

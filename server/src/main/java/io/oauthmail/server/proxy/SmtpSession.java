@@ -163,7 +163,7 @@ final class SmtpSession extends ProxySession {
     @Override
     void upstreamRefused(Account account, Exception failure) {
         MailServer server = proxy.options.upstream().orElse(account.provider().smtp());
-        reply(UpstreamFailure.of(account, String.valueOf(server), failure).smtp());
+        reply(UpstreamFailure.of(account, String.valueOf(server), failure, clientAddress(), proxy.protocol()).smtp());
     }
 
     @Override

@@ -55,12 +55,17 @@ record UpstreamFailure(Kind kind, String text) {
 
     /**
      * Classifies what {@link Upstream#login} threw for {@code account} ({@code server} names the server in the
-     * text, e.g. "the IMAP server"), and logs the whole reason once for the daemon's owner.
+     * text, e.g. "the IMAP server"), and logs the whole reason once for the daemon's owner: the login's line, as
+     * a successful one has it, with the client's address and the protocol.
      */
-    static UpstreamFailure of(Account account, String server, Exception e) {
+    static UpstreamFailure of(Account account, String server, Exception e, java.net.InetAddress from, String protocol) {
         UpstreamFailure failure = classify(account, server, e);
-        LOG.warn("proxy login to {} for {} failed ({}): {}", server, account.name(),
-                failure.kind().permanent() ? "permanent" : "temporary", Upstream.masked(e));
+        String lasting = failure.kind().permanent() ? "permanent" : "temporary";
+        LOG.atWarn().addKeyValue("event", "proxy_login").addKeyValue("account", account.name())
+                .addKeyValue("protocol", protocol).addKeyValue("client", from.getHostAddress())
+                .addKeyValue("outcome", "upstream_failed").addKeyValue("failure", lasting)
+                .log("proxy login: {} from {} ({}) failed at {} ({}): {}", account.name(), from.getHostAddress(), protocol,
+                        server, lasting, Upstream.masked(e));
         return failure;
     }
 

@@ -1,0 +1,151 @@
+package io.oauthmail.server.ops;
+
+import io.oauthmail.server.proxy.ProxyEvents;
+import io.prometheus.metrics.config.EscapingScheme;
+import io.prometheus.metrics.core.datapoints.CounterDataPoint;
+import io.prometheus.metrics.core.metrics.Counter;
+import io.prometheus.metrics.core.metrics.Gauge;
+import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+
+/**
+ * The daemon's metrics, in the Prometheus Java client's registry: token refreshes by outcome, failures by kind and
+ * where they happened, proxy sessions (open now and in all) and logins by protocol, bytes relayed by protocol and
+ * direction. {@link #scrape} renders them in the Prometheus text format for {@code GET /metrics}.
+ *
+ * <p>Label values come from closed sets (outcomes, {@link FailureKind}, three protocols, two directions), never
+ * from accounts, addresses or messages: a daemon serving thousands of accounts still has a few dozen series.
+ * Per-account state is what {@code oauthmail status} is for. Each daemon has its own registry (no global one),
+ * so two daemons in one JVM (tests) count apart.
+ */
+public final class DaemonMetrics implements ProxyEvents {
+
+    /** The content type of {@link #scrape}: the Prometheus text format, version 0.0.4. */
+    public static final String CONTENT_TYPE = PrometheusTextFormatWriter.CONTENT_TYPE;
+
+    /** Where a failure was met: the refresher, a proxy login, a token asked for on the control socket. */
+    public enum Source {
+        REFRESH, PROXY_LOGIN, CONTROL;
+
+        String label() {
+            return name().toLowerCase(java.util.Locale.ROOT);
+        }
+    }
+
+    private final PrometheusRegistry registry = new PrometheusRegistry();
+    private final Counter refreshes = Counter.builder().name("oauthmail_token_refreshes")
+            .help("Token refreshes by the daemon, by outcome (ok, temporary_failure, reauthorization_required)")
+            .labelNames("outcome").register(registry);
+    private final Counter failures = Counter.builder().name("oauthmail_failures")
+            .help("Failures by kind (oauthmail's error kinds) and source (refresh, proxy_login, control)")
+            .labelNames("kind", "source").register(registry);
+    private final Counter sessions = Counter.builder().name("oauthmail_proxy_sessions")
+            .help("Proxy client connections accepted, by protocol").labelNames("protocol").register(registry);
+    private final Gauge open = Gauge.builder().name("oauthmail_proxy_sessions_open")
+            .help("Proxy client connections open now, by protocol").labelNames("protocol").register(registry);
+    private final Counter logins = Counter.builder().name("oauthmail_proxy_logins")
+            .help("Proxy logins by protocol and outcome (ok, refused: local name or password, upstream_failed)")
+            .labelNames("protocol", "outcome").register(registry);
+    private final Counter bytes = Counter.builder().name("oauthmail_proxy_relayed_bytes")
+            .help("Bytes relayed after the login, by protocol and direction (to_server, to_client)")
+            .labelNames("protocol", "direction").register(registry);
+    /** The byte counters resolved once per protocol, [to client, to server]: the relay adds to them on every read. */
+    private final Map<String, CounterDataPoint[]> relayed;
+
+    public DaemonMetrics() {
+        relayed = Map.of("smtp", byteCounters("smtp"), "imap", byteCounters("imap"), "pop3", byteCounters("pop3"));
+        // Series that exist from the start, at 0: a rate() over a counter that appears only at its first event
+        // misses that event, and a dashboard shows "no data" instead of 0.
+        for (String protocol : relayed.keySet()) {
+            sessions.labelValues(protocol);
+            open.labelValues(protocol);
+            for (String outcome : new String[] {"ok", "refused", "upstream_failed"}) {
+                logins.labelValues(protocol, outcome);
+            }
+        }
+        for (String outcome : new String[] {"ok", "temporary_failure", "reauthorization_required"}) {
+            refreshes.labelValues(outcome);
+        }
+        for (FailureKind kind : FailureKind.values()) {
+            for (Source source : Source.values()) {
+                failures.labelValues(kind.label(), source.label());
+            }
+        }
+    }
+
+    private CounterDataPoint[] byteCounters(String protocol) {
+        return new CounterDataPoint[] {bytes.labelValues(protocol, "to_client"), bytes.labelValues(protocol, "to_server")};
+    }
+
+    /** Every metric in the Prometheus text format (0.0.4), as {@link #CONTENT_TYPE} says. */
+    public String scrape() {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try {
+            PrometheusTextFormatWriter.create().write(out, registry.scrape(), EscapingScheme.DEFAULT);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e); // a byte array does not fail
+        }
+        return out.toString(StandardCharsets.UTF_8);
+    }
+
+    /** The registry, for an exporter of its own (the loopback {@code --metrics} listener). */
+    PrometheusRegistry registry() {
+        return registry;
+    }
+
+    /** A refresh that got a new access token. */
+    public void refreshed() {
+        refreshes.labelValues("ok").inc();
+    }
+
+    /** A refresh that failed, to be tried again later ({@code kind} is usually temporary). */
+    public void refreshFailed(FailureKind kind) {
+        refreshes.labelValues(kind == FailureKind.REAUTHORIZATION_REQUIRED ? "reauthorization_required" : "temporary_failure").inc();
+        failed(kind, Source.REFRESH);
+    }
+
+    /** A failure of {@code kind} met at {@code source}. */
+    public void failed(FailureKind kind, Source source) {
+        failures.labelValues(kind.label(), source.label()).inc();
+    }
+
+    @Override
+    public void sessionOpened(String protocol) {
+        sessions.labelValues(protocol).inc();
+        open.labelValues(protocol).inc();
+    }
+
+    @Override
+    public void sessionClosed(String protocol) {
+        open.labelValues(protocol).dec();
+    }
+
+    @Override
+    public void loggedIn(String protocol) {
+        logins.labelValues(protocol, "ok").inc();
+    }
+
+    @Override
+    public void loginRefused(String protocol) {
+        logins.labelValues(protocol, "refused").inc();
+    }
+
+    @Override
+    public void upstreamFailed(String protocol, Exception failure) {
+        logins.labelValues(protocol, "upstream_failed").inc();
+        failed(FailureKind.of(failure), Source.PROXY_LOGIN);
+    }
+
+    @Override
+    public void relayed(String protocol, boolean toServer, long count) {
+        CounterDataPoint[] pair = relayed.get(protocol);
+        if (pair != null) {
+            pair[toServer ? 1 : 0].inc(count);
+        }
+    }
+}
