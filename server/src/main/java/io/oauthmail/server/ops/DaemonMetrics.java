@@ -38,20 +38,22 @@ public final class DaemonMetrics implements ProxyEvents {
     }
 
     private final PrometheusRegistry registry = new PrometheusRegistry();
-    private final Counter refreshes = Counter.builder().name("oauthmail_token_refreshes")
+    // Without exemplars: nothing here is traced, and with them every inc() asks an exemplar sampler (and the client
+    // starts a scheduler thread for it), which the relay's byte counters would pay on every read.
+    private final Counter refreshes = Counter.builder().withoutExemplars().name("oauthmail_token_refreshes")
             .help("Token refreshes by the daemon, by outcome (ok, temporary_failure, reauthorization_required)")
             .labelNames("outcome").register(registry);
-    private final Counter failures = Counter.builder().name("oauthmail_failures")
+    private final Counter failures = Counter.builder().withoutExemplars().name("oauthmail_failures")
             .help("Failures by kind (oauthmail's error kinds) and source (refresh, proxy_login, control)")
             .labelNames("kind", "source").register(registry);
-    private final Counter sessions = Counter.builder().name("oauthmail_proxy_sessions")
+    private final Counter sessions = Counter.builder().withoutExemplars().name("oauthmail_proxy_sessions")
             .help("Proxy client connections accepted, by protocol").labelNames("protocol").register(registry);
     private final Gauge open = Gauge.builder().name("oauthmail_proxy_sessions_open")
             .help("Proxy client connections open now, by protocol").labelNames("protocol").register(registry);
-    private final Counter logins = Counter.builder().name("oauthmail_proxy_logins")
+    private final Counter logins = Counter.builder().withoutExemplars().name("oauthmail_proxy_logins")
             .help("Proxy logins by protocol and outcome (ok, refused: local name or password, upstream_failed)")
             .labelNames("protocol", "outcome").register(registry);
-    private final Counter bytes = Counter.builder().name("oauthmail_proxy_relayed_bytes")
+    private final Counter bytes = Counter.builder().withoutExemplars().name("oauthmail_proxy_relayed_bytes")
             .help("Bytes relayed after the login, by protocol and direction (to_server, to_client)")
             .labelNames("protocol", "direction").register(registry);
     /** The byte counters resolved once per protocol, [to client, to server]: the relay adds to them on every read. */
