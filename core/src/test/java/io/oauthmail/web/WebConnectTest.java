@@ -2,11 +2,8 @@ package io.oauthmail.web;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
 import io.oauthmail.account.Account;
 import io.oauthmail.account.TokenSet;
-import io.oauthmail.error.OAuthMailException;
 import io.oauthmail.oauth.Revocation;
 import io.oauthmail.oauth.WebServerLogin;
 import io.oauthmail.sandbox.Sandbox;
@@ -17,22 +14,13 @@ import io.oauthmail.token.LostGrants;
 import io.oauthmail.token.TokenManager;
 import io.oauthmail.token.TokenState;
 import java.io.IOException;
-import java.net.CookieManager;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.URLEncoder;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.HexFormat;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -56,7 +44,7 @@ class WebConnectTest {
     private TokenStore store;
     private LostGrants lostGrants;
     private TokenManager tokens;
-    private WebApp app;
+    private TestWebApp app;
 
     @BeforeAll
     static void startSandbox() {
@@ -76,7 +64,7 @@ class WebConnectTest {
         store = EncryptedFileStore.openWithKeyFile(dir.resolve("store"));
         lostGrants = LostGrants.in(dir.resolve("state"));
         tokens = new TokenManager(store, Clock.systemUTC());
-        app = new WebApp(new WebConnect(store, lostGrants, tokens, Clock.systemUTC(), "connect the account again"));
+        app = new TestWebApp(alice, new WebConnect(store, lostGrants, tokens, Clock.systemUTC(), "connect the account again"));
     }
 
     @AfterEach
@@ -87,7 +75,7 @@ class WebConnectTest {
 
     @Test
     void aConnectedAccountIsStoredAndUsableByTheTokenManager() throws Exception {
-        Browser browser = new Browser();
+        TestBrowser browser = new TestBrowser();
         URI consent = browser.redirectFrom(app.uri("/connect"));
         assertThat(consent.getQuery()).contains("code_challenge_method=S256", "state=", "login_hint=alice@sandbox.test",
                 "prompt=consent");
@@ -104,7 +92,7 @@ class WebConnectTest {
 
     @Test
     void aForgedStateStoresNothingAndLeavesTheRealLoginUsable() throws Exception {
-        Browser browser = new Browser();
+        TestBrowser browser = new TestBrowser();
         URI consent = browser.redirectFrom(app.uri("/connect"));
         URI callback = sandbox.browser().login(consent, "alice@sandbox.test");
         String forged = callback.toString().replaceAll("state=[^&]+", "state=forged");
@@ -120,7 +108,7 @@ class WebConnectTest {
 
     @Test
     void aReplayedCallbackIsRefusedAndChangesNothing() throws Exception {
-        Browser browser = new Browser();
+        TestBrowser browser = new TestBrowser();
         URI callback = sandbox.browser().login(browser.redirectFrom(app.uri("/connect")), "alice@sandbox.test");
         assertThat(browser.get(callback).statusCode()).isEqualTo(200);
         TokenSet first = store.load(alice.name()).orElseThrow();
@@ -135,10 +123,10 @@ class WebConnectTest {
 
     @Test
     void aCallbackOpenedInAnotherBrowserSessionIsRefused() throws Exception {
-        Browser alicesBrowser = new Browser();
+        TestBrowser alicesBrowser = new TestBrowser();
         URI callback = sandbox.browser().login(alicesBrowser.redirectFrom(app.uri("/connect")), "alice@sandbox.test");
 
-        HttpResponse<String> elsewhere = new Browser().get(callback);
+        HttpResponse<String> elsewhere = new TestBrowser().get(callback);
         assertThat(elsewhere.statusCode()).isEqualTo(400);
         assertThat(elsewhere.body()).contains("another browser");
         assertThat(store.load(alice.name())).isEmpty();
@@ -147,7 +135,7 @@ class WebConnectTest {
 
     @Test
     void aDeclinedConsentIsAnsweredAndStoresNothing() throws Exception {
-        Browser browser = new Browser();
+        TestBrowser browser = new TestBrowser();
         URI consent = browser.redirectFrom(app.uri("/connect"));
         String state = WebServerLogin.parameters(consent.getRawQuery()).get("state");
 
@@ -159,7 +147,7 @@ class WebConnectTest {
 
     @Test
     void noRefreshTokenFromTheExchangeKeepsTheStoredOne() throws Exception {
-        Browser browser = new Browser();
+        TestBrowser browser = new TestBrowser();
         browser.get(sandbox.browser().login(browser.redirectFrom(app.uri("/connect")), "alice@sandbox.test"));
         TokenSet first = store.load(alice.name()).orElseThrow();
 
@@ -177,7 +165,7 @@ class WebConnectTest {
 
     @Test
     void noRefreshTokenAndNoneStoredSendsThePersonBackForOne() throws Exception {
-        Browser browser = new Browser();
+        TestBrowser browser = new TestBrowser();
         sandbox.tokenEndpointFaults().withholdRefreshToken().times(1);
         HttpResponse<String> page = browser.get(sandbox.browser().login(browser.redirectFrom(app.uri("/connect")),
                 "alice@sandbox.test"));
@@ -194,7 +182,7 @@ class WebConnectTest {
 
     @Test
     void aRevokedGrantAsksForReauthorizationWithAUrlThatRestoresIt() throws Exception {
-        Browser browser = new Browser();
+        TestBrowser browser = new TestBrowser();
         browser.get(sandbox.browser().login(browser.redirectFrom(app.uri("/connect")), "alice@sandbox.test"));
         TokenSet stored = store.load(alice.name()).orElseThrow();
         assertThat(Revocation.revoke(alice, stored, Duration.ofSeconds(10)).revoked()).isTrue();
@@ -224,112 +212,5 @@ class WebConnectTest {
 
     private static String enc(String value) {
         return URLEncoder.encode(value, StandardCharsets.UTF_8);
-    }
-
-    /** A browser: follows no redirects by itself, keeps cookies per site. */
-    private static final class Browser {
-        private final HttpClient http = HttpClient.newBuilder().cookieHandler(new CookieManager())
-                .followRedirects(HttpClient.Redirect.NEVER).connectTimeout(Duration.ofSeconds(5)).build();
-
-        HttpResponse<String> get(URI uri) throws IOException, InterruptedException {
-            return http.send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(30)).build(),
-                    HttpResponse.BodyHandlers.ofString());
-        }
-
-        URI redirectFrom(URI uri) throws IOException, InterruptedException {
-            HttpResponse<String> response = get(uri);
-            assertThat(response.statusCode()).as(response.body()).isEqualTo(302);
-            return URI.create(response.headers().firstValue("Location").orElseThrow());
-        }
-    }
-
-    /**
-     * The web application, as small as a servlet: a session cookie, {@code /connect} redirecting to the provider,
-     * {@code /callback} completing, {@code /check} redirecting to re-authorization when needed.
-     */
-    private static final class WebApp implements AutoCloseable {
-        private final HttpServer server;
-        private final WebConnect web;
-        private final Map<String, Boolean> sessions = new ConcurrentHashMap<>();
-        private final SecureRandom random = new SecureRandom();
-
-        WebApp(WebConnect web) throws IOException {
-            this.web = web;
-            server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-            server.createContext("/connect", exchange -> respond(exchange, () -> {
-                redirect(exchange, web.connect(alice, uri("/callback"), session(exchange)), "");
-            }));
-            server.createContext("/callback", exchange -> respond(exchange, () -> {
-                Connected connected = web.callback(session(exchange), exchange.getRequestURI().getRawQuery());
-                String text = "connected " + connected.account() + " as " + connected.email() + ", refresh token "
-                        + connected.refreshToken();
-                if (connected.sendUserTo().isPresent()) {
-                    redirect(exchange, connected.sendUserTo().get(), text);
-                } else {
-                    send(exchange, 200, text);
-                }
-            }));
-            server.createContext("/check", exchange -> respond(exchange, () -> {
-                AccountCheck check = web.check(alice, uri("/callback"), session(exchange));
-                if (check.needsReauthorization()) {
-                    redirect(exchange, check.reauthorizeAt(), check.state() + ": " + check.reason());
-                } else {
-                    send(exchange, 200, check.state().word());
-                }
-            }));
-            server.start();
-        }
-
-        URI uri(String path) {
-            return URI.create("http://127.0.0.1:" + server.getAddress().getPort() + path);
-        }
-
-        /** The session of the cookie, or a new one with its cookie set. */
-        private String session(HttpExchange exchange) {
-            String cookie = exchange.getRequestHeaders().getFirst("Cookie");
-            if (cookie != null) {
-                for (String part : cookie.split(";\\s*")) {
-                    if (part.startsWith("SID=") && sessions.containsKey(part.substring(4))) {
-                        return part.substring(4);
-                    }
-                }
-            }
-            byte[] id = new byte[16];
-            random.nextBytes(id);
-            String session = HexFormat.of().formatHex(id);
-            sessions.put(session, true);
-            exchange.getResponseHeaders().add("Set-Cookie", "SID=" + session + "; Path=/; HttpOnly; SameSite=Lax");
-            return session;
-        }
-
-        private interface Handler {
-            void handle() throws IOException;
-        }
-
-        private static void respond(HttpExchange exchange, Handler handler) throws IOException {
-            try (exchange) {
-                try {
-                    handler.handle();
-                } catch (OAuthMailException e) {
-                    send(exchange, 400, e.getMessage() + (e.hint().isPresent() ? "; " + e.hint().get() : ""));
-                }
-            }
-        }
-
-        private static void redirect(HttpExchange exchange, URI to, String text) throws IOException {
-            exchange.getResponseHeaders().add("Location", to.toString());
-            send(exchange, 302, text);
-        }
-
-        private static void send(HttpExchange exchange, int status, String text) throws IOException {
-            byte[] body = text.getBytes(StandardCharsets.UTF_8);
-            exchange.sendResponseHeaders(status, body.length == 0 ? -1 : body.length);
-            exchange.getResponseBody().write(body);
-        }
-
-        @Override
-        public void close() {
-            server.stop(0);
-        }
     }
 }
