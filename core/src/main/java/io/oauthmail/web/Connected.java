@@ -26,7 +26,8 @@ public record Connected(String account, String email, RefreshToken refreshToken,
         KEPT_STORED,
         /**
          * None was issued and none usable is stored: the access token works until it expires, then the account
-         * needs the person again. Send them to {@link Connected#askAgain()}.
+         * needs the person again. Send them to {@link Connected#askAgain()}. If that forced consent brings none
+         * either, the provider does not give this client refresh tokens (check its settings there).
          */
         MISSING
     }

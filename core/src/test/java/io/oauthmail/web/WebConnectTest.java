@@ -1,11 +1,13 @@
 package io.oauthmail.web;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.oauthmail.account.Account;
 import io.oauthmail.account.TokenSet;
 import io.oauthmail.oauth.Revocation;
 import io.oauthmail.oauth.WebServerLogin;
+import io.oauthmail.provider.Providers;
 import io.oauthmail.sandbox.Sandbox;
 import io.oauthmail.store.EncryptedFileStore;
 import io.oauthmail.store.TokenStore;
@@ -21,6 +23,11 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -208,6 +215,65 @@ class WebConnectTest {
         WebServerLogin login = new WebServerLogin(alice, Clock.systemUTC(), app.uri("/callback"), true, "again");
         assertThat(login.toString()).doesNotContain(SECRET).contains(alice.name());
         assertThat(login.authorizationUrl().toString()).doesNotContain(SECRET).doesNotContain("code_verifier");
+    }
+
+    @Test
+    void googleIsAskedForOfflineAccessAndOtherProvidersForTheOfflineScope() {
+        Account google = Account.builder("me@gmail.com", Providers.google()).email("me@gmail.com")
+                .clientId("web.apps.googleusercontent.com").clientSecret(SECRET).build();
+        Map<String, String> always = query(new WebServerLogin(google, Clock.systemUTC(), app.uri("/callback"), false, "again"));
+        assertThat(always).containsEntry("access_type", "offline").doesNotContainKey("prompt");
+        Map<String, String> forced = query(new WebServerLogin(google, Clock.systemUTC(), app.uri("/callback"), true, "again"));
+        assertThat(forced).containsEntry("access_type", "offline").containsEntry("prompt", "consent")
+                .containsEntry("code_challenge_method", "S256").containsEntry("login_hint", "me@gmail.com");
+        assertThat(forced.get("scope").split(" ")).doesNotContain("offline_access");
+
+        Map<String, String> generic = query(new WebServerLogin(alice, Clock.systemUTC(), app.uri("/callback"), true, "again"));
+        assertThat(generic).containsEntry("prompt", "consent").doesNotContainKey("access_type");
+        assertThat(generic.get("scope").split(" ")).contains("offline_access", Sandbox.MAIL_SCOPE);
+    }
+
+    @Test
+    void aPublicClientIsRefusedBeforeAnyRedirect() {
+        Account publicClient = SandboxAccounts.account(sandbox, "alice@sandbox.test");
+        assertThatThrownBy(() -> new WebConnect(store, lostGrants, tokens, Clock.systemUTC(), "again")
+                .connect(publicClient, app.uri("/callback"), "session"))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("confidential client");
+    }
+
+    @Test
+    void aLoginOlderThanItsLifetimeIsRefused() throws Exception {
+        AtomicReference<Instant> now = new AtomicReference<>(Instant.now());
+        Clock clock = new Clock() {
+            @Override
+            public ZoneId getZone() {
+                return ZoneOffset.UTC;
+            }
+
+            @Override
+            public Clock withZone(ZoneId zone) {
+                return this;
+            }
+
+            @Override
+            public Instant instant() {
+                return now.get();
+            }
+        };
+        try (TestWebApp slow = new TestWebApp(alice, new WebConnect(store, lostGrants, tokens, clock, "again"))) {
+            TestBrowser browser = new TestBrowser();
+            URI callback = sandbox.browser().login(browser.redirectFrom(slow.uri("/connect")), "alice@sandbox.test");
+            now.set(now.get().plus(PendingLogins.LIFETIME).plusSeconds(1));
+
+            HttpResponse<String> late = browser.get(callback);
+            assertThat(late.statusCode()).isEqualTo(400);
+            assertThat(late.body()).contains("older than 15 minutes");
+            assertThat(store.load(alice.name())).isEmpty();
+        }
+    }
+
+    private static Map<String, String> query(WebServerLogin login) {
+        return WebServerLogin.parameters(login.authorizationUrl().getRawQuery());
     }
 
     private static String enc(String value) {
