@@ -11,6 +11,7 @@ import io.oauthmail.provider.Providers;
 import io.oauthmail.sandbox.Sandbox;
 import io.oauthmail.store.EncryptedFileStore;
 import io.oauthmail.store.TokenStore;
+import io.oauthmail.testing.FakeTime;
 import io.oauthmail.testing.SandboxAccounts;
 import io.oauthmail.token.LostGrants;
 import io.oauthmail.token.TokenManager;
@@ -24,10 +25,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -243,27 +241,11 @@ class WebConnectTest {
 
     @Test
     void aLoginOlderThanItsLifetimeIsRefused() throws Exception {
-        AtomicReference<Instant> now = new AtomicReference<>(Instant.now());
-        Clock clock = new Clock() {
-            @Override
-            public ZoneId getZone() {
-                return ZoneOffset.UTC;
-            }
-
-            @Override
-            public Clock withZone(ZoneId zone) {
-                return this;
-            }
-
-            @Override
-            public Instant instant() {
-                return now.get();
-            }
-        };
+        FakeTime clock = new FakeTime(Instant.now());
         try (TestWebApp slow = new TestWebApp(alice, new WebConnect(store, lostGrants, tokens, clock, "again"))) {
             TestBrowser browser = new TestBrowser();
             URI callback = sandbox.browser().login(browser.redirectFrom(slow.uri("/connect")), "alice@sandbox.test");
-            now.set(now.get().plus(PendingLogins.LIFETIME).plusSeconds(1));
+            clock.advance(PendingLogins.LIFETIME.plusSeconds(1));
 
             HttpResponse<String> late = browser.get(callback);
             assertThat(late.statusCode()).isEqualTo(400);
