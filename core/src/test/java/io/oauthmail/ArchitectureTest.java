@@ -35,6 +35,8 @@ class ArchitectureTest {
         ALLOWED.put("sasl", List.of());
         ALLOWED.put("mail", List.of("sasl", "token", "account", "provider"));
         ALLOWED.put("mail.rest", List.of("mail", "sasl", "token", "oauth", "store", "account", "provider"));
+        // connecting accounts from a web application: its logins, the store, and the refresher's verdict
+        ALLOWED.put("web", List.of("token", "oauth", "store", "account", "provider"));
         ALLOWED.put("config", List.of("token", "store", "oauth", "account", "provider"));
         // the composition root: builds the parts below from a user's environment, for the CLI, the daemon, OAuthMail
         ALLOWED.put("runtime", List.of("config", "mail", "mail.rest", "sasl", "token", "oauth", "store", "account", "provider"));

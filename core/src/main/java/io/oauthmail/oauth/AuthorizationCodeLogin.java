@@ -18,6 +18,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -30,13 +31,29 @@ final class AuthorizationCodeLogin {
     private final Account account;
     private final Clock clock;
     private final URI redirectUri;
+    private final List<String> scopes;
+    private final Map<String, String> extraParameters;
+    private final String retry;
     private final State state = new State();
     private final CodeVerifier verifier = new CodeVerifier();
 
     AuthorizationCodeLogin(Account account, Clock clock, URI redirectUri) {
+        this(account, clock, redirectUri, account.scopes(), Map.of(), account.loginCommand());
+    }
+
+    /**
+     * @param scopes          the scopes to ask for (a web app forcing a refresh token may add {@code offline_access})
+     * @param extraParameters more authorization request parameters ({@code prompt}, Google's {@code access_type})
+     * @param retry           what the person does to try again, for the hints of failures
+     */
+    AuthorizationCodeLogin(Account account, Clock clock, URI redirectUri, List<String> scopes,
+            Map<String, String> extraParameters, String retry) {
         this.account = account;
         this.clock = clock;
         this.redirectUri = redirectUri;
+        this.scopes = List.copyOf(scopes);
+        this.extraParameters = Map.copyOf(extraParameters);
+        this.retry = retry;
     }
 
     URI authorizationUrl() {
@@ -44,12 +61,13 @@ final class AuthorizationCodeLogin {
                 new ClientID(account.clientId()))
                 .endpointURI(account.provider().endpoints().authorization())
                 .redirectionURI(redirectUri)
-                .scope(new Scope(account.scopes().toArray(String[]::new)))
+                .scope(new Scope(scopes.toArray(String[]::new)))
                 .state(state)
                 .codeChallenge(verifier, CodeChallengeMethod.S256);
         if (account.email() != null) {
             request.customParameter("login_hint", account.email());
         }
+        extraParameters.forEach(request::customParameter);
         return request.build().toURI();
     }
 
@@ -61,12 +79,17 @@ final class AuthorizationCodeLogin {
         return state.getValue();
     }
 
+    /** Whether {@code candidate} is this login's state, compared in constant time. */
+    boolean stateMatches(String candidate) {
+        return constantTimeEquals(state.getValue(), candidate);
+    }
+
     /** Checks the redirect's parameters (state first), then exchanges the code. Nothing is stored here. */
     Authorization complete(Map<String, String> response) {
-        if (!constantTimeEquals(state.getValue(), response.get("state"))) {
+        if (!stateMatches(response.get("state"))) {
             throw new AuthorizationFailed("account " + account.name()
                     + ": the login redirect did not carry this login's state (a forged or stale redirect); nothing was stored",
-                    "run it again: " + account.loginCommand());
+                    "run it again: " + retry);
         }
         String error = response.get("error");
         if (error != null) {
@@ -74,15 +97,15 @@ final class AuthorizationCodeLogin {
             throw new AuthorizationFailed("account " + account.name() + ": the provider answered " + error
                     + (description != null ? " (" + description + ")" : ""),
                     "access_denied".equals(error)
-                            ? "the consent was declined; run " + account.loginCommand() + " and approve access"
-                            : "run it again: " + account.loginCommand());
+                            ? "the consent was declined; approve access next time: " + retry
+                            : "run it again: " + retry);
         }
         String code = response.get("code");
         if (code == null || code.isEmpty()) {
             throw new AuthorizationFailed("account " + account.name() + ": the login redirect carried no code", null);
         }
         TokenSet tokens = new TokenEndpoint(account, clock, Duration.ofSeconds(30)).exchange(
-                new AuthorizationCodeGrant(new AuthorizationCode(code), redirectUri, verifier), account.loginCommand());
+                new AuthorizationCodeGrant(new AuthorizationCode(code), redirectUri, verifier), retry);
         return EmailLookup.authorization(account, tokens);
     }
 

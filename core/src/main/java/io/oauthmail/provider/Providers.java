@@ -30,7 +30,7 @@ public final class Providers {
                 new MailServer("pop.gmail.com", 995, TlsMode.IMPLICIT),
                 new MailServer("smtp.gmail.com", 587, TlsMode.STARTTLS),
                 Set.of(Quirk.DEVICE_FLOW_REFUSES_MAIL_SCOPES, Quirk.TESTING_APPS_EXPIRE_AFTER_7_DAYS,
-                        Quirk.ENDS_IMAP_SESSIONS_AT_TOKEN_EXPIRY));
+                        Quirk.ENDS_IMAP_SESSIONS_AT_TOKEN_EXPIRY, Quirk.REFRESH_TOKEN_ONLY_WITH_ACCESS_TYPE_OFFLINE));
     }
 
     /**

@@ -4,6 +4,12 @@ package io.oauthmail.provider;
 public enum Quirk {
     /** Google: the device flow refuses Gmail scopes ({@code invalid_scope: Invalid device flow scope}). */
     DEVICE_FLOW_REFUSES_MAIL_SCOPES,
+    /**
+     * Google: a web-server client gets a refresh token only if its authorization request says
+     * {@code access_type=offline}, and, once the person has consented before, only with {@code prompt=consent}
+     * as well (a later consent answers with an access token alone). Installed apps get one without asking.
+     */
+    REFRESH_TOKEN_ONLY_WITH_ACCESS_TYPE_OFFLINE,
     /** Google: an External app in "Testing" gets refresh tokens that die 7 days after issue. */
     TESTING_APPS_EXPIRE_AFTER_7_DAYS,
     /** Microsoft: a refresh without {@code scope} fails (AADSTS900144). */

@@ -56,7 +56,8 @@ final class StrictTokenEndpoint {
             faults.hold();
             return false;
         }
-        RawHttp.Answer answer = fault.kind() == Kind.UNAVAILABLE ? unavailable(fault) : process(request, form, backend);
+        RawHttp.Answer answer = fault.kind() == Kind.UNAVAILABLE ? unavailable(fault)
+                : process(request, form, backend, fault.kind() == Kind.WITHHOLD_REFRESH_TOKEN);
         if (fault.kind() == Kind.DELAY) {
             faults.pause(fault.delay());
         }
@@ -121,8 +122,8 @@ final class StrictTokenEndpoint {
         posts.set(index, new TokenEndpointPost(post.grantType(), post.receivedAtNanos(), status, at));
     }
 
-    private RawHttp.Answer process(RawHttp.Request request, Map<String, String> form, Backend backend)
-            throws IOException {
+    private RawHttp.Answer process(RawHttp.Request request, Map<String, String> form, Backend backend,
+            boolean withholdRefreshToken) throws IOException {
         String grantType = form.getOrDefault("grant_type", "");
         String presented = form.get("refresh_token");
         if ("refresh_token".equals(grantType)) {
@@ -133,6 +134,9 @@ final class StrictTokenEndpoint {
             }
         }
         RawHttp.Answer answer = backend.forward(request);
+        if (answer.status() == 200 && withholdRefreshToken) {
+            answer = withoutRefreshToken(answer);
+        }
         return answer.status() == 200 ? learn(grantType, presented, answer) : answer;
     }
 
@@ -164,6 +168,18 @@ final class StrictTokenEndpoint {
             return answer;
         } catch (ParseException e) {
             return answer; // not a JSON token response with a JWT access token: nothing the sessions need to know
+        }
+    }
+
+    /** {@code answer} without its {@code refresh_token}: before {@link #learn}, so no session is filed for it. */
+    private static RawHttp.Answer withoutRefreshToken(RawHttp.Answer answer) {
+        try {
+            Map<String, Object> tokens = JSONObjectUtils.parse(new String(answer.body(), StandardCharsets.UTF_8));
+            tokens.remove("refresh_token");
+            return new RawHttp.Answer(answer.status(), answer.headers(),
+                    JSONObjectUtils.toJSONString(tokens).getBytes(StandardCharsets.UTF_8));
+        } catch (ParseException e) {
+            return answer;
         }
     }
 

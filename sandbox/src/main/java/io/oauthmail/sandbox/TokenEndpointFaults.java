@@ -22,7 +22,7 @@ public final class TokenEndpointFaults {
     /** The longest {@link #delay(Duration)} accepted, for the same reason. */
     static final Duration MAX_DELAY = Duration.ofMinutes(10);
 
-    enum Kind { NONE, HANG, DELAY, DROP_ANSWER, UNAVAILABLE }
+    enum Kind { NONE, HANG, DELAY, DROP_ANSWER, UNAVAILABLE, WITHHOLD_REFRESH_TOKEN }
 
     /** The fault one request gets. {@code delay}, {@code status} and {@code retryAfter} only where they apply. */
     record Fault(Kind kind, Duration delay, int status, Duration retryAfter) {
@@ -58,6 +58,14 @@ public final class TokenEndpointFaults {
      */
     public synchronized TokenEndpointFaults dropAnswer() {
         return set(new Fault(Kind.DROP_ANSWER, Duration.ZERO, 0, null));
+    }
+
+    /**
+     * Process each request normally but leave the refresh token out of a successful answer, as Google does when a
+     * web application's code exchange follows a consent given before and the request lacked {@code prompt=consent}.
+     */
+    public synchronized TokenEndpointFaults withholdRefreshToken() {
+        return set(new Fault(Kind.WITHHOLD_REFRESH_TOKEN, Duration.ZERO, 0, null));
     }
 
     /**
