@@ -1,0 +1,18 @@
+package io.oauthmail.server.web;
+
+import io.oauthmail.account.Account;
+import io.oauthmail.store.TokenStore;
+import io.oauthmail.token.LostGrants;
+import io.oauthmail.web.WebConnect;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.List;
+import java.util.function.Supplier;
+
+/**
+ * What the console works with: the daemon's accounts (asked anew on each page, so a reload shows), and the same
+ * store, lost-grant notes and token manager the CLI and the daemon use.
+ */
+record ConsoleServices(Supplier<List<Account>> accounts, TokenStore store, LostGrants lostGrants, WebConnect connect,
+        Clock clock, Path stateDir) {
+}
