@@ -137,6 +137,10 @@ class WebConsoleTest {
         HttpResponse<String> wrong = browser.post("/login", "password", "guess", "csrf", browser.csrf());
         assertThat(wrong.statusCode()).isEqualTo(403);
         assertThat(wrong.body()).contains("Wrong password");
+        long before = System.nanoTime();
+        assertThat(browser.post("/login", "password", "guess 2", "csrf", browser.csrf()).statusCode()).isEqualTo(403);
+        assertThat(Duration.ofNanos(System.nanoTime() - before)).as("the proxy's throttle: a second after a failure")
+                .isGreaterThanOrEqualTo(Duration.ofMillis(900));
         assertThat(browser.get("/accounts").statusCode()).as("not logged in").isEqualTo(303);
 
         ConsoleBrowser admin = loggedIn();
