@@ -5,6 +5,7 @@ import io.oauthmail.error.AuthorizationFailed;
 import io.oauthmail.error.OAuthMailException;
 import io.oauthmail.oauth.Revocation;
 import io.oauthmail.oauth.WebServerLogin;
+import io.oauthmail.server.proxy.LocalPasswords;
 import io.oauthmail.store.AccountKeys;
 import io.oauthmail.web.Connected;
 import java.io.IOException;
@@ -106,6 +107,7 @@ final class ConsoleHandler extends Handler.Abstract {
             case "GET /reauthorize" -> connect(exchange, session, form.getValue("account"), true);
             case "GET /callback" -> callback(exchange, session);
             case "POST /remove" -> remove(exchange, session, form.getValue("account"));
+            case "POST /local-password" -> localPassword(exchange, session, form);
             case "POST /logout" -> {
                 sessions.end(session.id());
                 exchange.redirect("/login");
@@ -229,6 +231,28 @@ final class ConsoleHandler extends Handler.Abstract {
         LOG.info("web console: the tokens of {} were removed", name);
         exchange.html(200, Pages.accounts(rows(session), session.csrf(), "The tokens of " + name + " were deleted"
                 + revoked + "."));
+    }
+
+    /** Sets the proxy's local password of an account; the running proxy reads the file at each login. */
+    private void localPassword(Exchange exchange, Sessions.Session session, Fields form) {
+        String name = form.getValue("account");
+        if (account(name).isEmpty()) {
+            exchange.html(404, Pages.problem("Unknown account", "No account named " + name + " is configured.", true,
+                    session.csrf()));
+            return;
+        }
+        char[] password = Optional.ofNullable(form.getValue("password")).orElse("").toCharArray();
+        try {
+            new LocalPasswords(services.localPasswordsFile()).set(name, password);
+        } catch (OAuthMailException e) {
+            exchange.html(400, Pages.problem("Local password not set", e.messageWithHint(), true, session.csrf()));
+            return;
+        } finally {
+            java.util.Arrays.fill(password, '\0');
+        }
+        LOG.info("web console: the local password of {} was set", name);
+        exchange.html(200, Pages.accounts(rows(session), session.csrf(), "The local password of " + name
+                + " is set: mail programs log in to the proxy as " + name + " with it."));
     }
 
     private Optional<Account> account(String name) {

@@ -11,8 +11,8 @@ import java.util.function.Supplier;
 
 /**
  * What the console works with: the daemon's accounts (asked anew on each page, so a reload shows), and the same
- * store, lost-grant notes and token manager the CLI and the daemon use.
+ * store, lost-grant notes and token manager the CLI and the daemon use, and the proxy's local passwords file.
  */
 record ConsoleServices(Supplier<List<Account>> accounts, TokenStore store, LostGrants lostGrants, WebConnect connect,
-        Clock clock, Path stateDir) {
+        Clock clock, Path stateDir, Path localPasswordsFile) {
 }

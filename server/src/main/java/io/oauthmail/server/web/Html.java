@@ -45,9 +45,14 @@ final class Html {
 
     /** A form that POSTs {@code account} to {@code action} with the session's CSRF token, as one button. */
     static String button(String action, String account, String label, String csrf) {
+        return form(action, account, "", label, csrf);
+    }
+
+    /** Like {@link #button}, with {@code inputs} (HTML already escaped) before the button. */
+    static String form(String action, String account, String inputs, String label, String csrf) {
         return "<form method=\"post\" action=\"" + action + "\">" + csrfField(csrf)
-                + "<input type=\"hidden\" name=\"account\" value=\"" + text(account) + "\"><button>" + text(label)
-                + "</button></form>";
+                + "<input type=\"hidden\" name=\"account\" value=\"" + text(account) + "\">" + inputs + "<button>"
+                + text(label) + "</button></form>";
     }
 
     /** A link (GET) carrying {@code account} as its query parameter. */

@@ -62,6 +62,9 @@ final class Pages {
             if (row.connected()) {
                 body.append(button("/remove", row.name(), "Remove tokens", csrf));
             }
+            body.append(Html.form("/local-password", row.name(), "<input type=\"password\" name=\"password\" minlength=\"8\""
+                    + " autocomplete=\"new-password\" aria-label=\"local password\" placeholder=\"proxy password\">",
+                    "Set local password", csrf));
             body.append("</td></tr>");
         }
         return page("Accounts", body.append("</table>").toString(), true, csrf);

@@ -58,7 +58,7 @@ public final class WebConsole implements AutoCloseable {
             WebConnect connect = new WebConnect(runtime.store(), lostGrants, tokens, runtime.clock(),
                     "connect the account again on the console's Accounts page (" + url + ")");
             server.setHandler(new ConsoleHandler(new ConsoleServices(accounts, runtime.store(), lostGrants, connect,
-                    runtime.clock(), runtime.paths().stateDir()), url, false));
+                    runtime.clock(), runtime.paths().stateDir(), runtime.paths().localPasswordsFile()), url, false));
             server.start();
             return new WebConsole(server, url);
         } catch (Exception e) {

@@ -9,6 +9,7 @@ import io.oauthmail.error.OAuthMailException;
 import io.oauthmail.oauth.Revocation;
 import io.oauthmail.runtime.OAuthMailRuntime;
 import io.oauthmail.sandbox.Sandbox;
+import io.oauthmail.server.proxy.LocalPasswords;
 import io.oauthmail.store.TokenStore;
 import io.oauthmail.testing.SandboxAccounts;
 import io.oauthmail.token.RefreshEvents;
@@ -107,6 +108,23 @@ class WebConsoleTest {
         assertThat(browser.post("/remove", "account", alice.name(), "csrf", browser.csrf()).body())
                 .contains("The tokens of alice@sandbox.test were deleted");
         assertThat(store.load(alice.name())).isEmpty();
+    }
+
+    @Test
+    void theProxysLocalPasswordIsSetFromTheConsole() throws Exception {
+        ConsoleBrowser browser = loggedIn();
+        LocalPasswords proxy = new LocalPasswords(runtime.paths().localPasswordsFile());
+        assertThat(browser.post("/local-password", "account", alice.name(), "password", "short", "csrf", browser.csrf())
+                .statusCode()).isEqualTo(400);
+        assertThat(browser.post("/local-password", "account", alice.name(), "password", "mail program password")
+                .statusCode()).as("no CSRF token").isEqualTo(403);
+        assertThat(proxy.verify(alice.name(), "mail program password".toCharArray())).isFalse();
+
+        HttpResponse<String> set = browser.post("/local-password", "account", alice.name(), "password",
+                "mail program password", "csrf", browser.csrf());
+        assertThat(set.statusCode()).isEqualTo(200);
+        assertThat(set.body()).contains("The local password of alice@sandbox.test is set").doesNotContain("mail program password");
+        assertThat(proxy.verify(alice.name(), "mail program password".toCharArray())).isTrue();
     }
 
     @Test
