@@ -64,7 +64,7 @@ class WebCliTest {
 
         SandboxHome.Run wide = SandboxHome.run(env, "serve", "--web", "0.0.0.0:8025");
         assertThat(wide.exit()).isNotZero();
-        assertThat(wide.err()).contains("loopback only", "ssh -L 8025:127.0.0.1:8025");
+        assertThat(wide.err()).contains("only with TLS", "--web-tls", "ssh -L 8025:127.0.0.1:8025");
 
         Files.writeString(home.resolve("config.toml"), "\n[web]\nlisten = \"127.0.0.1:0\"\n", StandardOpenOption.APPEND);
         StringWriter err = new StringWriter();

@@ -27,4 +27,23 @@ class WebSettingsTest {
         assertThatThrownBy(() -> parse("[web]\nport = 8025\n")).hasMessageContaining(":2: web.port: unknown key");
         assertThatThrownBy(() -> parse("web = 1\n")).isInstanceOf(ConfigException.class);
     }
+
+    @Test
+    void tlsIsAskedForOrImpliedByACertificateAndTheFlagsWin() {
+        WebSettings self = parse("[web]\nlisten = \"0.0.0.0:8025\"\ntls = true\n").web();
+        assertThat(self.tls()).isTrue();
+        assertThat(self.tlsCert()).isEmpty();
+        WebSettings own = parse("[web]\ntls_cert = \"/etc/c.pem\"\ntls_key = \"/etc/k.pem\"\n").web();
+        assertThat(own.tls()).isTrue();
+        assertThat(own.tlsKey()).contains(Path.of("/etc/k.pem"));
+        assertThatThrownBy(() -> parse("[web]\ntls_cert = \"/etc/c.pem\"\n")).hasMessageContaining("go together");
+        assertThatThrownBy(() -> parse("[web]\ntls = \"yes\"\n")).hasMessageContaining("web.tls");
+
+        WebSettings flags = new WebSettings(java.util.Optional.of("127.0.0.1:9000"), false, java.util.Optional.empty(),
+                java.util.Optional.empty());
+        WebSettings merged = self.under(flags);
+        assertThat(merged.listen()).contains("127.0.0.1:9000");
+        assertThat(merged.tls()).isTrue();
+        assertThat(WebSettings.DEFAULT.under(WebSettings.DEFAULT).listen()).isEmpty();
+    }
 }

@@ -5,6 +5,7 @@ import io.oauthmail.config.AccountResolver;
 import io.oauthmail.config.AccountSettings;
 import io.oauthmail.config.Config;
 import io.oauthmail.config.ListenerSettings;
+import io.oauthmail.config.WebSettings;
 import io.oauthmail.error.OAuthMailException;
 import io.oauthmail.runtime.OAuthMailRuntime;
 import io.oauthmail.server.proxy.Proxy;
@@ -63,22 +64,23 @@ public final class Serve implements AutoCloseable {
      */
     public static Serve start(OAuthMailRuntime runtime, List<ListenerSettings> fromFlags, PrintWriter messages)
             throws IOException {
-        return start(runtime, fromFlags, Optional.empty(), messages);
+        return start(runtime, fromFlags, WebSettings.DEFAULT, messages);
     }
 
     /**
-     * Like {@link #start(OAuthMailRuntime, List, PrintWriter)}, with the web console on {@code web} ({@code --web};
-     * else the config's {@code [web] listen}; else no console).
+     * Like {@link #start(OAuthMailRuntime, List, PrintWriter)}, with the web console as {@code web} (the flags) and
+     * the config's {@code [web]} say, the flags winning; no console when neither gives an address.
      */
-    public static Serve start(OAuthMailRuntime runtime, List<ListenerSettings> fromFlags, Optional<String> web,
+    public static Serve start(OAuthMailRuntime runtime, List<ListenerSettings> fromFlags, WebSettings web,
             PrintWriter messages) throws IOException {
         Serve serve = new Serve(runtime, fromFlags, messages);
         try {
             serve.report(serve.startListeners(serve.listeners, serve.accounts, serve.proxies));
-            Optional<String> listen = web.or(() -> runtime.config().web().listen());
-            if (listen.isPresent()) {
-                serve.console = WebConsole.start(listen.get(), runtime, serve::currentAccounts, serve.tokens);
-                serve.say("web console on " + serve.console.url() + " (admin password: oauthmail web set-password)");
+            WebSettings console = runtime.config().web().under(web);
+            if (console.listen().isPresent()) {
+                serve.console = WebConsole.start(console, runtime, serve::currentAccounts, serve.tokens);
+                serve.say("web console on " + serve.console.url() + serve.console.certificate().map(c -> " with " + c)
+                        .orElse("") + " (admin password: oauthmail web set-password)");
             }
         } catch (RuntimeException e) {
             serve.close();

@@ -62,6 +62,11 @@ public final class ServeCommand implements Callable<Integer> {
                     + "Config: [web] listen.")
     String web;
 
+    @picocli.CommandLine.Option(names = "--web-tls",
+            description = "Serve the web console over HTTPS (a self-signed certificate kept in the state folder, whose path "
+                    + "and SHA-256 are printed; your own: [web] tls_cert and tls_key). Needed beyond 127.0.0.1.")
+    boolean webTls;
+
     @picocli.CommandLine.Mixin
     OpsOptions ops = new OpsOptions();
 
@@ -70,7 +75,8 @@ public final class ServeCommand implements Callable<Integer> {
         CliContext context = root.context();
         List<ListenerSettings> fromFlags = ListenFlags.read(listen, tls.toString(), tlsCert, tlsKey, maxConnections);
         ops.applyLogging(context);
-        try (Serve serve = Serve.start(context.runtime(), fromFlags, java.util.Optional.ofNullable(web), context.err());
+        try (Serve serve = Serve.start(context.runtime(), fromFlags, new io.oauthmail.config.WebSettings(
+                java.util.Optional.ofNullable(web), webTls, java.util.Optional.empty(), java.util.Optional.empty()), context.err());
                 AutoCloseable metrics = ops.startMetrics(serve.metrics(), context.err())) {
             serve.runUntilStopped(root.ownsProcess());
         }

@@ -61,7 +61,7 @@ class WebConsoleTest {
         runtime = OAuthMailRuntime.fromEnvironment(Map.of("OAUTHMAIL_HOME", home.toString()), null);
         store = runtime.store();
         Account script = SandboxAccounts.webClient(sandbox, "<script>alert(1)</script>", "bob@sandbox.test", SECRET);
-        console = WebConsole.start("127.0.0.1:0", runtime, () -> List.of(alice, script),
+        console = WebConsole.start(listen("127.0.0.1:0", false), runtime, () -> List.of(alice, script),
                 runtime.tokenManager(RetryPolicy.NONE, RefreshEvents.NONE));
     }
 
@@ -142,6 +142,33 @@ class WebConsoleTest {
     }
 
     @Test
+    void underTlsItServesHttpsWithTheStateFoldersCertificateAndASecureCookie() throws Exception {
+        AdminPassword.set(runtime.paths().stateDir(), PASSWORD.toCharArray());
+        try (WebConsole secure = WebConsole.start(listen("127.0.0.1:0", true), runtime, () -> List.of(alice),
+                runtime.tokenManager(RetryPolicy.NONE, RefreshEvents.NONE))) {
+            assertThat(secure.url().getScheme()).isEqualTo("https");
+            Path cert = runtime.paths().stateDir().resolve("web-tls/cert.pem");
+            assertThat(secure.certificate()).hasValueSatisfying(said -> assertThat(said).contains(cert.toString(), "SHA-256"));
+            java.security.KeyStore trust = java.security.KeyStore.getInstance("PKCS12");
+            trust.load(null, null);
+            try (java.io.InputStream pem = java.nio.file.Files.newInputStream(cert)) {
+                trust.setCertificateEntry("console", java.security.cert.CertificateFactory.getInstance("X.509")
+                        .generateCertificate(pem));
+            }
+            javax.net.ssl.TrustManagerFactory trusting = javax.net.ssl.TrustManagerFactory.getInstance(
+                    javax.net.ssl.TrustManagerFactory.getDefaultAlgorithm());
+            trusting.init(trust);
+            javax.net.ssl.SSLContext tls = javax.net.ssl.SSLContext.getInstance("TLS");
+            tls.init(null, trusting.getTrustManagers(), null);
+            java.net.http.HttpClient client = java.net.http.HttpClient.newBuilder().sslContext(tls).build();
+            HttpResponse<String> login = client.send(java.net.http.HttpRequest.newBuilder(secure.url().resolve("/login"))
+                    .build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(login.statusCode()).isEqualTo(200);
+            assertThat(login.headers().firstValue("Set-Cookie").orElseThrow()).contains("Secure", "HttpOnly");
+        }
+    }
+
+    @Test
     void namesAreEscaped() throws Exception {
         String page = loggedIn().get("/accounts").body();
         assertThat(page).contains("&lt;script&gt;alert(1)&lt;/script&gt;").doesNotContain("<script>");
@@ -211,12 +238,18 @@ class WebConsoleTest {
 
     @Test
     void aNonLoopbackAddressIsRefusedWithTheWayRound() {
-        assertThatThrownBy(() -> WebConsole.address("0.0.0.0:8025")).isInstanceOf(OAuthMailException.class)
-                .hasMessageContaining("loopback only").satisfies(e -> assertThat(((OAuthMailException) e).hint())
-                        .hasValueSatisfying(hint -> assertThat(hint).contains("ssh -L 8025:127.0.0.1:8025")));
-        assertThatThrownBy(() -> WebConsole.address("8025")).isInstanceOf(OAuthMailException.class)
+        assertThatThrownBy(() -> WebConsole.address("0.0.0.0:8025", false)).isInstanceOf(OAuthMailException.class)
+                .hasMessageContaining("only with TLS").satisfies(e -> assertThat(((OAuthMailException) e).hint())
+                        .hasValueSatisfying(hint -> assertThat(hint).contains("--web-tls", "ssh -L 8025:127.0.0.1:8025")));
+        assertThatThrownBy(() -> WebConsole.address("8025", false)).isInstanceOf(OAuthMailException.class)
                 .hasMessageContaining("HOST:PORT");
-        assertThat(WebConsole.address("[::1]:8025").getAddress().isLoopbackAddress()).isTrue();
+        assertThat(WebConsole.address("[::1]:8025", false).getAddress().isLoopbackAddress()).isTrue();
+        assertThat(WebConsole.address("0.0.0.0:8025", true).getAddress().isAnyLocalAddress()).isTrue();
+    }
+
+    private static io.oauthmail.config.WebSettings listen(String address, boolean tls) {
+        return new io.oauthmail.config.WebSettings(java.util.Optional.of(address), tls, java.util.Optional.empty(),
+                java.util.Optional.empty());
     }
 
     private ConsoleBrowser loggedIn() throws Exception {
