@@ -3,6 +3,9 @@ package io.oauthmail.server.web;
 import io.oauthmail.account.Account;
 import io.oauthmail.error.AuthorizationFailed;
 import io.oauthmail.error.OAuthMailException;
+import io.oauthmail.error.ReauthorizationRequired;
+import io.oauthmail.mail.Email;
+import io.oauthmail.mail.SmtpSender;
 import io.oauthmail.oauth.Revocation;
 import io.oauthmail.oauth.WebServerLogin;
 import io.oauthmail.server.proxy.LocalPasswords;
@@ -108,6 +111,7 @@ final class ConsoleHandler extends Handler.Abstract {
             case "GET /callback" -> callback(exchange, session);
             case "POST /remove" -> remove(exchange, session, form.getValue("account"));
             case "POST /local-password" -> localPassword(exchange, session, form);
+            case "POST /test-mail" -> testMail(exchange, session, form.getValue("account"));
             case "POST /logout" -> {
                 sessions.end(session.id());
                 exchange.redirect("/login");
@@ -156,10 +160,8 @@ final class ConsoleHandler extends Handler.Abstract {
             exchange.html(200, Pages.connect(services.accounts().get().stream().map(Account::name).toList(), session.csrf()));
             return;
         }
-        Optional<Account> account = account(name);
+        Optional<Account> account = known(exchange, session, name);
         if (account.isEmpty()) {
-            exchange.html(404, Pages.problem("Unknown account", "No account named " + name + " is configured.", true,
-                    session.csrf()));
             return;
         }
         try {
@@ -206,10 +208,8 @@ final class ConsoleHandler extends Handler.Abstract {
     }
 
     private void remove(Exchange exchange, Sessions.Session session, String name) throws IOException {
-        Optional<Account> account = account(name);
+        Optional<Account> account = known(exchange, session, name);
         if (account.isEmpty()) {
-            exchange.html(404, Pages.problem("Unknown account", "No account named " + name + " is configured.", true,
-                    session.csrf()));
             return;
         }
         String revoked = "";
@@ -236,9 +236,7 @@ final class ConsoleHandler extends Handler.Abstract {
     /** Sets the proxy's local password of an account; the running proxy reads the file at each login. */
     private void localPassword(Exchange exchange, Sessions.Session session, Fields form) {
         String name = form.getValue("account");
-        if (account(name).isEmpty()) {
-            exchange.html(404, Pages.problem("Unknown account", "No account named " + name + " is configured.", true,
-                    session.csrf()));
+        if (known(exchange, session, name).isEmpty()) {
             return;
         }
         char[] password = Optional.ofNullable(form.getValue("password")).orElse("").toCharArray();
@@ -255,8 +253,38 @@ final class ConsoleHandler extends Handler.Abstract {
                 + " is set: mail programs log in to the proxy as " + name + " with it."));
     }
 
-    private Optional<Account> account(String name) {
-        return services.accounts().get().stream().filter(account -> account.name().equals(name)).findFirst();
+    /** Sends a short mail from the account to itself over SMTP with its token: proof that it works end to end. */
+    private void testMail(Exchange exchange, Sessions.Session session, String name) {
+        Optional<Account> account = known(exchange, session, name);
+        if (account.isEmpty()) {
+            return;
+        }
+        String to = Optional.ofNullable(account.get().email()).orElse(name);
+        SmtpSender sender = new SmtpSender(services.mail());
+        try {
+            String id = sender.send(account.get(), Email.to(to)
+                    .subject("oauthmail test mail from the web console, " + services.clock().instant())
+                    .text("This mail was sent by oauthmail's web console to check that " + name + " can send."));
+            exchange.html(200, Pages.accounts(rows(session), session.csrf(), "A test mail was sent from " + name
+                    + " to " + to + " (" + id + ")."));
+        } catch (ReauthorizationRequired e) {
+            exchange.html(409, Pages.problem("Not sent", e.messageWithHint() + " Re-authorize the account on the"
+                    + " Accounts page.", true, session.csrf()));
+        } catch (OAuthMailException e) {
+            exchange.html(502, Pages.problem("Not sent", e.messageWithHint(), true, session.csrf()));
+        } finally {
+            sender.close(); // one mail: the SMTP connection is not kept for a next one
+        }
+    }
+
+    /** The configured account named {@code name}; when there is none, a 404 page is the answer and this is empty. */
+    private Optional<Account> known(Exchange exchange, Sessions.Session session, String name) {
+        Optional<Account> account = services.accounts().get().stream().filter(a -> a.name().equals(name)).findFirst();
+        if (account.isEmpty()) {
+            exchange.html(404, Pages.problem("Unknown account", "No account named " + name + " is configured.", true,
+                    session.csrf()));
+        }
+        return account;
     }
 
     /** One request and its answer, with the console's cookie rules. */

@@ -60,7 +60,8 @@ final class Pages {
                 body.append(link("/connect", row.name(), "Connect")).append(' ');
             }
             if (row.connected()) {
-                body.append(button("/remove", row.name(), "Remove tokens", csrf));
+                body.append(button("/test-mail", row.name(), "Send a test mail", csrf))
+                        .append(button("/remove", row.name(), "Remove tokens", csrf));
             }
             body.append(Html.form("/local-password", row.name(), "<input type=\"password\" name=\"password\" minlength=\"8\""
                     + " autocomplete=\"new-password\" aria-label=\"local password\" placeholder=\"proxy password\">",

@@ -3,6 +3,7 @@ package io.oauthmail.server.web;
 import io.oauthmail.account.Account;
 import io.oauthmail.config.WebSettings;
 import io.oauthmail.error.OAuthMailException;
+import io.oauthmail.mail.MailSessions;
 import io.oauthmail.runtime.OAuthMailRuntime;
 import io.oauthmail.server.proxy.LocalCertificate;
 import io.oauthmail.token.LostGrants;
@@ -90,7 +91,7 @@ public final class WebConsole implements AutoCloseable {
             WebConnect connect = new WebConnect(runtime.store(), lostGrants, tokens, runtime.clock(),
                     "connect the account again on the console's Accounts page (" + url + ")");
             server.setHandler(new ConsoleHandler(new ConsoleServices(accounts, runtime.store(), lostGrants, connect,
-                    runtime.clock(), runtime.paths().stateDir(), runtime.paths().localPasswordsFile()), url, certificate != null));
+                    new MailSessions(tokens, java.time.Duration.ofSeconds(20)), runtime.clock(), runtime.paths().stateDir(), runtime.paths().localPasswordsFile()), url, certificate != null));
             server.start();
             return new WebConsole(server, url, certificate);
         } catch (Exception e) {

@@ -104,6 +104,11 @@ class WebConsoleTest {
         URI again = browser.redirect("/reauthorize?account=alice%40sandbox.test");
         assertThat(browser.get(sandbox.browser().login(again, "alice@sandbox.test")).statusCode()).isEqualTo(200);
         assertThat(browser.get("/accounts").body()).contains("class=\"ok\">ok").doesNotContain("needs re-authorization");
+        HttpResponse<String> sent = browser.post("/test-mail", "account", alice.name(), "csrf", browser.csrf());
+        assertThat(sent.statusCode()).as(sent.body()).isEqualTo(200);
+        assertThat(sent.body()).contains("A test mail was sent from alice@sandbox.test to alice@sandbox.test");
+        assertThat(sandbox.receivedMessages()).anySatisfy(m -> assertThat(m.getSubject())
+                .startsWith("oauthmail test mail from the web console"));
 
         assertThat(browser.post("/remove", "account", alice.name(), "csrf", browser.csrf()).body())
                 .contains("The tokens of alice@sandbox.test were deleted");
