@@ -23,10 +23,11 @@ import java.util.Optional;
  * @param tokenTimeout how long a command waits for a token, refresh and retries included ({@code [tokens] timeout},
  *                 default 15 s)
  * @param log      the daemon's log level and format ({@code [log]}), where the file sets them
+ * @param web      the web console's address ({@code [web] listen}), where the file sets it
  */
 public record Config(Path file, Path tokenDir, String passphraseCmd, String storeKind, String jdbcUrl,
         Map<String, AccountSettings> accounts, Map<String, String> hooks, java.util.List<ListenerSettings> listeners,
-        java.time.Duration refreshMargin, java.time.Duration tokenTimeout, LogSettings log) {
+        java.time.Duration refreshMargin, java.time.Duration tokenTimeout, LogSettings log, WebSettings web) {
 
     /** The event names a {@code [serve]} table may give commands for. */
     public static final java.util.Set<String> HOOKS = java.util.Set.of("on_reauth_needed", "on_error",
@@ -39,6 +40,13 @@ public record Config(Path file, Path tokenDir, String passphraseCmd, String stor
         refreshMargin = refreshMargin == null ? io.oauthmail.token.TokenManager.DEFAULT_MARGIN : refreshMargin;
         tokenTimeout = tokenTimeout == null ? io.oauthmail.token.TokenManager.DEFAULT_TIMEOUT : tokenTimeout;
         log = log == null ? LogSettings.DEFAULT : log;
+        web = web == null ? WebSettings.DEFAULT : web;
+    }
+
+    public Config(Path file, Path tokenDir, String passphraseCmd, String storeKind, String jdbcUrl,
+            Map<String, AccountSettings> accounts, Map<String, String> hooks, java.util.List<ListenerSettings> listeners,
+            java.time.Duration refreshMargin, java.time.Duration tokenTimeout, LogSettings log) {
+        this(file, tokenDir, passphraseCmd, storeKind, jdbcUrl, accounts, hooks, listeners, refreshMargin, tokenTimeout, log, null);
     }
 
     public Config(Path file, Path tokenDir, String passphraseCmd, String storeKind, String jdbcUrl,

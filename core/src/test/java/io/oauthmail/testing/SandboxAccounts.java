@@ -28,6 +28,15 @@ public final class SandboxAccounts {
         return new Account(user, user, provider(sandbox), Sandbox.CLIENT_ID, null, List.of(), sandbox.caFile());
     }
 
+    /**
+     * {@code name} as a web application's confidential client ({@code oauthmail-web} with {@code secret}), logging
+     * in as {@code user}: what the web-server flow ({@code io.oauthmail.web.WebConnect}) needs.
+     */
+    public static Account webClient(Sandbox sandbox, String name, String user, String secret) {
+        Account plain = account(sandbox, user);
+        return new Account(name, user, plain.provider(), "oauthmail-web", secret, plain.scopes(), plain.caFile());
+    }
+
     /** The same account sending over SMTPS (implicit TLS) instead of the submission port. */
     public static Account overSmtps(Sandbox sandbox, Account account) {
         return account.withProvider(account.provider().withSmtp(

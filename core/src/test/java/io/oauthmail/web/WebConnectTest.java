@@ -54,9 +54,7 @@ class WebConnectTest {
     @BeforeAll
     static void startSandbox() {
         sandbox = Sandbox.start();
-        Account user = SandboxAccounts.account(sandbox, "alice@sandbox.test");
-        alice = new Account(user.name(), user.email(), user.provider(), "oauthmail-web", SECRET, user.scopes(),
-                user.caFile());
+        alice = SandboxAccounts.webClient(sandbox, "alice@sandbox.test", "alice@sandbox.test", SECRET);
     }
 
     @AfterAll

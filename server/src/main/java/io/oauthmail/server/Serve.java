@@ -5,10 +5,12 @@ import io.oauthmail.config.AccountResolver;
 import io.oauthmail.config.AccountSettings;
 import io.oauthmail.config.Config;
 import io.oauthmail.config.ListenerSettings;
+import io.oauthmail.config.WebSettings;
 import io.oauthmail.error.OAuthMailException;
 import io.oauthmail.runtime.OAuthMailRuntime;
 import io.oauthmail.server.proxy.Proxy;
 import io.oauthmail.server.proxy.ProxyListeners;
+import io.oauthmail.server.web.WebConsole;
 import io.oauthmail.token.RefreshEvents;
 import io.oauthmail.token.RetryPolicy;
 import io.oauthmail.token.TokenManager;
@@ -17,6 +19,7 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 
 /**
@@ -27,7 +30,9 @@ import java.util.concurrent.CountDownLatch;
  * <p>A reload reads and checks the whole file before it changes anything, so a file with a mistake leaves the
  * running configuration as it was. Listeners are started anew (the old ones stop accepting; their open
  * sessions go on to their natural end); if a new one cannot listen, the previous listeners come back. The
- * token store is not reopened: its settings take effect at the next start.
+ * token store is not reopened: its settings take effect at the next start. The web console ({@code --web} or
+ * {@code [web] listen}) stays as it started (a changed address takes effect at the next start); its pages show the
+ * reloaded accounts.
  */
 public final class Serve implements AutoCloseable {
 
@@ -37,8 +42,9 @@ public final class Serve implements AutoCloseable {
     private final PrintWriter messages;
     private final Daemon daemon;
     private List<ListenerSettings> listeners;
-    private List<Account> accounts;
+    private volatile List<Account> accounts;
     private List<Proxy> proxies = new ArrayList<>();
+    private WebConsole console;
 
     private Serve(OAuthMailRuntime runtime, List<ListenerSettings> fromFlags, PrintWriter messages) throws IOException {
         this.runtime = runtime;
@@ -58,9 +64,24 @@ public final class Serve implements AutoCloseable {
      */
     public static Serve start(OAuthMailRuntime runtime, List<ListenerSettings> fromFlags, PrintWriter messages)
             throws IOException {
+        return start(runtime, fromFlags, WebSettings.DEFAULT, messages);
+    }
+
+    /**
+     * Like {@link #start(OAuthMailRuntime, List, PrintWriter)}, with the web console as {@code web} (the flags) and
+     * the config's {@code [web]} say, the flags winning; no console when neither gives an address.
+     */
+    public static Serve start(OAuthMailRuntime runtime, List<ListenerSettings> fromFlags, WebSettings web,
+            PrintWriter messages) throws IOException {
         Serve serve = new Serve(runtime, fromFlags, messages);
         try {
             serve.report(serve.startListeners(serve.listeners, serve.accounts, serve.proxies));
+            WebSettings console = runtime.config().web().under(web);
+            if (console.listen().isPresent()) {
+                serve.console = WebConsole.start(console, runtime, serve::currentAccounts, serve.tokens);
+                serve.say("web console on " + serve.console.url() + serve.console.certificate().map(c -> " with " + c)
+                        .orElse("") + " (admin password: oauthmail web set-password)");
+            }
         } catch (RuntimeException e) {
             serve.close();
             throw e;
@@ -155,6 +176,15 @@ public final class Serve implements AutoCloseable {
         return summary;
     }
 
+    private List<Account> currentAccounts() {
+        return accounts;
+    }
+
+    /** The web console's address, when it runs. */
+    public Optional<java.net.URI> webConsole() {
+        return Optional.ofNullable(console).map(WebConsole::url);
+    }
+
     private List<String> startListeners(List<ListenerSettings> settings, List<Account> serving, List<Proxy> started) {
         return ProxyListeners.start(settings, serving, runtime.paths(), runtime.clock(), tokens, started,
                 daemon.metrics());
@@ -193,6 +223,9 @@ public final class Serve implements AutoCloseable {
     /** Ends every proxy session, closes the listeners and the control socket, stops refreshing. */
     @Override
     public synchronized void close() {
+        if (console != null) {
+            console.close();
+        }
         proxies.forEach(Proxy::close);
         daemon.close();
     }

@@ -3,13 +3,8 @@ package io.oauthmail.cli.accounts;
 import io.oauthmail.cli.CliContext;
 import io.oauthmail.cli.ExitCodes;
 import io.oauthmail.cli.HelpText;
-import io.oauthmail.error.OAuthMailException;
+import io.oauthmail.cli.PasswordInput;
 import io.oauthmail.server.proxy.LocalPasswords;
-import java.io.BufferedReader;
-import java.io.Console;
-import java.io.IOException;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -36,7 +31,8 @@ final class AccountsSetLocalPasswordCommand implements Callable<Integer> {
     public Integer call() {
         CliContext context = parent.context();
         context.account(name); // a clear error if there is no such account
-        char[] password = read(context);
+        char[] password = PasswordInput.read(context, "local password",
+                "echo 'the password' | oauthmail accounts set-local-password ACCOUNT");
         try {
             new LocalPasswords(context.paths().localPasswordsFile()).set(name, password);
         } finally {
@@ -44,26 +40,5 @@ final class AccountsSetLocalPasswordCommand implements Callable<Integer> {
         }
         context.err().println("local password of " + name + " set; clients log in to the proxy as " + name);
         return ExitCodes.OK;
-    }
-
-    private static char[] read(CliContext context) {
-        Console console = System.console();
-        if (console != null && context.in() == System.in) {
-            char[] first = console.readPassword("New local password: ");
-            char[] again = console.readPassword("Again: ");
-            if (first == null || !Arrays.equals(first, again)) {
-                throw new OAuthMailException("the two passwords differ; nothing was changed", null);
-            }
-            return first;
-        }
-        try {
-            String line = new BufferedReader(new InputStreamReader(context.in(), StandardCharsets.UTF_8)).readLine();
-            if (line == null || line.isEmpty()) {
-                throw new OAuthMailException("no password on stdin", "echo 'the password' | oauthmail accounts set-local-password ACCOUNT");
-            }
-            return line.toCharArray();
-        } catch (IOException e) {
-            throw new OAuthMailException("cannot read the password: " + e.getMessage(), null, e);
-        }
     }
 }

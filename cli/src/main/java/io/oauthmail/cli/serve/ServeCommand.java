@@ -23,7 +23,8 @@ import picocli.CommandLine.ParentCommand;
         footerHeading = HelpText.EXAMPLES,
         footer = {"  oauthmail serve",
             "  oauthmail serve --listen smtp=127.0.0.1:1587 --listen imap=127.0.0.1:1143",
-            "  oauthmail serve --log-format json --metrics 127.0.0.1:9464"})
+            "  oauthmail serve --log-format json --metrics 127.0.0.1:9464",
+            "  oauthmail serve --web 127.0.0.1:8025   # the web console; first: oauthmail web set-password"})
 public final class ServeCommand implements Callable<Integer> {
 
     @ParentCommand
@@ -55,6 +56,17 @@ public final class ServeCommand implements Callable<Integer> {
     @picocli.CommandLine.Option(names = "--tls-key", paramLabel = "FILE", description = "PEM private key of --tls-cert (PKCS#8, RSA or EC).")
     Path tlsKey;
 
+    @picocli.CommandLine.Option(names = "--web", paramLabel = "HOST:PORT",
+            description = "Also run the web console on this loopback address, e.g. 127.0.0.1:8025: accounts and their "
+                    + "state, connect, re-authorize, remove. Log in with the password of oauthmail web set-password. "
+                    + "Config: [web] listen.")
+    String web;
+
+    @picocli.CommandLine.Option(names = "--web-tls",
+            description = "Serve the web console over HTTPS (a self-signed certificate kept in the state folder, whose path "
+                    + "and SHA-256 are printed; your own: [web] tls_cert and tls_key). Needed beyond 127.0.0.1.")
+    boolean webTls;
+
     @picocli.CommandLine.Mixin
     OpsOptions ops = new OpsOptions();
 
@@ -63,7 +75,8 @@ public final class ServeCommand implements Callable<Integer> {
         CliContext context = root.context();
         List<ListenerSettings> fromFlags = ListenFlags.read(listen, tls.toString(), tlsCert, tlsKey, maxConnections);
         ops.applyLogging(context);
-        try (Serve serve = Serve.start(context.runtime(), fromFlags, context.err());
+        try (Serve serve = Serve.start(context.runtime(), fromFlags, new io.oauthmail.config.WebSettings(
+                java.util.Optional.ofNullable(web), webTls, java.util.Optional.empty(), java.util.Optional.empty()), context.err());
                 AutoCloseable metrics = ops.startMetrics(serve.metrics(), context.err())) {
             serve.runUntilStopped(root.ownsProcess());
         }

@@ -54,8 +54,9 @@ import org.bouncycastle.util.IPAddress;
  * The certificate the proxy presents to local clients: the user's own PEM chain and key, or a self-signed one
  * that oauthmail makes and keeps in the state folder, so clients can trust (pin) it once and keep trusting it
  * across restarts. BouncyCastle reads every PEM key form and issues the certificate; the JDK can do neither.
+ * Public for the web console's TLS (server.web), which uses the same machinery in a folder of its own.
  */
-final class LocalCertificate {
+public final class LocalCertificate {
 
     private static final Duration VALIDITY = Duration.ofDays(397); // the longest browsers and Apple accept
     private static final Duration RENEW_BEFORE = Duration.ofDays(1);
@@ -129,6 +130,18 @@ final class LocalCertificate {
             return HexFormat.ofDelimiter(":").withUpperCase().formatHex(digest);
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("SHA-256 is not available in this JVM", e);
+        }
+    }
+
+    /** The chain and key as an in-memory PKCS#12 key store under {@code password}, for a JDK or Jetty TLS server. */
+    public java.security.KeyStore keyStore(char[] password) {
+        try {
+            java.security.KeyStore store = java.security.KeyStore.getInstance("PKCS12");
+            store.load(null, null);
+            store.setKeyEntry("oauthmail", key, password, chain.toArray(X509Certificate[]::new));
+            return store;
+        } catch (IOException | GeneralSecurityException e) {
+            throw new IllegalStateException("cannot hold the certificate in a PKCS#12 key store: " + e.getMessage(), e);
         }
     }
 

@@ -23,9 +23,10 @@ import java.util.Map;
  * which one host usually owns whole. A password already known to be right is never throttled: that check comes
  * first ({@link LoginCheck}), so the owner is not locked out by a guesser behind the same address.
  *
- * <p>No I/O and no sleeping: the caller waits the returned time however its sessions wait.
+ * <p>No I/O and no sleeping: the caller waits the returned time however its sessions wait. Public so the web
+ * console's login (server.web) follows the same rules as the proxy's local passwords.
  */
-final class LoginThrottle {
+public final class LoginThrottle {
 
     /** The spacing after failures and how it fades; how many addresses are remembered. */
     record Settings(Duration firstDelay, Duration maxDelay, Duration forgetOneAfter, int maxAddresses) {
@@ -60,6 +61,11 @@ final class LoginThrottle {
     private final Clock clock;
     private final Map<InetAddress, Failures> byAddress;
 
+    /** The proxy's rules ({@link Settings#DEFAULT}): a second after a failure, doubling, 30 s at most. */
+    public static LoginThrottle standard(Clock clock) {
+        return new LoginThrottle(Settings.DEFAULT, clock);
+    }
+
     LoginThrottle(Settings settings, Clock clock) {
         this.settings = settings;
         this.clock = clock;
@@ -77,7 +83,7 @@ final class LoginThrottle {
      * How long a check of a password from {@code address} must wait (zero for an address with no recent failures),
      * and takes that turn: the next check from the address comes one spacing later.
      */
-    synchronized Duration beforeCheck(InetAddress address) {
+    public synchronized Duration beforeCheck(InetAddress address) {
         Instant now = clock.instant();
         Failures failures = current(key(address), now);
         if (failures == null) {
@@ -90,7 +96,7 @@ final class LoginThrottle {
     }
 
     /** A check from {@code address} failed: its count goes up, and its next check waits the new spacing. */
-    synchronized void failed(InetAddress address) {
+    public synchronized void failed(InetAddress address) {
         Instant now = clock.instant();
         InetAddress key = key(address);
         Failures failures = current(key, now);
