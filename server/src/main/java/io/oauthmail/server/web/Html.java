@@ -16,9 +16,10 @@ final class Html {
             td,th{border-bottom:1px solid #ccc;padding:.4rem;text-align:left;vertical-align:top}
             .ok{color:#070}.bad{color:#a00}.warn{color:#a60}
             form{display:inline}
-            input,button{font-size:1rem;padding:.3rem .6rem;margin:.2rem 0}
+            input,button{font-size:1rem;padding:.3rem .6rem;margin:.2rem .3rem .2rem 0}
             code{background:#eee;padding:.1rem .3rem}
-            @media (max-width:36rem){td,th{display:block;border:0}tr{display:block;border-bottom:1px solid #ccc}}
+            @media (max-width:36rem){td,th{display:block;border:0}tr{display:block;border-bottom:1px solid #ccc}
+            tr:first-child{display:none}td[data-label]::before{content:attr(data-label) ": "}}
             """;
 
     private Html() {

@@ -53,7 +53,8 @@ final class Pages {
             if (row.warning() != null) {
                 body.append("<br><span class=\"warn\">").append(text(row.warning())).append("</span>");
             }
-            body.append("</td><td>").append(text(row.age())).append("</td><td>");
+            // On a phone the header row is hidden (cells stack), so the bare age gets its label from data-label.
+            body.append("</td><td data-label=\"Refresh token age\">").append(text(row.age())).append("</td><td>");
             if (row.needsReauthorization()) {
                 body.append(link("/reauthorize", row.name(), "Re-authorize")).append(' ');
             } else if (!row.connected()) {
