@@ -55,7 +55,7 @@ final class ConsoleHandler extends Handler.Abstract {
 
     ConsoleHandler(ConsoleServices services, URI base, boolean tls) {
         this.services = services;
-        this.admin = new AdminPassword(services.stateDir(), services.clock());
+        this.admin = new AdminPassword(services.paths().stateDir(), services.clock());
         this.sessions = new Sessions(services.clock());
         this.callbackUri = base.resolve("/callback");
         this.tls = tls;
@@ -241,7 +241,7 @@ final class ConsoleHandler extends Handler.Abstract {
         }
         char[] password = Optional.ofNullable(form.getValue("password")).orElse("").toCharArray();
         try {
-            new LocalPasswords(services.localPasswordsFile()).set(name, password);
+            new LocalPasswords(services.paths().localPasswordsFile()).set(name, password);
         } catch (OAuthMailException e) {
             exchange.html(400, Pages.problem("Local password not set", e.messageWithHint(), true, session.csrf()));
             return;

@@ -1,19 +1,20 @@
 package io.oauthmail.server.web;
 
 import io.oauthmail.account.Account;
+import io.oauthmail.config.OAuthMailPaths;
 import io.oauthmail.mail.MailSessions;
 import io.oauthmail.store.TokenStore;
 import io.oauthmail.token.LostGrants;
 import io.oauthmail.web.WebConnect;
-import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;
 import java.util.function.Supplier;
 
 /**
- * What the console works with: the daemon's accounts (asked anew on each page, so a reload shows), and the same
- * store, lost-grant notes and token manager the CLI and the daemon use, and the proxy's local passwords file; mail sessions for the test mail.
+ * What the console works with: the daemon's accounts (asked anew on each page, so a reload shows), the same
+ * store, lost-grant notes and token manager the CLI and the daemon use, the folders (where the admin password and
+ * the proxy's local passwords live), and mail sessions for the test mail.
  */
 record ConsoleServices(Supplier<List<Account>> accounts, TokenStore store, LostGrants lostGrants, WebConnect connect,
-        MailSessions mail, Clock clock, Path stateDir, Path localPasswordsFile) {
+        MailSessions mail, Clock clock, OAuthMailPaths paths) {
 }

@@ -87,11 +87,13 @@ public final class WebConsole implements AutoCloseable {
         LostGrants lostGrants = LostGrants.in(runtime.paths().stateDir());
         try {
             connector.open(); // binds now, so the console's own callback URL has the real port
-            URI url = URI.create((certificate == null ? "http://" : "https://") + hostForUrl(address.getAddress()) + ":" + connector.getLocalPort() + "/");
+            URI url = URI.create((certificate == null ? "http://" : "https://") + hostForUrl(address.getAddress()) + ":"
+                    + connector.getLocalPort() + "/");
             WebConnect connect = new WebConnect(runtime.store(), lostGrants, tokens, runtime.clock(),
                     "connect the account again on the console's Accounts page (" + url + ")");
-            server.setHandler(new ConsoleHandler(new ConsoleServices(accounts, runtime.store(), lostGrants, connect,
-                    new MailSessions(tokens, java.time.Duration.ofSeconds(20)), runtime.clock(), runtime.paths().stateDir(), runtime.paths().localPasswordsFile()), url, certificate != null));
+            ConsoleServices services = new ConsoleServices(accounts, runtime.store(), lostGrants, connect,
+                    new MailSessions(tokens, java.time.Duration.ofSeconds(20)), runtime.clock(), runtime.paths());
+            server.setHandler(new ConsoleHandler(services, url, certificate != null));
             server.start();
             return new WebConsole(server, url, certificate);
         } catch (Exception e) {
