@@ -8,7 +8,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
-import java.util.Optional;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -30,22 +29,8 @@ class ControlSocketLauncherBench {
         Assumptions.assumeTrue(runs > 0, "set -Doauthmail.bench.control=RUNS to time the launcher's curl path");
         Path launcher = Path.of("..", "oauthmail").toAbsolutePath().normalize();
         TokenSet token = new TokenSet("the-access-token", Instant.now().plusSeconds(3600), null, null, List.of(), null);
-        try (ControlServer server = ControlServer.start(Daemon.socketIn(home.resolve("state")), new ControlServer.Answers() {
-            @Override
-            public String status() {
-                return "";
-            }
-
-            @Override
-            public Optional<TokenSet> token(String account) {
-                return account.equals("me@example.com") ? Optional.of(token) : Optional.empty();
-            }
-
-            @Override
-            public String reload() {
-                return "";
-            }
-        })) {
+        Path socket = Daemon.socketIn(home.resolve("state"));
+        try (ControlServer server = ControlServer.start(socket, new OneTokenAnswers("me@example.com", token))) {
             assertThat(run("sh", launcher.toString(), "token", "me@example.com")).isEqualTo("the-access-token\n");
             StringBuilder report = new StringBuilder();
             // farm-bench takes at most 100 runs a call: the runs are split into calls of up to 100.
