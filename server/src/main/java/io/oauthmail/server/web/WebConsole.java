@@ -93,7 +93,7 @@ public final class WebConsole implements AutoCloseable {
                     "connect the account again on the console's Accounts page (" + url + ")");
             ConsoleServices services = new ConsoleServices(accounts, runtime.store(), lostGrants, connect,
                     new MailSessions(tokens, java.time.Duration.ofSeconds(20)), runtime.clock(), runtime.paths());
-            server.setHandler(new ConsoleHandler(services, url, certificate != null));
+            server.setHandler(new ConsoleHandler(services, url, certificate != null, settings.signIn()));
             server.start();
             return new WebConsole(server, url, certificate);
         } catch (Exception e) {
