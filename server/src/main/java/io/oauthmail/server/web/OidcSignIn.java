@@ -17,7 +17,10 @@ import com.nimbusds.oauth2.sdk.ResponseType;
 import com.nimbusds.oauth2.sdk.Scope;
 import com.nimbusds.oauth2.sdk.TokenRequest;
 import com.nimbusds.oauth2.sdk.TokenResponse;
+import com.nimbusds.oauth2.sdk.auth.ClientAuthentication;
+import com.nimbusds.oauth2.sdk.auth.ClientAuthenticationMethod;
 import com.nimbusds.oauth2.sdk.auth.ClientSecretBasic;
+import com.nimbusds.oauth2.sdk.auth.ClientSecretPost;
 import com.nimbusds.oauth2.sdk.auth.Secret;
 import com.nimbusds.oauth2.sdk.http.HTTPRequest;
 import com.nimbusds.oauth2.sdk.id.ClientID;
@@ -183,8 +186,7 @@ final class OidcSignIn {
         TokenResponse answer;
         try {
             at = provider();
-            TokenRequest request = new TokenRequest(at.metadata().getTokenEndpointURI(),
-                    new ClientSecretBasic(new ClientID(settings.clientId()), new Secret(secret())),
+            TokenRequest request = new TokenRequest(at.metadata().getTokenEndpointURI(), clientAuthentication(at),
                     new AuthorizationCodeGrant(code, callback, login.verifier()));
             HTTPRequest http = request.toHTTPRequest();
             http.setConnectTimeout(TIMEOUT_MILLIS);
@@ -216,6 +218,18 @@ final class OidcSignIn {
                 Boolean.TRUE.equals(verified));
         return settings.allows(identity.subject(), identity.email(), identity.emailVerified()) ? new SignedIn(identity)
                 : new NotAllowed(identity);
+    }
+
+    /**
+     * The secret in an HTTP Basic header (the default of OpenID Connect), or in the form for a provider whose
+     * metadata names only {@code client_secret_post}.
+     */
+    private ClientAuthentication clientAuthentication(Provider at) {
+        ClientID id = new ClientID(settings.clientId());
+        List<ClientAuthenticationMethod> methods = at.metadata().getTokenEndpointAuthMethods();
+        return methods != null && !methods.contains(ClientAuthenticationMethod.CLIENT_SECRET_BASIC)
+                && methods.contains(ClientAuthenticationMethod.CLIENT_SECRET_POST)
+                ? new ClientSecretPost(id, new Secret(secret())) : new ClientSecretBasic(id, new Secret(secret()));
     }
 
     /** The provider's metadata and ID-token validator, read once; a failure is tried again at the next sign-in. */
