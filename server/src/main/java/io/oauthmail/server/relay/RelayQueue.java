@@ -21,8 +21,9 @@ import java.util.Optional;
  *       claims the messages again (the one window for a second delivery: a host that dies after the provider's
  *       {@code 250} and before {@link #delivered}; SMTP itself has the same window).</li>
  *   <li><b>In order per account.</b> {@link #claim} hands out an account's messages oldest first, and never a
- *       message while an older one of the same account is leased or due, so a provider that returns after an
- *       outage gets each account's mail in the order it was accepted.</li>
+ *       message while an older one of the same account is leased, held or not yet due (deferred), so a provider
+ *       that returns after an outage gets each account's mail in the order it was accepted. One claim may hand
+ *       several messages of an account to its host, oldest first.</li>
  *   <li><b>Nothing printed.</b> {@link Entry} holds the envelope and counts, never the content; only
  *       {@link #open} reads it.</li>
  * </ul>
@@ -71,7 +72,7 @@ public interface RelayQueue extends AutoCloseable {
     /** Due now: the next attempt moved to {@code now} (held accounts stay held). False if there is no such message. */
     boolean retryNow(MessageId id, Instant now) throws IOException;
 
-    /** Every message due now; returns how many. */
+    /** Every message not yet due made due now (held accounts stay held); returns how many moved. */
     int retryAll(Instant now) throws IOException;
 
     /** Removed without delivery (the user asked); false if there is no such message. */
