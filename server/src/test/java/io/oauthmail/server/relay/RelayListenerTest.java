@@ -8,6 +8,7 @@ import io.oauthmail.account.Account;
 import io.oauthmail.config.ListenerSettings;
 import io.oauthmail.error.OAuthMailException;
 import io.oauthmail.provider.Providers;
+import io.oauthmail.server.proxy.LocalCertificate;
 import io.oauthmail.server.proxy.LocalPasswords;
 import io.oauthmail.server.relay.RelayQueue.Entry;
 import jakarta.mail.AuthenticationFailedException;
@@ -231,6 +232,35 @@ class RelayListenerTest {
         assertThatThrownBy(() -> RelayListener.start(listener("0.0.0.0", ListenerSettings.Relay.DEFAULTS),
                 new InetSocketAddress("0.0.0.0", 0), Optional.empty(), ACCOUNTS, passwords, spool, accepted::add, Clock.systemUTC()))
                 .isInstanceOf(OAuthMailException.class).hasMessageContaining("without TLS");
+    }
+
+    @Test
+    void withStartTlsNothingButEhloAndStartTlsGoesInTheClear() throws Exception {
+        spool = FileSpool.open(home.resolve("tls"), new FileSpool.Limits(0, 0), Clock.systemUTC());
+        LocalCertificate certificate = LocalCertificate.generated(home.resolve("proxy-tls"), List.of("127.0.0.1"), Clock.systemUTC());
+        ListenerSettings settings = new ListenerSettings("listener[1]", "relay", "127.0.0.1:0", Optional.empty(), "starttls",
+                Optional.empty(), Optional.empty(), List.of(), 50, ListenerSettings.Relay.DEFAULTS);
+        relay = RelayListener.start(settings, new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), Optional.of(certificate),
+                ACCOUNTS, passwords, spool, accepted::add, Clock.systemUTC());
+        try (SmtpDialog smtp = new SmtpDialog(relay.port())) {
+            assertThat(smtp.send("EHLO client.example")).contains("STARTTLS");
+            assertThat(smtp.send("AUTH PLAIN AG9mZmljZQBsb2NhbC1wYXNzd29yZC0x")).startsWith("530");
+        }
+        Properties props = new Properties();
+        props.put("mail.smtp.host", "127.0.0.1");
+        props.put("mail.smtp.port", String.valueOf(relay.port()));
+        props.put("mail.smtp.auth", "true");
+        props.put("mail.smtp.starttls.enable", "true");
+        props.put("mail.smtp.starttls.required", "true");
+        props.put("mail.smtp.ssl.trust", "127.0.0.1"); // the generated certificate: trusted for this test only
+        MimeMessage message = new MimeMessage(Session.getInstance(props));
+        message.setFrom(new InternetAddress("office@corp.example"));
+        message.setRecipient(Message.RecipientType.TO, new InternetAddress("customer@example.net"));
+        message.setText("over TLS\r\n");
+
+        Transport.send(message, "office", PASSWORD);
+
+        assertThat(spool.list()).singleElement().satisfies(entry -> assertThat(entry.envelope().account()).isEqualTo("office"));
     }
 
     private static List<String> names(Path folder) throws IOException {

@@ -23,6 +23,7 @@ final class SmtpDialog implements AutoCloseable {
     SmtpDialog(int port) throws IOException {
         socket = new Socket(InetAddress.getLoopbackAddress(), port);
         socket.setSoTimeout(20_000);
+        socket.setTcpNoDelay(true); // as real clients do: DATA and its final dot go out without waiting for an ACK
         in = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.US_ASCII));
         out = socket.getOutputStream();
         greeting = reply();
