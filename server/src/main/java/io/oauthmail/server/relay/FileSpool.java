@@ -98,6 +98,16 @@ public final class FileSpool implements RelayQueue {
     @Override
     public Entry accept(Envelope envelope, InputStream content, long maxBytes) throws IOException {
         reserveRoom();
+        try {
+            return write(envelope, content, maxBytes);
+        } finally {
+            synchronized (this) {
+                accepting--;
+            }
+        }
+    }
+
+    private Entry write(Envelope envelope, InputStream content, long maxBytes) throws IOException {
         MessageId id = ids.next();
         Path body = contentFile(id);
         Path meta = metaFile(id);
@@ -122,10 +132,6 @@ public final class FileSpool implements RelayQueue {
             Files.deleteIfExists(meta);
             Files.deleteIfExists(body);
             throw e;
-        } finally {
-            synchronized (this) {
-                accepting--;
-            }
         }
     }
 
