@@ -33,9 +33,10 @@ import java.util.Optional;
 public interface RelayQueue extends AutoCloseable {
 
     /**
-     * Stores a message durably and returns its entry. {@code content} is read to its end (the message as the
-     * client sent it in DATA, dot-unstuffed, CRLF line ends); more than {@code maxBytes} throws
-     * {@link TooLarge} and keeps nothing.
+     * Stores a message durably and returns its entry, due at {@code envelope.received()} (not the queue's own
+     * clock: the caller's time decides, as in {@link #claim}). {@code content} is read to its end (the message as
+     * the client sent it in DATA, dot-unstuffed, CRLF line ends); more than {@code maxBytes} throws
+     * {@link TooLarge} and keeps nothing. A message of an account that is held is held from the start.
      *
      * @throws TooLarge  the message is over {@code maxBytes}
      * @throws QueueFull the spool has no room (disk space under its reserve, or the configured most messages)
@@ -130,7 +131,13 @@ public interface RelayQueue extends AutoCloseable {
             Optional<String> lastError, Optional<String> heldBecause, Optional<String> leasedBy) {
     }
 
-    /** @param oldest when the oldest queued message was accepted */
+    /**
+     * @param queued   every message
+     * @param deferred messages tried at least once and not held
+     * @param held     messages of held accounts
+     * @param bytes    their content, in all
+     * @param oldest   when the oldest queued message was accepted
+     */
     record Counts(int queued, int deferred, int held, long bytes, Optional<Instant> oldest) {
     }
 

@@ -25,7 +25,12 @@ import org.junit.jupiter.api.Test;
 /**
  * Every promise of {@link RelayQueue}, for each implementation: a subclass says how to make an empty queue, how to
  * open a second instance on the same storage, and how to make one that holds at most N messages. Nothing here
- * knows how a queue stores its messages. Times are passed explicitly ({@code now}), never slept.
+ * knows how a queue stores its messages. Times are passed explicitly ({@code now}), never slept; a message is due
+ * at its envelope's {@code received}, whatever the machine's clock says.
+ *
+ * <p>To test another queue: extend this class (in {@code io.oauthmail.server.relay}'s test folder), make each
+ * {@code create...} return a new empty queue (a new schema or truncated tables for a database), and give the queue
+ * a most-messages limit for {@link #createQueueHolding}.
  */
 public abstract class RelayQueueContract {
 
