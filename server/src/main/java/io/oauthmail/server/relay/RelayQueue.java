@@ -22,8 +22,9 @@ import java.util.Optional;
  *       {@code 250} and before {@link #delivered}; SMTP itself has the same window).</li>
  *   <li><b>In order per account.</b> {@link #claim} hands out an account's messages oldest first, and never a
  *       message while an older one of the same account is leased, held or not yet due (deferred), so a provider
- *       that returns after an outage gets each account's mail in the order it was accepted. One claim may hand
- *       several messages of an account to its host, oldest first.</li>
+ *       that returns after an outage gets each account's mail in the order it was accepted. A queue may hand out
+ *       only each account's oldest message (one in flight per account), or several of an account to one host,
+ *       oldest first; the host then delivers them in that order.</li>
  *   <li><b>Nothing printed.</b> {@link Entry} holds the envelope and counts, never the content; only
  *       {@link #open} reads it.</li>
  * </ul>

@@ -149,13 +149,14 @@ public abstract class RelayQueueContract {
     }
 
     @Test
-    void aBatchForOneHostKeepsTheAccountsOrder() throws Exception {
+    void aClaimHandsOutEachAccountsOldestAndAYoungerOneOnlyBehindIt() throws Exception {
         RelayQueue queue = queue();
         Entry a1 = accept(queue, "a", "a1");
         Entry b1 = accept(queue, "b", "b1");
         Entry a2 = accept(queue, "a", "a2");
 
-        assertThat(ids(queue.claim("h1", 10, LEASE, T0))).containsExactly(a1.id(), b1.id(), a2.id());
+        // one message in flight per account, or several of it to one host in order: both keep the promise
+        assertThat(ids(queue.claim("h1", 10, LEASE, T0))).startsWith(a1.id(), b1.id()).isSubsetOf(a1.id(), b1.id(), a2.id());
     }
 
     @Test
@@ -167,7 +168,7 @@ public abstract class RelayQueueContract {
         assertThat(queue.deferred(a1.id(), "h1", T0.plusSeconds(60), "451 later")).isTrue();
 
         assertThat(queue.claim("h1", 10, LEASE, T0.plusSeconds(30))).isEmpty();
-        assertThat(ids(queue.claim("h1", 10, LEASE, T0.plusSeconds(60)))).containsExactly(a1.id(), a2.id());
+        assertThat(ids(queue.claim("h1", 10, LEASE, T0.plusSeconds(60)))).startsWith(a1.id()).isSubsetOf(a1.id(), a2.id());
     }
 
     @Test
@@ -255,7 +256,8 @@ public abstract class RelayQueueContract {
 
         queue.hold("a", Optional.empty());
         assertThat(queue.find(a1.id()).orElseThrow().heldBecause()).isEmpty();
-        assertThat(ids(queue.claim("h1", 10, LEASE, T0))).containsExactly(a1.id(), a2.id());
+        assertThat(ids(queue.claim("h1", 10, LEASE, T0))).startsWith(a1.id()).isSubsetOf(a1.id(), a2.id());
+        assertThat(a2.heldBecause()).isPresent();
     }
 
     @Test
@@ -314,6 +316,7 @@ public abstract class RelayQueueContract {
         assertThat(queue.counts()).isEqualTo(new RelayQueue.Counts(0, 0, 0, 0, Optional.empty()));
     }
 
+    /** Hosts that claim and deliver at once: every message once, each account's in the order accepted. */
     @Test
     void concurrentAcceptsAndClaimsLoseNothingAndHandOutNothingTwice() throws Exception {
         RelayQueue queue = queue();
@@ -329,17 +332,32 @@ public abstract class RelayQueueContract {
                 accepted.add(done.get().id());
             }
             assertThat(accepted).doesNotHaveDuplicates();
+            List<Entry> oldestFirst = queue.list();
 
-            List<Callable<List<Entry>>> claims = new ArrayList<>();
-            for (int i = 0; i < 8; i++) {
+            List<Entry> delivered = java.util.Collections.synchronizedList(new ArrayList<>());
+            List<Callable<Void>> hosts = new ArrayList<>();
+            for (int i = 0; i < 4; i++) {
                 String host = "h" + i;
-                claims.add(() -> queue.claim(host, 40, LEASE, T0));
+                hosts.add(() -> {
+                    for (int round = 0; round < 200 && !queue.list().isEmpty(); round++) {
+                        for (Entry entry : queue.claim(host, 3, LEASE, T0)) {
+                            delivered.add(entry);
+                            assertThat(queue.delivered(entry.id(), host)).isTrue();
+                        }
+                    }
+                    return null;
+                });
             }
-            List<MessageId> claimed = new ArrayList<>();
-            for (Future<List<Entry>> done : pool.invokeAll(claims)) {
-                claimed.addAll(ids(done.get()));
+            for (Future<Void> done : pool.invokeAll(hosts)) {
+                done.get();
             }
-            assertThat(claimed).doesNotHaveDuplicates().containsExactlyInAnyOrderElementsOf(accepted);
+            assertThat(ids(delivered)).doesNotHaveDuplicates().containsExactlyInAnyOrderElementsOf(accepted);
+            for (int a = 0; a < 5; a++) {
+                String account = "acct" + a;
+                assertThat(ids(delivered.stream().filter(e -> e.envelope().account().equals(account)).toList()))
+                        .as("account %s in the order accepted", account)
+                        .containsExactlyElementsOf(ids(oldestFirst.stream().filter(e -> e.envelope().account().equals(account)).toList()));
+            }
         } finally {
             pool.shutdownNow();
         }
