@@ -4,6 +4,7 @@ import io.oauthmail.account.Account;
 import io.oauthmail.account.TokenSet;
 import io.oauthmail.server.ops.DaemonMetrics;
 import io.oauthmail.server.ops.FailureKind;
+import io.oauthmail.server.relay.RelayQueue;
 import io.oauthmail.token.LostGrants;
 import io.oauthmail.token.TokenManager;
 import io.oauthmail.token.TokenState;
@@ -17,6 +18,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Supplier;
 import java.util.stream.Collectors;
 
 /**
@@ -38,12 +40,15 @@ public final class Daemon implements AutoCloseable {
     private final DaemonLock lock;
     private final LostGrants lostGrants;
     private final DaemonMetrics metrics;
+    private final Supplier<Optional<RelayQueue>> relay;
     private final AtomicBoolean closed = new AtomicBoolean();
     private volatile Map<String, Account> accounts;
 
     private Daemon(TokenManager tokens, Notifier notifier, Refresher refresher, List<Account> accounts, Path socket,
-            Reload reload, DaemonLock lock, LostGrants lostGrants, DaemonMetrics metrics) throws IOException {
+            Reload reload, DaemonLock lock, LostGrants lostGrants, DaemonMetrics metrics, Supplier<Optional<RelayQueue>> relay)
+            throws IOException {
         this.lock = lock;
+        this.relay = relay;
         this.metrics = metrics;
         this.lostGrants = lostGrants;
         this.tokens = tokens;
@@ -76,6 +81,11 @@ public final class Daemon implements AutoCloseable {
             public String reload() {
                 return reload.run();
             }
+
+            @Override
+            public Optional<RelayQueue> relayQueue() {
+                return relay.get();
+            }
         });
     }
 
@@ -97,6 +107,15 @@ public final class Daemon implements AutoCloseable {
     /** As {@link #start(List, TokenManager, Map, Path, Reload)}, counting in {@code metrics} (also served on the socket). */
     public static Daemon start(List<Account> accounts, TokenManager tokens, Map<String, String> hooks, Path socket,
             Reload reload, DaemonMetrics metrics) throws IOException {
+        return start(accounts, tokens, hooks, socket, reload, metrics, Optional::empty);
+    }
+
+    /**
+     * As {@link #start(List, TokenManager, Map, Path, Reload, DaemonMetrics)}, with the relay's queue while one runs
+     * ({@code relay} is asked at each request): its counts join the status, and {@code oauthmail queue} reaches it.
+     */
+    public static Daemon start(List<Account> accounts, TokenManager tokens, Map<String, String> hooks, Path socket,
+            Reload reload, DaemonMetrics metrics, Supplier<Optional<RelayQueue>> relay) throws IOException {
         Path runDir = socket.toAbsolutePath().getParent();
         DaemonLock lock = DaemonLock.acquire(runDir);
         Notifier notifier = new Notifier(hooks);
@@ -106,7 +125,7 @@ public final class Daemon implements AutoCloseable {
         Refresher refresher = new Refresher(tokens, Clock.systemUTC(), events);
         refresher.start(accounts);
         try {
-            return new Daemon(tokens, notifier, refresher, accounts, socket, reload, lock, lostGrants, metrics);
+            return new Daemon(tokens, notifier, refresher, accounts, socket, reload, lock, lostGrants, metrics, relay);
         } catch (IOException | RuntimeException e) {
             refresher.close();
             lock.close();
@@ -144,8 +163,14 @@ public final class Daemon implements AutoCloseable {
         return metrics;
     }
 
-    /** One JSON object per account; no tokens. */
+    /** One JSON object per account, then the relay's counts while a relay runs; no tokens. */
     private String statusJson() {
+        String accountLines = accountsJson();
+        return relay.get().map(queue -> (accountLines.isEmpty() ? "" : accountLines + "\n")
+                + RelayStatus.json(queue, Instant.now())).orElse(accountLines);
+    }
+
+    private String accountsJson() {
         com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
         Instant now = Instant.now();
         return refresher.states().stream().map(state -> {

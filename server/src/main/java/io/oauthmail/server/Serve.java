@@ -5,6 +5,7 @@ import io.oauthmail.config.AccountResolver;
 import io.oauthmail.config.AccountSettings;
 import io.oauthmail.config.Config;
 import io.oauthmail.config.ListenerSettings;
+import io.oauthmail.config.RelaySettings;
 import io.oauthmail.config.WebSettings;
 import io.oauthmail.error.OAuthMailException;
 import io.oauthmail.runtime.OAuthMailRuntime;
@@ -51,7 +52,7 @@ public final class Serve implements AutoCloseable {
     private List<Proxy> proxies = new ArrayList<>();
     private WebConsole console;
     /** Opened with the first relay listener, kept until the daemon stops (a reload keeps its leases). */
-    private RelayQueue relayQueue;
+    private volatile RelayQueue relayQueue;
     /** Told of each message the relay queued; the delivery workers (issue 14) plug in here. */
     private final Consumer<RelayQueue.Entry> relayAccepted = entry -> { };
 
@@ -64,7 +65,8 @@ public final class Serve implements AutoCloseable {
         Config config = runtime.config();
         this.accounts = accounts(config);
         this.listeners = listeners(config);
-        this.daemon = Daemon.start(accounts, tokens, config.hooks(), Daemon.socketIn(runtime.paths().stateDir()), this::reload);
+        this.daemon = Daemon.start(accounts, tokens, config.hooks(), Daemon.socketIn(runtime.paths().stateDir()), this::reload,
+                new io.oauthmail.server.ops.DaemonMetrics(), () -> Optional.ofNullable(relayQueue));
     }
 
     /**
@@ -200,14 +202,27 @@ public final class Serve implements AutoCloseable {
                         relay, address, certificate, allowed, passwords, relayQueue(), relayAccepted, runtime.clock())));
     }
 
-    /** The relay's queue: the embedded spool under the state folder. */
+    /**
+     * The relay's queue: the embedded spool, where {@code [relay] spool} says or under the state folder, with the
+     * limits of {@code [relay]} as they were at start (a reload keeps the open spool). From then on its counts are
+     * in the status and the metrics.
+     */
     private synchronized RelayQueue relayQueue() throws IOException {
         if (relayQueue == null) {
-            relayQueue = FileSpool.open(FileSpool.defaultFolder(runtime.paths()), FileSpool.Limits.defaults(), runtime.clock());
-            say("relay queue in " + FileSpool.defaultFolder(runtime.paths()) + ": " + relayQueue.counts().queued()
-                    + " message(s) waiting");
+            RelaySettings settings = runtime.config().relay();
+            Path folder = spoolFolder(settings, runtime.paths());
+            FileSpool spool = FileSpool.open(folder, new FileSpool.Limits(settings.reserveBytes(), settings.maxMessages()),
+                    runtime.clock());
+            daemon.metrics().relayQueue(RelayStatus.gauges(spool, runtime.clock()));
+            say("relay queue in " + folder + ": " + spool.counts().queued() + " message(s) waiting");
+            relayQueue = spool;
         }
         return relayQueue;
+    }
+
+    /** Where the embedded spool is: {@code [relay] spool}, or {@code relay/} in the state folder. */
+    public static Path spoolFolder(RelaySettings settings, io.oauthmail.config.OAuthMailPaths paths) {
+        return settings.spool().orElseGet(() -> FileSpool.defaultFolder(paths));
     }
 
     private List<Account> accounts(Config config) {
