@@ -24,6 +24,19 @@ public final class SubmissionFaults {
         public Submitted {
             recipients = List.copyOf(recipients);
         }
+
+        /** The content as the client sent it: without the {@code Received} header (and its folds) the server added. */
+        public String asSent() {
+            String text = new String(content, java.nio.charset.StandardCharsets.UTF_8);
+            if (!text.startsWith("Received: ")) {
+                throw new IllegalStateException("the submission port adds a Received line to every message");
+            }
+            int end = text.indexOf("\r\n");
+            while (text.startsWith(" ", end + 2) || text.startsWith("\t", end + 2)) {
+                end = text.indexOf("\r\n", end + 2);
+            }
+            return text.substring(end + 2);
+        }
     }
 
     /** A reply a test chose: the code and the text after it (e.g. {@code "4.7.0 Try again later"}). */

@@ -170,6 +170,10 @@ public final class RelayDelivery implements AutoCloseable {
                 LOG.warn("{}: {} waited too long for its turn; left for the next claim after its lease", name, entry.id());
                 return;
             }
+            if (holds.isHeld(name)) { // claimed with an older one whose attempt found the grant gone: one notice is enough
+                queue.deferred(entry.id(), settings.host(), now, "the account's queue is held: its grant is gone");
+                return;
+            }
             Optional<RelayOutcomes.Pause> pause = outcomes.pause(name, now);
             if (pause.isPresent()) {
                 queue.deferred(entry.id(), settings.host(), pause.get().until(),

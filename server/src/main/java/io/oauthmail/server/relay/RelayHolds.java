@@ -48,6 +48,10 @@ final class RelayHolds {
         held.put(account.name(), refreshToken(account));
     }
 
+    boolean isHeld(String name) {
+        return held.containsKey(name);
+    }
+
     /** Lifts holds that should end; called by the poller before each claim. */
     synchronized void check(Instant now) throws IOException {
         if (!now.isBefore(lastScan.plus(SCAN))) {
