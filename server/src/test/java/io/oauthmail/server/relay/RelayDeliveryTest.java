@@ -122,6 +122,36 @@ class RelayDeliveryTest {
     }
 
     @Test
+    void anAccountsMessagesShareOneLoggedInConnection() throws Exception {
+        int logins = sandbox.submissionLogins();
+        for (int i = 0; i < 4; i++) {
+            accept(ALICE, ALICE, List.of(BOB), message("reuse-" + i));
+        }
+        awaitEmpty();
+        assertThat(sandbox.submissionLogins() - logins).isEqualTo(1);
+    }
+
+    @Test
+    void aWholeMessageRefusedFor5xxBouncesEveryRecipient() throws Exception {
+        sandbox.submissionFaults().refuseNextMessages(1, 554, "5.7.1 Message rejected by policy");
+        Entry entry = accept(ALICE, ALICE, List.of(BOB, CAROL), message("policy-1"));
+        await().atMost(Duration.ofSeconds(20)).until(() -> queue.find(entry.id()).isEmpty());
+        await().atMost(Duration.ofSeconds(20)).until(() -> events.lines.stream().filter(l -> l.startsWith("delivered")).count() == 1);
+        assertThat(events.lines.get(0)).isEqualTo("bounced " + entry.id() + " [" + BOB + ", " + CAROL + "]");
+        assertThat(received("policy-1")).allMatch(m -> m.mailFrom().isEmpty()).hasSize(1);
+    }
+
+    @Test
+    void gmailsDailySendingLimitIsThrottlingNotABounce() throws Exception {
+        sandbox.submissionFaults().refuseNextMessages(1, 550, "5.4.5 Daily user sending limit exceeded");
+        Instant before = clock.instant();
+        Entry entry = accept(ALICE, ALICE, List.of(BOB), message("quota-1"));
+        await().atMost(Duration.ofSeconds(20)).until(() -> queue.find(entry.id()).map(Entry::attempts).orElse(0) == 1);
+        assertThat(queue.find(entry.id()).orElseThrow().nextAttempt()).isAfterOrEqualTo(before.plus(Duration.ofHours(1)));
+        assertThat(events.lines).containsExactly("deferred " + entry.id());
+    }
+
+    @Test
     void aTemporaryRefusalIsDeferredWithBackoffThenDelivered() throws Exception {
         sandbox.submissionFaults().refuseNextMessages(1, 421, "4.7.0 Try again later, closing connection");
         Instant before = clock.instant();
