@@ -70,7 +70,7 @@ public final class RelayDelivery implements AutoCloseable {
     private final RelayQueue queue;
     private final Function<String, Optional<Account>> accounts;
     private final Function<Account, RelayRoute> routes;
-    private final RelaySenders senders;
+    private final DeliverySenders senders;
     private final RelayHolds holds;
     private final RelayOutcomes outcomes;
     private final Clock clock;
@@ -95,7 +95,7 @@ public final class RelayDelivery implements AutoCloseable {
         this.routes = routes;
         this.clock = clock;
         this.settings = settings;
-        this.senders = new RelaySenders(sessions, restSenders, clock);
+        this.senders = new DeliverySenders(sessions, restSenders, clock);
         this.holds = new RelayHolds(queue, accounts, sessions.tokens(), settings.backoff(), events);
         this.outcomes = new RelayOutcomes(queue, settings.host(), settings.backoff(), holds, events, metrics);
         AtomicInteger n = new AtomicInteger();

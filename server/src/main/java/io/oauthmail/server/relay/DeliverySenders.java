@@ -35,7 +35,7 @@ import java.util.function.Function;
  *
  * <p>Not for concurrent attempts of one account: {@link RelayDelivery} sends one message per account at a time.
  */
-final class RelaySenders implements AutoCloseable {
+final class DeliverySenders implements AutoCloseable {
 
     private record Connection(SmtpSender sender, Instant lastUse) {
     }
@@ -46,7 +46,7 @@ final class RelaySenders implements AutoCloseable {
     private final Map<String, Connection> smtp = new ConcurrentHashMap<>();
 
     /** @param restSenders the Gmail API and Graph senders, made when first needed (SMTP is {@code sessions}'s) */
-    RelaySenders(MailSessions sessions, Function<RelayRoute, Sender> restSenders, Clock clock) {
+    DeliverySenders(MailSessions sessions, Function<RelayRoute, Sender> restSenders, Clock clock) {
         this.sessions = sessions;
         this.restSenders = restSenders;
         this.clock = clock;
