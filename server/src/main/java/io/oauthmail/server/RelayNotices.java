@@ -3,7 +3,6 @@ package io.oauthmail.server;
 import io.oauthmail.account.Account;
 import io.oauthmail.server.relay.RelayEvents;
 import io.oauthmail.server.relay.RelayQueue.Entry;
-import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Function;
@@ -25,14 +24,6 @@ final class RelayNotices implements RelayEvents {
     }
 
     @Override
-    public void delivered(Entry entry) {
-    }
-
-    @Override
-    public void deferred(Entry entry, Instant next, String reason) {
-    }
-
-    @Override
     public void bounced(Entry entry, List<String> recipients, String reason) {
         accounts.apply(entry.envelope().account()).ifPresent(account -> events.warning(account, "relay: message "
                 + entry.id() + " bounced for " + recipients.size() + " recipient(s): " + reason));
@@ -48,9 +39,5 @@ final class RelayNotices implements RelayEvents {
     public void held(String name, String reason, String fixCommand) {
         accounts.apply(name).ifPresent(account -> events.reauthorizationNeeded(account,
                 "the relay holds this account's outgoing mail until it logs in again: " + reason, fixCommand));
-    }
-
-    @Override
-    public void released(String name) {
     }
 }

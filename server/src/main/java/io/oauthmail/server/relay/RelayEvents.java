@@ -6,52 +6,35 @@ import java.util.List;
 
 /**
  * What the relay's workers report, for the daemon's hooks and metrics. Never content, never a token; entries
- * carry only the envelope. Called from worker threads: keep it quick.
+ * carry only the envelope. Called from worker threads: keep it quick. Each does nothing unless overridden.
  */
 public interface RelayEvents {
 
     /** Every recipient has it (or every recipient that did not bounce, see {@link #bounced}). */
-    void delivered(Entry entry);
+    default void delivered(Entry entry) {
+    }
 
     /** A temporary failure: tried again at {@code next}. */
-    void deferred(Entry entry, Instant next, String reason);
+    default void deferred(Entry entry, Instant next, String reason) {
+    }
 
     /** These recipients failed for good and a bounce to the envelope sender was queued. */
-    void bounced(Entry entry, List<String> recipients, String reason);
+    default void bounced(Entry entry, List<String> recipients, String reason) {
+    }
 
     /** A bounce that could not be delivered: dropped, since a bounce never gets a bounce. */
-    void dropped(Entry entry, String reason);
+    default void dropped(Entry entry, String reason) {
+    }
 
     /** The account's grant is gone: its queue is held until {@code fixCommand} (a new login) has been run. */
-    void held(String account, String reason, String fixCommand);
+    default void held(String account, String reason, String fixCommand) {
+    }
 
     /** The account logged in again (or its held mail ran out of time): its queue flows again. */
-    void released(String account);
+    default void released(String account) {
+    }
 
-    /** Does nothing. */
+    /** Does nothing: every method's default. */
     RelayEvents NONE = new RelayEvents() {
-        @Override
-        public void delivered(Entry entry) {
-        }
-
-        @Override
-        public void deferred(Entry entry, Instant next, String reason) {
-        }
-
-        @Override
-        public void bounced(Entry entry, List<String> recipients, String reason) {
-        }
-
-        @Override
-        public void dropped(Entry entry, String reason) {
-        }
-
-        @Override
-        public void held(String account, String reason, String fixCommand) {
-        }
-
-        @Override
-        public void released(String account) {
-        }
     };
 }
