@@ -34,6 +34,7 @@ final class RelayHolds {
     /** Account name to a fingerprint of the refresh token it had when held ("" for none). */
     private final Map<String, String> held = new ConcurrentHashMap<>();
     private Instant lastScan = Instant.MIN;
+    private Instant lastLoginCheck = Instant.MIN;
 
     RelayHolds(RelayQueue queue, Function<String, Optional<Account>> accounts, TokenManager tokens, Backoff backoff,
             RelayEvents events) {
@@ -66,6 +67,10 @@ final class RelayHolds {
                 }
             }
         }
+        if (held.isEmpty() || now.isBefore(lastLoginCheck.plusSeconds(1))) {
+            return; // the poller also runs after every drained lane: the store is read at most once a second
+        }
+        lastLoginCheck = now;
         for (String name : held.keySet()) {
             Optional<Account> account = accounts.apply(name);
             if (account.isPresent() && !refreshToken(account.get()).equals(held.get(name))) {
