@@ -32,7 +32,8 @@ public final class ServeCommand implements Callable<Integer> {
 
     @picocli.CommandLine.Option(names = "--listen", paramLabel = "PROTOCOL=HOST:PORT",
             description = {"Run the proxy for clients without OAuth, e.g. smtp=127.0.0.1:1587, imap=127.0.0.1:1143 or "
-                    + "pop=127.0.0.1:1110 (repeatable), serving every account by its login name. Clients log in as the account "
+                    + "pop=127.0.0.1:1110 (repeatable), serving every account by its login name, or the relay that queues "
+                    + "mail before delivering it, relay=127.0.0.1:2525. Clients log in as the account "
                     + "with its local password (accounts set-local-password). More listeners: [[listener]] in the config."})
     List<String> listen = new ArrayList<>();
 
