@@ -23,6 +23,7 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -48,6 +49,8 @@ class RelayApiRouteTest {
     private static final List<byte[]> uploaded = new CopyOnWriteArrayList<>();
     private static MailSessions sessions;
     private static Account alice;
+    @TempDir
+    static Path spoolRoot;
 
     @BeforeAll
     static void start(@TempDir Path dir) throws Exception {
@@ -78,7 +81,8 @@ class RelayApiRouteTest {
         RecordedEvents events = new RecordedEvents();
         GmailApiSender gmail = new GmailApiSender(sessions.tokens(), URI.create("http://127.0.0.1:" + api.getAddress().getPort()),
                 Duration.ofSeconds(10), RetryPolicy.DEFAULT, Sleeper.SYSTEM);
-        try (RelayQueue queue = new MemoryQueue();
+        try (RelayQueue queue = FileSpool.open(Files.createTempDirectory(spoolRoot, "spool"), FileSpool.Limits.defaults(),
+                Clock.systemUTC());
                 RelayDelivery relay = new RelayDelivery(queue, name -> Optional.of(alice), account -> RelayRoute.GMAIL_API,
                         sessions, route -> gmail, events, new DaemonMetrics(), Clock.systemUTC(),
                         RelayDelivery.Settings.defaults("test-host"))) {
@@ -107,7 +111,7 @@ class RelayApiRouteTest {
     @Test
     void aHeaderRecipientOutsideTheEnvelopeIsNotSentToButBounced() throws Exception {
         List<String> events = deliver(List.of("carol@sandbox.test"), message("api-over"));
-        assertThat(events.get(0)).isEqualTo("bounced m1 [carol@sandbox.test]");
+        assertThat(events.get(0)).startsWith("bounced ").endsWith(" [carol@sandbox.test]");
         assertThat(uploaded.stream().map(b -> new String(b, StandardCharsets.UTF_8))
                 .filter(t -> t.contains("api-over") && !t.contains("Undelivered"))).isEmpty();
     }

@@ -53,6 +53,8 @@ class RelayDeliveryTest {
     private final DaemonMetrics metrics = new DaemonMetrics();
     private RelayQueue queue;
     private RelayDelivery relay;
+    @TempDir
+    Path spool;
 
     @BeforeAll
     static void start(@TempDir Path dir) {
@@ -71,8 +73,8 @@ class RelayDeliveryTest {
     }
 
     @BeforeEach
-    void startRelay() {
-        queue = new MemoryQueue();
+    void startRelay() throws Exception {
+        queue = FileSpool.open(spool, FileSpool.Limits.defaults(), clock);
         RelayDelivery.Settings settings = new RelayDelivery.Settings("test-host", 2, Duration.ofMinutes(10),
                 Duration.ofMillis(100), Duration.ofSeconds(30), Backoff.DEFAULT);
         relay = new RelayDelivery(queue, name -> Optional.ofNullable(accounts.get(name)), account -> RelayRoute.SMTP, sessions,
@@ -171,12 +173,15 @@ class RelayDeliveryTest {
     @Test
     void anAccountsMailGoesOutInOrderAfterAnOutage() throws Exception {
         sandbox.submissionFaults().refuseNextMessages(2, 451, "4.3.0 Mail server temporarily rejected message");
-        for (int i = 0; i < 5; i++) {
+        Entry first = accept(ALICE, ALICE, List.of(BOB), message("order-0"));
+        for (int i = 1; i < 5; i++) {
             accept(ALICE, ALICE, List.of(BOB), message("order-" + i));
         }
-        await().atMost(Duration.ofSeconds(20)).until(() -> queue.list().stream().allMatch(e -> e.attempts() >= 1));
+        // Whether the younger ones were claimed with it (and deferred behind it untried) or left in the queue
+        // until it is due again is the queue's choice; either way none may go out before it.
+        await().atMost(Duration.ofSeconds(20)).until(() -> queue.find(first.id()).orElseThrow().attempts() == 1);
         clock.advance(Duration.ofSeconds(61)); // the first is tried again and refused again: all wait 2 more minutes
-        await().atMost(Duration.ofSeconds(20)).until(() -> queue.list().stream().allMatch(e -> e.attempts() >= 2));
+        await().atMost(Duration.ofSeconds(20)).until(() -> queue.find(first.id()).orElseThrow().attempts() == 2);
         assertThat(sandbox.submissionFaults().received().stream().filter(m -> text(m).contains("order-"))).isEmpty();
         clock.advance(Duration.ofSeconds(121));
         awaitEmpty();
@@ -242,8 +247,8 @@ class RelayDeliveryTest {
         await().atMost(Duration.ofSeconds(20)).until(() -> queue.find(entry.id()).map(Entry::attempts).orElse(0) == 1);
         clock.advance(Duration.ofDays(5));
         awaitEmpty();
-        assertThat(events.lines).containsExactly("deferred " + entry.id(), "bounced " + entry.id() + " [" + BOB + "]",
-                "delivered " + new RelayQueue.MessageId("m2"));
+        assertThat(events.lines).hasSize(3).startsWith("deferred " + entry.id(), "bounced " + entry.id() + " [" + BOB + "]");
+        assertThat(events.lines.get(2)).startsWith("delivered ").isNotEqualTo("delivered " + entry.id()); // the bounce
         Submitted bounce = sandbox.submissionFaults().received().stream()
                 .filter(m -> m.mailFrom().isEmpty() && text(m).contains("expired-1")).findFirst().orElseThrow();
         assertThat(text(bounce)).contains("Status: 4.7.0", "gave up after 120 hours in the queue: 421 4.7.0 Try again later");

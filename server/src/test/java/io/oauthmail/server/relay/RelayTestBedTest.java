@@ -77,7 +77,7 @@ class RelayTestBedTest {
                 + "Content-Type: text/plain; charset=utf-8\r\nContent-Transfer-Encoding: 8bit\r\n\r\nGrüße\r\n.dot line\r\n")
                 .getBytes(StandardCharsets.UTF_8);
         RecordedEvents events = new RecordedEvents();
-        try (RelayQueue queue = new MemoryQueue();
+        try (RelayQueue queue = FileSpool.open(dir.resolve("spool"), FileSpool.Limits.defaults(), Clock.systemUTC());
                 RelayDelivery relay = new RelayDelivery(queue, name -> Optional.of(frank).filter(a -> a.name().equals(name)),
                         account -> RelayRoute.SMTP, sessions, route -> null, events, new DaemonMetrics(), Clock.systemUTC(),
                         RelayDelivery.Settings.defaults("test-host"))) {
