@@ -114,6 +114,11 @@ public final class RelayDelivery implements AutoCloseable {
         poller.scheduleWithFixedDelay(this::poll, 0, settings.poll().toMillis(), TimeUnit.MILLISECONDS);
     }
 
+    /** A message was just queued: look now rather than at the next poll (the listener's "accepted" hook). */
+    public void wake() {
+        pollSoon();
+    }
+
     /** The daemon saw fresh tokens for {@code account} (a new login): its held queue flows again. */
     public void loggedIn(String account) {
         try {

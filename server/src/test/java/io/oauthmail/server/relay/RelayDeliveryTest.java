@@ -124,6 +124,20 @@ class RelayDeliveryTest {
     }
 
     @Test
+    void aWokenRelayDeliversWithoutWaitingForItsPoll() throws Exception {
+        relay.close();
+        relay = new RelayDelivery(queue, name -> Optional.ofNullable(accounts.get(name)), account -> RelayRoute.SMTP, sessions,
+                route -> null, events, metrics, clock, new RelayDelivery.Settings("test-host", 2, Duration.ofMinutes(10),
+                        Duration.ofHours(1), Duration.ofSeconds(30), Backoff.DEFAULT));
+        relay.start(); // its first poll runs at once and finds nothing; the next would be in an hour
+        Thread.sleep(300);
+        accept(ALICE, ALICE, List.of(BOB), message("woken-1"));
+        relay.wake();
+        awaitEmpty();
+        assertThat(received("woken-1")).hasSize(1);
+    }
+
+    @Test
     void anAccountsMessagesShareOneLoggedInConnection() throws Exception {
         int logins = sandbox.submissionLogins();
         for (int i = 0; i < 4; i++) {
