@@ -68,7 +68,8 @@ final class QueueLines {
         rows.add(row("received", envelope.received() + " (" + age(Duration.between(envelope.received(), now)) + " ago)"));
         rows.add(row("size", entry.size() + " bytes"));
         rows.add(row("attempts", Integer.toString(entry.attempts())));
-        rows.add(row("next attempt", entry.nextAttempt() + " (" + next(entry, now) + ")"));
+        rows.add(row("next attempt", entry.heldBecause().isPresent() ? "when the account logs in again"
+                : entry.nextAttempt() + " (" + next(entry, now) + ")"));
         entry.lastError().ifPresent(error -> rows.add(row("last error", error)));
         entry.heldBecause().ifPresent(why -> rows.add(row("held", why + " (it goes once the account logs in again: "
                 + "oauthmail login " + envelope.account() + ")")));
@@ -86,7 +87,7 @@ final class QueueLines {
 
     private static String next(Entry entry, Instant now) {
         if (entry.heldBecause().isPresent()) {
-            return "held";
+            return "-";
         }
         Duration wait = Duration.between(now, entry.nextAttempt());
         return wait.isNegative() || wait.isZero() ? "now" : "in " + age(wait);
