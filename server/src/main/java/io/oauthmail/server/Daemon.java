@@ -38,12 +38,15 @@ public final class Daemon implements AutoCloseable {
     private final DaemonLock lock;
     private final LostGrants lostGrants;
     private final DaemonMetrics metrics;
+    /** The daemon's notices and counts, which the relay's outcomes also go to ({@link RelayNotices}). */
+    private final Events events;
     private final AtomicBoolean closed = new AtomicBoolean();
     private volatile Map<String, Account> accounts;
 
     private Daemon(TokenManager tokens, Notifier notifier, Refresher refresher, List<Account> accounts, Path socket,
-            Reload reload, DaemonLock lock, LostGrants lostGrants, DaemonMetrics metrics) throws IOException {
+            Reload reload, DaemonLock lock, LostGrants lostGrants, DaemonMetrics metrics, Events events) throws IOException {
         this.lock = lock;
+        this.events = events;
         this.metrics = metrics;
         this.lostGrants = lostGrants;
         this.tokens = tokens;
@@ -106,7 +109,7 @@ public final class Daemon implements AutoCloseable {
         Refresher refresher = new Refresher(tokens, Clock.systemUTC(), events);
         refresher.start(accounts);
         try {
-            return new Daemon(tokens, notifier, refresher, accounts, socket, reload, lock, lostGrants, metrics);
+            return new Daemon(tokens, notifier, refresher, accounts, socket, reload, lock, lostGrants, metrics, events);
         } catch (IOException | RuntimeException e) {
             refresher.close();
             lock.close();
@@ -128,6 +131,11 @@ public final class Daemon implements AutoCloseable {
         Map<String, Account> map = new HashMap<>();
         list.forEach(account -> map.put(account.name(), account));
         return Map.copyOf(map);
+    }
+
+    /** Where the relay's outcomes are told: the same hooks and counts as the refresher's. */
+    Events events() {
+        return events;
     }
 
     /** Where the control socket lives: in the state folder, so several installations never share one. */

@@ -50,10 +50,15 @@ public final class Serve implements AutoCloseable {
     private volatile List<Account> accounts;
     private List<Proxy> proxies = new ArrayList<>();
     private WebConsole console;
-    /** Opened with the first relay listener, kept until the daemon stops (a reload keeps its leases). */
-    private RelayQueue relayQueue;
-    /** Told of each message the relay queued; the delivery workers (issue 14) plug in here. */
-    private final Consumer<RelayQueue.Entry> relayAccepted = entry -> { };
+    /** The relay's queue and workers: started with the first relay listener, kept until the daemon stops. */
+    private RelayService relay;
+    /** Told of each message the relay queued: the workers look at once. */
+    private final Consumer<RelayQueue.Entry> relayAccepted = entry -> {
+        RelayService running = relay;
+        if (running != null) {
+            running.accepted(entry);
+        }
+    };
 
     private Serve(OAuthMailRuntime runtime, List<ListenerSettings> fromFlags, PrintWriter messages) throws IOException {
         this.runtime = runtime;
@@ -200,14 +205,15 @@ public final class Serve implements AutoCloseable {
                         relay, address, certificate, allowed, passwords, relayQueue(), relayAccepted, runtime.clock())));
     }
 
-    /** The relay's queue: the embedded spool under the state folder. */
+    /** The relay's queue (the embedded spool under the state folder), its workers started with it. */
     private synchronized RelayQueue relayQueue() throws IOException {
-        if (relayQueue == null) {
-            relayQueue = FileSpool.open(FileSpool.defaultFolder(runtime.paths()), FileSpool.Limits.defaults(), runtime.clock());
-            say("relay queue in " + FileSpool.defaultFolder(runtime.paths()) + ": " + relayQueue.counts().queued()
+        if (relay == null) {
+            relay = RelayService.start(runtime, tokens, name -> accounts.stream()
+                    .filter(account -> account.name().equals(name)).findFirst(), daemon);
+            say("relay queue in " + FileSpool.defaultFolder(runtime.paths()) + ": " + relay.queue().counts().queued()
                     + " message(s) waiting");
         }
-        return relayQueue;
+        return relay.queue();
     }
 
     private List<Account> accounts(Config config) {
@@ -247,9 +253,9 @@ public final class Serve implements AutoCloseable {
             console.close();
         }
         proxies.forEach(Proxy::close);
-        if (relayQueue != null) {
+        if (relay != null) {
             try {
-                relayQueue.close();
+                relay.close();
             } catch (IOException e) {
                 say("the relay queue did not close cleanly: " + e.getMessage());
             }
