@@ -41,13 +41,16 @@ public final class Daemon implements AutoCloseable {
     private final LostGrants lostGrants;
     private final DaemonMetrics metrics;
     private final Supplier<Optional<RelayQueue>> relay;
+    /** The daemon's notices and counts, which the relay's outcomes also go to ({@link RelayNotices}). */
+    private final Events events;
     private final AtomicBoolean closed = new AtomicBoolean();
     private volatile Map<String, Account> accounts;
 
     private Daemon(TokenManager tokens, Notifier notifier, Refresher refresher, List<Account> accounts, Path socket,
-            Reload reload, DaemonLock lock, LostGrants lostGrants, DaemonMetrics metrics, Supplier<Optional<RelayQueue>> relay)
-            throws IOException {
+            Reload reload, DaemonLock lock, LostGrants lostGrants, DaemonMetrics metrics, Events events,
+            Supplier<Optional<RelayQueue>> relay) throws IOException {
         this.lock = lock;
+        this.events = events;
         this.relay = relay;
         this.metrics = metrics;
         this.lostGrants = lostGrants;
@@ -125,7 +128,7 @@ public final class Daemon implements AutoCloseable {
         Refresher refresher = new Refresher(tokens, Clock.systemUTC(), events);
         refresher.start(accounts);
         try {
-            return new Daemon(tokens, notifier, refresher, accounts, socket, reload, lock, lostGrants, metrics, relay);
+            return new Daemon(tokens, notifier, refresher, accounts, socket, reload, lock, lostGrants, metrics, events, relay);
         } catch (IOException | RuntimeException e) {
             refresher.close();
             lock.close();
@@ -147,6 +150,11 @@ public final class Daemon implements AutoCloseable {
         Map<String, Account> map = new HashMap<>();
         list.forEach(account -> map.put(account.name(), account));
         return Map.copyOf(map);
+    }
+
+    /** Where the relay's outcomes are told: the same hooks and counts as the refresher's. */
+    Events events() {
+        return events;
     }
 
     /** Where the control socket lives: in the state folder, so several installations never share one. */

@@ -51,10 +51,15 @@ public final class Serve implements AutoCloseable {
     private volatile List<Account> accounts;
     private List<Proxy> proxies = new ArrayList<>();
     private WebConsole console;
-    /** Opened with the first relay listener, kept until the daemon stops (a reload keeps its leases). */
-    private volatile RelayQueue relayQueue;
-    /** Told of each message the relay queued; the delivery workers (issue 14) plug in here. */
-    private final Consumer<RelayQueue.Entry> relayAccepted = entry -> { };
+    /** The relay's queue and workers: started with the first relay listener, kept until the daemon stops. */
+    private volatile RelayService relay;
+    /** Told of each message the relay queued: the workers look at once. */
+    private final Consumer<RelayQueue.Entry> relayAccepted = entry -> {
+        RelayService running = relay;
+        if (running != null) {
+            running.accepted(entry);
+        }
+    };
 
     private Serve(OAuthMailRuntime runtime, List<ListenerSettings> fromFlags, PrintWriter messages) throws IOException {
         this.runtime = runtime;
@@ -66,7 +71,7 @@ public final class Serve implements AutoCloseable {
         this.accounts = accounts(config);
         this.listeners = listeners(config);
         this.daemon = Daemon.start(accounts, tokens, config.hooks(), Daemon.socketIn(runtime.paths().stateDir()), this::reload,
-                new io.oauthmail.server.ops.DaemonMetrics(), () -> Optional.ofNullable(relayQueue));
+                new io.oauthmail.server.ops.DaemonMetrics(), () -> Optional.ofNullable(relay).map(RelayService::queue));
     }
 
     /**
@@ -203,21 +208,19 @@ public final class Serve implements AutoCloseable {
     }
 
     /**
-     * The relay's queue: the embedded spool, where {@code [relay] spool} says or under the state folder, with the
-     * limits of {@code [relay]} as they were at start (a reload keeps the open spool). From then on its counts are
-     * in the status and the metrics.
+     * The relay's queue (the embedded spool, where {@code [relay] spool} says or under the state folder), its workers
+     * started with it, both with {@code [relay]} as it was at start (a reload keeps them). From then on the queue's
+     * counts are in the status and the metrics.
      */
     private synchronized RelayQueue relayQueue() throws IOException {
-        if (relayQueue == null) {
-            RelaySettings settings = runtime.config().relay();
-            Path folder = spoolFolder(settings, runtime.paths());
-            FileSpool spool = FileSpool.open(folder, new FileSpool.Limits(settings.reserveBytes(), settings.maxMessages()),
-                    runtime.clock());
-            daemon.metrics().relayQueue(RelayStatus.gauges(spool, runtime.clock()));
-            say("relay queue in " + folder + ": " + spool.counts().queued() + " message(s) waiting");
-            relayQueue = spool;
+        if (relay == null) {
+            relay = RelayService.start(runtime, tokens, name -> accounts.stream()
+                    .filter(account -> account.name().equals(name)).findFirst(), daemon);
+            daemon.metrics().relayQueue(RelayStatus.gauges(relay.queue(), runtime.clock()));
+            say("relay queue in " + spoolFolder(runtime.config().relay(), runtime.paths()) + ": "
+                    + relay.queue().counts().queued() + " message(s) waiting");
         }
-        return relayQueue;
+        return relay.queue();
     }
 
     /** Where the embedded spool is: {@code [relay] spool}, or {@code relay/} in the state folder. */
@@ -262,9 +265,9 @@ public final class Serve implements AutoCloseable {
             console.close();
         }
         proxies.forEach(Proxy::close);
-        if (relayQueue != null) {
+        if (relay != null) {
             try {
-                relayQueue.close();
+                relay.close();
             } catch (IOException e) {
                 say("the relay queue did not close cleanly: " + e.getMessage());
             }

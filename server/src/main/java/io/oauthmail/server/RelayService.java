@@ -1,0 +1,91 @@
+package io.oauthmail.server;
+
+import io.oauthmail.account.Account;
+import io.oauthmail.mail.MailSessions;
+import io.oauthmail.mail.Sender;
+import io.oauthmail.mail.rest.GmailApiSender;
+import io.oauthmail.mail.rest.GraphSender;
+import io.oauthmail.runtime.OAuthMailRuntime;
+import io.oauthmail.server.relay.FileSpool;
+import io.oauthmail.server.relay.RelayDelivery;
+import io.oauthmail.server.relay.RelayQueue;
+import io.oauthmail.server.relay.RelayRoute;
+import io.oauthmail.token.TokenManager;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.EnumMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Function;
+
+/**
+ * The relay's two halves as the daemon runs them: its queue (opened with the first relay listener and kept across
+ * reloads, so a reload keeps the workers' leases) and the delivery workers that empty it. The listener tells
+ * {@link #accepted} of each message it queued, so it goes out at once rather than at the next poll.
+ */
+final class RelayService implements AutoCloseable {
+
+    /** Longer than any one SMTP exchange, and a quarter of the workers' lease (RelayDelivery.Settings). */
+    private static final Duration MAIL_TIMEOUT = Duration.ofSeconds(60);
+
+    private final RelayQueue queue;
+    private final RelayDelivery delivery;
+    private final Map<RelayRoute, Sender> restSenders = new EnumMap<>(RelayRoute.class);
+
+    private RelayService(RelayQueue queue, OAuthMailRuntime runtime, TokenManager tokens,
+            Function<String, Optional<Account>> accounts, Daemon daemon) {
+        this.queue = queue;
+        this.delivery = new RelayDelivery(queue, accounts, account -> RelayRoute.SMTP, new MailSessions(tokens, MAIL_TIMEOUT),
+                route -> restSender(route, runtime, tokens), new RelayNotices(daemon.events(), accounts), daemon.metrics(),
+                runtime.clock(), RelayDelivery.Settings.defaults(hostName()));
+    }
+
+    /** Opens the embedded spool under the state folder and starts delivering what it holds. */
+    static RelayService start(OAuthMailRuntime runtime, TokenManager tokens, Function<String, Optional<Account>> accounts,
+            Daemon daemon) throws IOException {
+        Path folder = FileSpool.defaultFolder(runtime.paths());
+        RelayQueue queue = FileSpool.open(folder, FileSpool.Limits.defaults(), runtime.clock());
+        RelayService service = new RelayService(queue, runtime, tokens, accounts, daemon);
+        service.delivery.start();
+        return service;
+    }
+
+    RelayQueue queue() {
+        return queue;
+    }
+
+    /** A message was queued: the workers look now. */
+    void accepted(RelayQueue.Entry entry) {
+        delivery.wake();
+    }
+
+    private synchronized Sender restSender(RelayRoute route, OAuthMailRuntime runtime, TokenManager tokens) {
+        return restSenders.computeIfAbsent(route, r -> r == RelayRoute.GMAIL_API
+                ? new GmailApiSender(tokens) : new GraphSender(runtime.store(), runtime.clock()));
+    }
+
+    /**
+     * This daemon's name in the queue's leases and in bounces: the host and the process, so two daemons on one host
+     * sharing a database never take each other's leases for their own.
+     */
+    private static String hostName() {
+        String host = System.getenv("HOSTNAME");
+        if (host == null || host.isBlank()) {
+            try {
+                host = java.net.InetAddress.getLocalHost().getHostName();
+            } catch (IOException e) {
+                host = "localhost";
+            }
+        }
+        return host + "-" + ProcessHandle.current().pid();
+    }
+
+    /** The workers first (sends in progress end, claimed messages go back), then the queue. */
+    @Override
+    public synchronized void close() throws IOException {
+        delivery.close();
+        restSenders.values().forEach(Sender::close);
+        queue.close();
+    }
+}
