@@ -5,7 +5,9 @@ import io.oauthmail.mail.MailSessions;
 import io.oauthmail.mail.Sender;
 import io.oauthmail.mail.rest.GmailApiSender;
 import io.oauthmail.mail.rest.GraphSender;
+import io.oauthmail.config.RelaySettings;
 import io.oauthmail.runtime.OAuthMailRuntime;
+import io.oauthmail.server.relay.Backoff;
 import io.oauthmail.server.relay.FileSpool;
 import io.oauthmail.server.relay.RelayDelivery;
 import io.oauthmail.server.relay.RelayQueue;
@@ -34,19 +36,26 @@ final class RelayService implements AutoCloseable {
     private final Map<RelayRoute, Sender> restSenders = new EnumMap<>(RelayRoute.class);
 
     private RelayService(RelayQueue queue, OAuthMailRuntime runtime, TokenManager tokens,
-            Function<String, Optional<Account>> accounts, Daemon daemon) {
+            Function<String, Optional<Account>> accounts, Daemon daemon, RelayDelivery.Settings settings) {
         this.queue = queue;
         this.delivery = new RelayDelivery(queue, accounts, account -> RelayRoute.SMTP, new MailSessions(tokens, MAIL_TIMEOUT),
                 route -> restSender(route, runtime, tokens), new RelayNotices(daemon.events(), accounts), daemon.metrics(),
-                runtime.clock(), RelayDelivery.Settings.defaults(hostName()));
+                runtime.clock(), settings);
     }
 
-    /** Opens the embedded spool under the state folder and starts delivering what it holds. */
+    /**
+     * Opens the embedded spool ({@code [relay] spool}, or under the state folder) with {@code [relay]}'s limits and
+     * starts delivering what it holds with its workers, retrying for its {@code max_queue_time}.
+     */
     static RelayService start(OAuthMailRuntime runtime, TokenManager tokens, Function<String, Optional<Account>> accounts,
             Daemon daemon) throws IOException {
-        Path folder = FileSpool.defaultFolder(runtime.paths());
-        RelayQueue queue = FileSpool.open(folder, FileSpool.Limits.defaults(), runtime.clock());
-        RelayService service = new RelayService(queue, runtime, tokens, accounts, daemon);
+        RelaySettings relay = runtime.config().relay();
+        Path folder = Serve.spoolFolder(relay, runtime.paths());
+        RelayQueue queue = FileSpool.open(folder, new FileSpool.Limits(relay.reserveBytes(), relay.maxMessages()), runtime.clock());
+        RelayDelivery.Settings defaults = RelayDelivery.Settings.defaults(hostName());
+        Backoff backoff = new Backoff(defaults.backoff().first(), defaults.backoff().cap(), relay.maxQueueTime());
+        RelayService service = new RelayService(queue, runtime, tokens, accounts, daemon, new RelayDelivery.Settings(
+                defaults.host(), relay.workers(), defaults.lease(), defaults.poll(), defaults.idleConnection(), backoff));
         service.delivery.start();
         return service;
     }
