@@ -18,7 +18,7 @@ import picocli.CommandLine.ParentCommand;
                 + "next attempt, state (queued, deferred, held, delivering) and the last error; then a summary.",
         footerHeading = HelpText.EXAMPLES,
         footer = {"  oauthmail queue list",
-            "  oauthmail queue list --json | jq -r 'select(.state == \"held\") | .id'"})
+            "  oauthmail queue list --json > queue.jsonl"})
 final class QueueListCommand implements Callable<Integer> {
 
     @ParentCommand
