@@ -8,6 +8,7 @@ import io.oauthmail.token.LostGrants;
 import io.oauthmail.token.TokenManager;
 import io.oauthmail.token.TokenState;
 import java.io.IOException;
+import java.net.URI;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
@@ -40,6 +41,7 @@ public final class Daemon implements AutoCloseable {
     private final DaemonMetrics metrics;
     private final AtomicBoolean closed = new AtomicBoolean();
     private volatile Map<String, Account> accounts;
+    private volatile URI console;
 
     private Daemon(TokenManager tokens, Notifier notifier, Refresher refresher, List<Account> accounts, Path socket,
             Reload reload, DaemonLock lock, LostGrants lostGrants, DaemonMetrics metrics) throws IOException {
@@ -144,11 +146,23 @@ public final class Daemon implements AutoCloseable {
         return metrics;
     }
 
-    /** One JSON object per account; no tokens. */
+    /** Names the web console this daemon serves, so {@code oauthmail status} shows where it is. */
+    public void showConsole(URI url) {
+        console = url;
+    }
+
+    /**
+     * One JSON object per account; no tokens. When a web console runs, a first object names it
+     * ({@code {"web_console": URL}}, no {@code account}), so {@code oauthmail status} can say where it is.
+     */
     private String statusJson() {
         com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
         Instant now = Instant.now();
-        return refresher.states().stream().map(state -> {
+        String head = "";
+        if (console != null) {
+            head = json.createObjectNode().put("web_console", console.toString()).toString() + "\n";
+        }
+        return head + refresher.states().stream().map(state -> {
             Map<String, Object> fields = new LinkedHashMap<>();
             fields.put("account", state.account());
             fields.put("status", word(state, now).word());

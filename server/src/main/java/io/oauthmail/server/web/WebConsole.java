@@ -1,6 +1,7 @@
 package io.oauthmail.server.web;
 
 import io.oauthmail.account.Account;
+import io.oauthmail.config.ConfigReader;
 import io.oauthmail.config.WebSettings;
 import io.oauthmail.error.OAuthMailException;
 import io.oauthmail.mail.MailSessions;
@@ -73,6 +74,15 @@ public final class WebConsole implements AutoCloseable {
      */
     public static WebConsole start(WebSettings settings, OAuthMailRuntime runtime, Supplier<List<Account>> accounts,
             TokenManager tokens) {
+        return start(settings, runtime, accounts, tokens, runtime::configChanged);
+    }
+
+    /**
+     * Like {@link #start(WebSettings, OAuthMailRuntime, Supplier, TokenManager)}; {@code reload} runs after the
+     * console added an account to the config file (the daemon's reload, so {@code accounts} and its status have it).
+     */
+    public static WebConsole start(WebSettings settings, OAuthMailRuntime runtime, Supplier<List<Account>> accounts,
+            TokenManager tokens, Runnable reload) {
         String listen = settings.listen().orElseThrow(() -> new IllegalArgumentException("no address to listen on"));
         InetSocketAddress address = address(listen, settings.tls());
         QueuedThreadPool threads = new QueuedThreadPool(16, 2);
@@ -92,7 +102,8 @@ public final class WebConsole implements AutoCloseable {
             WebConnect connect = new WebConnect(runtime.store(), lostGrants, tokens, runtime.clock(),
                     "connect the account again on the console's Accounts page (" + url + ")");
             ConsoleServices services = new ConsoleServices(accounts, runtime.store(), lostGrants, connect,
-                    new MailSessions(tokens, java.time.Duration.ofSeconds(20)), runtime.clock(), runtime.paths());
+                    new MailSessions(tokens, java.time.Duration.ofSeconds(20)), runtime.clock(), runtime.paths(),
+                    () -> ConfigReader.read(runtime.paths()), reload);
             server.setHandler(new ConsoleHandler(services, url, certificate != null));
             server.start();
             return new WebConsole(server, url, certificate);
