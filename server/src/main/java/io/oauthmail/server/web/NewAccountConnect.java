@@ -63,7 +63,7 @@ final class NewAccountConnect {
             endpoints = AccountAdd.endpoints(entered.provider(), entered.provider().equals("generic")
                     ? URI.create(entered.issuer()) : null, null);
         } catch (OAuthMailException e) {
-            exchange.html(502, page(entered, Map.of("issuer", e.getMessage()), "The issuer's OpenID configuration"
+            exchange.html(502, page(entered, Map.of("issuer", e.messageWithHint()), "The issuer's OpenID configuration"
                     + " could not be read. Nothing was written.", session.csrf()));
             return;
         }
