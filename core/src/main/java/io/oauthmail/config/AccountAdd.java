@@ -63,20 +63,19 @@ public final class AccountAdd {
     }
 
     /**
-     * The endpoints written into the config: none for the presets; {@code given}'s when it has an authorization and
-     * a token endpoint; else discovered from {@code issuer}, {@code given}'s device and revocation endpoints winning.
+     * The endpoints written into the config: none for the presets; {@code authorization} and {@code token} when both
+     * are given; else discovered from {@code issuer}, a given {@code device} or {@code revocation} endpoint winning.
+     * Any of the URIs may be {@code null}.
      *
-     * @param given endpoints given by hand, or {@code null}; its parts may be {@code null}
      * @throws OAuthMailException without an issuer to discover from; a {@code TemporaryFailure} when discovery fails
      */
-    public static OAuthEndpoints endpoints(String provider, URI issuer, OAuthEndpoints given) {
+    public static OAuthEndpoints endpoints(String provider, URI issuer, URI authorization, URI token, URI device,
+            URI revocation) {
         if (!needsEndpoints(provider)) {
             return null;
         }
-        URI device = given == null ? null : given.deviceAuthorization();
-        URI revocation = given == null ? null : given.revocation();
-        if (given != null && given.authorization() != null && given.token() != null) {
-            return new OAuthEndpoints(given.authorization(), given.token(), device, revocation, null);
+        if (authorization != null && token != null) {
+            return new OAuthEndpoints(authorization, token, device, revocation, null);
         }
         if (issuer == null) {
             throw new OAuthMailException("a " + provider + " provider needs --issuer URL (to discover its endpoints) "

@@ -141,8 +141,8 @@ final class AccountsAddCommand implements Callable<Integer> {
         }
         List<String> scopeList = scopes == null || scopes.isBlank() ? List.of() : List.of(scopes.trim().split("\\s+"));
         AccountAdd.check(provider, tenant, scopeList);
-        OAuthEndpoints endpoints = AccountAdd.endpoints(provider, issuer,
-                new OAuthEndpoints(authorizationEndpoint, tokenEndpoint, deviceEndpoint, revocationEndpoint, null));
+        OAuthEndpoints endpoints = AccountAdd.endpoints(provider, issuer, authorizationEndpoint, tokenEndpoint,
+                deviceEndpoint, revocationEndpoint);
         if ((provider.equals("generic") || provider.equals("custom")) && (imap == null && smtp == null && pop == null)) {
             context.err().println("note: no --imap, --pop or --smtp given; a " + provider + " provider has no default mail servers");
         }

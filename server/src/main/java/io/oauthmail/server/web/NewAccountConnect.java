@@ -61,7 +61,7 @@ final class NewAccountConnect {
         OAuthEndpoints endpoints;
         try {
             endpoints = AccountAdd.endpoints(entered.provider(), entered.provider().equals("generic")
-                    ? URI.create(entered.issuer()) : null, null);
+                    ? URI.create(entered.issuer()) : null, null, null, null, null);
         } catch (OAuthMailException e) {
             exchange.html(502, page(entered, Map.of("issuer", e.messageWithHint()), "The issuer's OpenID configuration"
                     + " could not be read. Nothing was written.", session.csrf()));
