@@ -71,7 +71,12 @@ final class NewAccountConnect {
         Account account;
         try {
             account = AccountResolver.withSecret(settings); // resolves as the daemon will, before anything is written
-            AccountAdd.write(config.file(), Optional.empty(), settings, services.store());
+            if (!writeIfNew(settings)) {
+                exchange.html(409, page(entered, Map.of("name", "An account named " + entered.name() + " was added"
+                        + " meanwhile: connect it from the Accounts page, or choose another name."),
+                        "Nothing was written.", session.csrf()));
+                return;
+            }
         } catch (OAuthMailException | IllegalArgumentException e) {
             exchange.html(400, Pages.problem("Not added", e.getMessage(), true, session.csrf()));
             return;
@@ -81,6 +86,19 @@ final class NewAccountConnect {
         URI to = services.connect().connect(account, callbackUri, session.id(), true);
         exchange.html(200, Pages.continueTo(entered.name() + " was added to " + config.file() + reloaded
                 + ". Now log in at the provider and consent.", to));
+    }
+
+    /**
+     * Writes the account unless one of its name is in the config now: two forms sent at once (or the discovery's
+     * seconds) must not let the second replace the first, as {@code accounts add} would on purpose.
+     */
+    private synchronized boolean writeIfNew(AccountSettings settings) {
+        Config now = services.config().get();
+        if (now.account(settings.name()).isPresent()) {
+            return false;
+        }
+        AccountAdd.write(now.file(), Optional.empty(), settings, services.store());
+        return true;
     }
 
     /** Has the daemon re-read the config, so it serves the new account; says so in the sentence, or why not. */
