@@ -58,8 +58,8 @@ public final class ServeCommand implements Callable<Integer> {
 
     @picocli.CommandLine.Option(names = "--web", paramLabel = "HOST:PORT",
             description = "Also run the web console on this loopback address, e.g. 127.0.0.1:8025: accounts and their "
-                    + "state, connect, re-authorize, remove. Log in with the password of oauthmail web set-password. "
-                    + "Config: [web] listen.")
+                    + "state, connect, re-authorize, remove. Log in with the password of oauthmail web set-password, "
+                    + "or sign in with the provider of [web] oidc_issuer. Config: [web] listen.")
     String web;
 
     @picocli.CommandLine.Option(names = "--web-tls",
