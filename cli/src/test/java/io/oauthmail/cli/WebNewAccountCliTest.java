@@ -29,8 +29,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * An account added and connected in the web console only (no {@code accounts add}, no {@code login}) is at once
- * an account of the CLI: {@code oauthmail token NAME} prints its token, and {@code oauthmail status} lists it
- * under the line that says where the console is.
+ * an account of the CLI: {@code oauthmail token NAME} prints its token, and {@code oauthmail status} lists it ok
+ * at once, under the line that says where the console is.
  */
 class WebNewAccountCliTest {
 
@@ -69,8 +69,8 @@ class WebNewAccountCliTest {
             SandboxHome.Run token = SandboxHome.run(env, "token", "bob");
             assertThat(token.exit()).as(token.err()).isZero();
             assertThat(token.out().strip()).isNotEmpty().doesNotContain(" ");
-            // The daemon notices a login of an account it saw without one within its login watch (10 s).
-            await().atMost(Duration.ofSeconds(25)).untilAsserted(() -> {
+            // The console tells the daemon, which looks again at once (not only at its 10 s watch for a login).
+            await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> {
                 SandboxHome.Run status = SandboxHome.run(env, "status");
                 assertThat(status.exit()).as(status.err()).isZero();
                 assertThat(status.out()).startsWith("web console: " + console + "\n").containsPattern("(?m)^bob +ok ");

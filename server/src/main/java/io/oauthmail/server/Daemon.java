@@ -146,6 +146,14 @@ public final class Daemon implements AutoCloseable {
         return metrics;
     }
 
+    /**
+     * Looks at every account again now (refreshing only what is due): after a login stored tokens from outside the
+     * refresher (the web console), so the status says so at once rather than at the next 10 s look for a login.
+     */
+    public void lookAgain() {
+        refresher.replanAll();
+    }
+
     /** Names the web console this daemon serves, so {@code oauthmail status} shows where it is. */
     public void showConsole(URI url) {
         console = url;

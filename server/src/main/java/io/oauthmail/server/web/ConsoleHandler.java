@@ -205,6 +205,7 @@ final class ConsoleHandler extends Handler.Abstract {
         parameters.remove("resume");
         try {
             Connected connected = services.connect().callback(session.id(), parameters);
+            services.connected().run();
             if (connected.askAgain() != null) {
                 exchange.redirect(connected.askAgain().toString());
                 return;

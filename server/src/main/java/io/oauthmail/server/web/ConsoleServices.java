@@ -15,9 +15,10 @@ import java.util.function.Supplier;
  * What the console works with: the daemon's accounts (asked anew on each page, so a reload shows), the same
  * store, lost-grant notes and token manager the CLI and the daemon use, the folders (where the admin password and
  * the proxy's local passwords live), mail sessions for the test mail; the config file as it is now (read anew:
- * a new account is checked against it and written into it), and the daemon's reload, which makes it serve a new
- * account.
+ * a new account is checked against it and written into it), the daemon's reload, which makes it serve a new
+ * account, and what tells the daemon that tokens were stored (its refresher looks again).
  */
 record ConsoleServices(Supplier<List<Account>> accounts, TokenStore store, LostGrants lostGrants, WebConnect connect,
-        MailSessions mail, Clock clock, OAuthMailPaths paths, Supplier<Config> config, Runnable reload) {
+        MailSessions mail, Clock clock, OAuthMailPaths paths, Supplier<Config> config, Runnable reload,
+        Runnable connected) {
 }
