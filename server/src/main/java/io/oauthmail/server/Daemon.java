@@ -9,6 +9,7 @@ import io.oauthmail.token.LostGrants;
 import io.oauthmail.token.TokenManager;
 import io.oauthmail.token.TokenState;
 import java.io.IOException;
+import java.net.URI;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
@@ -45,6 +46,7 @@ public final class Daemon implements AutoCloseable {
     private final Events events;
     private final AtomicBoolean closed = new AtomicBoolean();
     private volatile Map<String, Account> accounts;
+    private volatile URI console;
 
     private Daemon(TokenManager tokens, Notifier notifier, Refresher refresher, List<Account> accounts, Path socket,
             Reload reload, DaemonLock lock, LostGrants lostGrants, DaemonMetrics metrics, Events events,
@@ -171,9 +173,26 @@ public final class Daemon implements AutoCloseable {
         return metrics;
     }
 
-    /** One JSON object per account, then the relay's counts while a relay runs; no tokens. */
+    /**
+     * Looks at every account again now (refreshing only what is due): after a login stored tokens from outside the
+     * refresher (the web console), so the status says so at once rather than at the next 10 s look for a login.
+     */
+    public void lookAgain() {
+        refresher.replanAll();
+    }
+
+    /** Names the web console this daemon serves, so {@code oauthmail status} shows where it is. */
+    public void showConsole(URI url) {
+        console = url;
+    }
+
+    /**
+     * One JSON object per account; no tokens. When a web console runs, a first object names it
+     * ({@code {"web_console": URL}}, no {@code account}), so {@code oauthmail status} can say where it is; while a
+     * relay runs, a last one carries its queue's counts ({@code {"relay": {...}}}, see {@link RelayStatus}).
+     */
     private String statusJson() {
-        String accountLines = accountsJson();
+        String accountLines = accountsJson().stripTrailing();
         return relay.get().map(queue -> (accountLines.isEmpty() ? "" : accountLines + "\n")
                 + RelayStatus.json(queue, Instant.now())).orElse(accountLines);
     }
@@ -181,7 +200,11 @@ public final class Daemon implements AutoCloseable {
     private String accountsJson() {
         com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
         Instant now = Instant.now();
-        return refresher.states().stream().map(state -> {
+        String head = "";
+        if (console != null) {
+            head = json.createObjectNode().put("web_console", console.toString()).toString() + "\n";
+        }
+        return head + refresher.states().stream().map(state -> {
             Map<String, Object> fields = new LinkedHashMap<>();
             fields.put("account", state.account());
             fields.put("status", word(state, now).word());

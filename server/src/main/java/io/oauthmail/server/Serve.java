@@ -94,7 +94,9 @@ public final class Serve implements AutoCloseable {
             serve.report(serve.startListeners(serve.listeners, serve.accounts, serve.proxies));
             WebSettings console = runtime.config().web().under(web);
             if (console.listen().isPresent()) {
-                serve.console = WebConsole.start(console, runtime, serve::currentAccounts, serve.tokens);
+                serve.console = WebConsole.start(console, runtime, serve::currentAccounts, serve.tokens, serve::reload,
+                        serve.daemon::lookAgain);
+                serve.daemon.showConsole(serve.console.url());
                 serve.say("web console on " + serve.console.url() + serve.console.certificate().map(c -> " with " + c)
                         .orElse("") + " (admin password: oauthmail web set-password)");
             }

@@ -26,9 +26,9 @@ public final class StatusCommand implements Callable<Integer> {
     @ParentCommand
     OAuthMailCli root;
 
-    @Option(names = "--json", description = "One JSON object per account, as the daemon sends them (last, while a relay"
-            + " runs, {\"relay\": {\"queued\": N, \"deferred\": N, \"held\": N, \"held_accounts\": [...], \"bytes\": N,"
-            + " \"oldest\": TIME, \"oldest_seconds\": N}}).")
+    @Option(names = "--json", description = "One JSON object per account, as the daemon sends them (first, when it serves"
+            + " a web console, {\"web_console\": URL}; last, while a relay runs, {\"relay\": {\"queued\": N, \"deferred\": N,"
+            + " \"held\": N, \"held_accounts\": [...], \"bytes\": N, \"oldest\": TIME, \"oldest_seconds\": N}}).")
     boolean json;
 
     @Override

@@ -6,8 +6,8 @@ import io.oauthmail.cli.queue.Amounts;
 import java.io.IOException;
 
 /**
- * One daemon status object as a line for a person: account, status, expiry, next refresh, message; or the relay
- * queue's counts, for the object that carries them.
+ * One daemon status object as a line for a person: account, status, expiry, next refresh, message; or where the
+ * daemon's web console is, for the object that names it; or the relay queue's counts, for the object with them.
  */
 final class StatusLine {
 
@@ -17,6 +17,9 @@ final class StatusLine {
     static String format(String json) {
         try {
             JsonNode node = new ObjectMapper().readTree(json);
+            if (node.has("web_console")) {
+                return "web console: " + node.path("web_console").asText();
+            }
             if (node.has("relay")) {
                 return relay(node.path("relay"));
             }

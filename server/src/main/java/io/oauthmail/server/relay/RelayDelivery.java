@@ -196,6 +196,9 @@ public final class RelayDelivery implements AutoCloseable {
             try (InputStream in = queue.open(entry.id())) {
                 content = in.readAllBytes();
             }
+            // Between the provider's 250 and the queue's record of it, a crash makes the message go out again (RFC 1047:
+            // SMTP's own window, at this hop): this line is how such a second copy is told from a defect (bench/e2e/relay-crash).
+            LOG.debug("{}: {} sending (attempt {})", name, entry.id(), entry.attempts() + 1);
             Attempt attempt = senders.send(account.get(), routes.apply(account.get()), entry.envelope(), content);
             outcomes.handle(entry, account.get(), content, attempt, clock.instant());
         } catch (IOException | RuntimeException e) {
