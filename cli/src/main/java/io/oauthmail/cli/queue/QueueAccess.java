@@ -15,7 +15,7 @@ import java.util.Optional;
 
 /**
  * The relay queue as {@code oauthmail queue} reaches it: through the running daemon's control socket when a daemon
- * holds the queue ({@link DaemonQueue}), else the spool opened here, under its lock ({@link SpoolQueue}).
+ * holds the queue ({@link DaemonQueue}), else the spool opened here, under its lock ({@link DirectQueue}).
  */
 interface QueueAccess extends AutoCloseable {
 
@@ -63,7 +63,7 @@ interface QueueAccess extends AutoCloseable {
         }
         Path folder = io.oauthmail.server.Serve.spoolFolder(context.config().relay(), context.paths());
         try {
-            return SpoolQueue.open(folder, context.config().relay(), context.clock());
+            return DirectQueue.open(folder, context.config().relay(), context.clock());
         } catch (OAuthMailException e) {
             throw new TemporaryFailure("the relay queue " + folder + " is locked by a process that does not answer on the"
                     + " control socket " + socket, "if oauthmail serve is starting or stopping, try again in a moment;"

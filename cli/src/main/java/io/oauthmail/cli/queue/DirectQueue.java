@@ -14,25 +14,25 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * The spool opened by this command while no daemon holds it: under the spool's lock, so a daemon that starts
- * meanwhile waits for nothing but this command's few milliseconds. A spool never created reads as empty and is
- * not created by looking.
+ * The queue opened by this command while no daemon here holds it: the embedded spool under its lock (a daemon that
+ * starts meanwhile waits for nothing but this command's few milliseconds). A spool never created reads as empty and
+ * is not created by looking.
  */
-final class SpoolQueue implements QueueAccess {
+final class DirectQueue implements QueueAccess {
 
     private final RelayQueue queue;
     private final Clock clock;
 
-    private SpoolQueue(RelayQueue queue, Clock clock) {
+    private DirectQueue(RelayQueue queue, Clock clock) {
         this.queue = queue;
         this.clock = clock;
     }
 
     static QueueAccess open(Path folder, RelaySettings settings, Clock clock) throws IOException {
         if (!Files.isDirectory(folder)) {
-            return new SpoolQueue(null, clock);
+            return new DirectQueue(null, clock);
         }
-        return new SpoolQueue(FileSpool.open(folder, new FileSpool.Limits(settings.reserveBytes(), settings.maxMessages()),
+        return new DirectQueue(FileSpool.open(folder, new FileSpool.Limits(settings.reserveBytes(), settings.maxMessages()),
                 clock), clock);
     }
 
@@ -69,7 +69,10 @@ final class SpoolQueue implements QueueAccess {
 
     @Override
     public Deleted delete(MessageId id) throws IOException {
-        Optional<Entry> entry = find(id); // nothing is delivering: this command holds the spool's lock
+        Optional<Entry> entry = find(id);
+        if (entry.isPresent() && entry.get().leasedBy().isPresent()) { // a queue shared with other hosts' workers
+            return new Deleted(Optional.empty(), entry.get().leasedBy());
+        }
         return new Deleted(entry.isPresent() && queue.delete(id) ? entry : Optional.empty(), Optional.empty());
     }
 
