@@ -35,7 +35,8 @@ final class JdbcRelayDatabase {
         HikariConfig config = new HikariConfig();
         config.setJdbcUrl(jdbcUrl);
         config.setPoolName("oauthmail-relay");
-        config.setMaximumPoolSize(size);
+        // Flyway holds one connection for its lock while it migrates on another: fewer than two would wait forever.
+        config.setMaximumPoolSize(Math.max(2, size));
         config.setMinimumIdle(1);
         // A database that is down shows within seconds as a 4xx to the client, not as a hung SMTP session.
         config.setConnectionTimeout(5_000);
@@ -101,7 +102,15 @@ final class JdbcRelayDatabase {
         while (root.getCause() != null && root.getCause() != root) {
             root = root.getCause();
         }
-        String message = root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
-        return root == e ? message : e.getMessage() + " (" + message + ")";
+        String outer = firstLine(e.getMessage(), e);
+        String inner = firstLine(root.getMessage(), root);
+        return root == e || outer.contains(inner) ? outer : outer + " (" + inner + ")";
+    }
+
+    /** Flyway's messages run over several lines of a table; the first says what happened. */
+    private static String firstLine(String message, Throwable e) {
+        String text = message == null || message.isBlank() ? e.getClass().getSimpleName() : message.strip();
+        int end = text.indexOf('\n');
+        return end < 0 ? text : text.substring(0, end).strip();
     }
 }

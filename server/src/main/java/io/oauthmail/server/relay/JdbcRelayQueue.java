@@ -66,7 +66,7 @@ public final class JdbcRelayQueue implements RelayQueue {
 
     /**
      * A queue in the PostgreSQL database at {@code jdbcUrl} (with user and password), through a pool of
-     * {@code poolSize} connections that {@link #close} closes; its tables are created or upgraded first.
+     * {@code poolSize} connections (at least two) that {@link #close} closes; its tables are created or upgraded first.
      *
      * @param maxMessages the most messages queued at once (over it, {@link #accept} throws {@link QueueFull})
      */
