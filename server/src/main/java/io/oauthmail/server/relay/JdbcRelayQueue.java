@@ -1,6 +1,7 @@
 package io.oauthmail.server.relay;
 
 import com.zaxxer.hikari.HikariDataSource;
+import io.oauthmail.config.Config;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -85,6 +86,19 @@ public final class JdbcRelayQueue implements RelayQueue {
     public static JdbcRelayQueue open(DataSource dataSource, int maxMessages, Clock clock) throws IOException {
         JdbcRelayDatabase.migrate(dataSource);
         return new JdbcRelayQueue(dataSource, null, maxMessages, clock);
+    }
+
+    /**
+     * The queue for {@code config}: in PostgreSQL when the token store is ({@code [store] kind = "jdbc"} with a
+     * {@code jdbc:postgresql:} URL), since daemons that share their tokens there are meant to share their mail too;
+     * empty otherwise (the embedded spool). The pool has {@code poolSize} connections.
+     */
+    public static Optional<JdbcRelayQueue> openFor(Config config, int poolSize, int maxMessages, Clock clock)
+            throws IOException {
+        if (!"jdbc".equals(config.storeKind()) || !supports(config.jdbcUrl())) {
+            return Optional.empty();
+        }
+        return Optional.of(open(config.jdbcUrl(), poolSize, maxMessages, clock));
     }
 
     /** Whether {@code jdbcUrl} names a PostgreSQL database, the one kind this queue runs on. */

@@ -4,16 +4,19 @@ import static java.nio.charset.StandardCharsets.US_ASCII;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.oauthmail.config.Config;
 import io.oauthmail.server.relay.RelayQueue.Entry;
 import io.oauthmail.server.relay.RelayQueue.Envelope;
 import io.oauthmail.server.relay.RelayQueue.MessageId;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -165,5 +168,24 @@ class JdbcRelayQueueTest {
                 .hasMessageContaining("check that PostgreSQL is running")
                 .hasMessageNotContaining("s3cret-Relay-pw")
                 .hasNoCause();
+    }
+
+    @Test
+    void theQueueGoesToPostgresqlWhenTheTokenStoreIsThereAndToTheSpoolOtherwise() throws Exception {
+        Optional<JdbcRelayQueue> shared = JdbcRelayQueue.openFor(config("jdbc", database.url()), 2, 0, Clock.systemUTC());
+        try {
+            assertThat(shared).isPresent();
+            accept(shared.get(), "alice", "shared");
+            assertThat(queue.list()).hasSize(1);
+        } finally {
+            shared.ifPresent(JdbcRelayQueue::close);
+        }
+        assertThat(JdbcRelayQueue.openFor(config("file", null), 2, 0, Clock.systemUTC())).isEmpty();
+        assertThat(JdbcRelayQueue.openFor(config("jdbc", "jdbc:h2:/tmp/x"), 2, 0, Clock.systemUTC())).isEmpty();
+    }
+
+    private static Config config(String storeKind, String jdbcUrl) {
+        return new Config(Path.of("config.toml"), Path.of("tokens"), null, storeKind, jdbcUrl, Map.of(), Map.of(),
+                List.of(), Duration.ofMinutes(5), Duration.ofSeconds(15));
     }
 }
