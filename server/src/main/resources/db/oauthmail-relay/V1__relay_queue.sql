@@ -21,7 +21,7 @@ CREATE TABLE oauthmail_relay_queue (
     content      BYTEA         NOT NULL
 );
 
--- claim: "is there an older message of this account?" is one probe of this index per candidate.
+-- claim: each account's oldest message (its head) is one probe of this index per account (a loose index scan).
 CREATE INDEX oauthmail_relay_queue_account_seq ON oauthmail_relay_queue (account, seq);
 
 -- Accounts whose queue is held (a lost grant), with why; a row here holds messages accepted later too.

@@ -44,12 +44,18 @@ public final class JdbcRelayQueue implements RelayQueue {
     private static final String ENTRY_FROM = " FROM " + QUEUE + " q LEFT JOIN " + HOLDS + " h ON h.account = q.account";
 
     /**
-     * Heads only: due, not leased (or the lease ended), the account not held, and no older message of the account
-     * (the index on (account, seq) answers that in one probe). Rows another host is locking are skipped, not waited for.
+     * Heads only: each account's oldest message, found by a loose index scan (one probe of the index on
+     * (account, seq) per account, however many messages wait behind), then kept if due, not leased (or the lease
+     * ended) and the account not held. Rows another host is locking are skipped, not waited for. Measured with
+     * 25,000 messages in 20 accounts, every head leased: the plain "no older message" filter scanned them all
+     * (450-600 ms a claim); this takes a few milliseconds.
      */
-    private static final String CLAIMABLE = "SELECT q.id FROM " + QUEUE + " q"
+    private static final String CLAIMABLE = "WITH RECURSIVE heads (account, seq) AS ("
+            + " (SELECT account, seq FROM " + QUEUE + " ORDER BY account, seq LIMIT 1)"
+            + " UNION ALL SELECT n.account, n.seq FROM heads h CROSS JOIN LATERAL (SELECT account, seq FROM " + QUEUE
+            + " WHERE account > h.account ORDER BY account, seq LIMIT 1) n)"
+            + " SELECT q.id FROM " + QUEUE + " q JOIN heads ON heads.seq = q.seq"
             + " WHERE q.next_attempt <= ? AND (q.lease_until IS NULL OR q.lease_until <= ?)"
-            + " AND NOT EXISTS (SELECT 1 FROM " + QUEUE + " o WHERE o.account = q.account AND o.seq < q.seq)"
             + " AND NOT EXISTS (SELECT 1 FROM " + HOLDS + " h WHERE h.account = q.account)"
             + " ORDER BY q.seq LIMIT ? FOR UPDATE OF q SKIP LOCKED";
 
