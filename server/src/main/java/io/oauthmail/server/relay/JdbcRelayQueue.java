@@ -3,6 +3,7 @@ package io.oauthmail.server.relay;
 import com.zaxxer.hikari.HikariDataSource;
 import io.oauthmail.config.Config;
 import java.io.ByteArrayInputStream;
+import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.sql.Array;
@@ -201,7 +202,7 @@ public final class JdbcRelayQueue implements RelayQueue {
             select.setString(1, id.value());
             try (ResultSet row = select.executeQuery()) {
                 if (!row.next()) {
-                    throw new java.io.FileNotFoundException("no message " + id + " in the relay queue");
+                    throw new FileNotFoundException("no message " + id + " in the relay queue");
                 }
                 return new ByteArrayInputStream(row.getBytes(1));
             }
