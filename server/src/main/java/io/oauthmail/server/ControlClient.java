@@ -18,6 +18,11 @@ import java.util.Optional;
 /**
  * Asks a running {@code oauthmail serve} over its control socket. It runs on the start-up path of
  * {@code oauthmail token}, so it stays small and uses no lambdas (see {@code io.oauthmail.cli.Main}).
+ *
+ * <p>One HTTP/1.0 request and the answer read to the end, by hand: the JDK's HTTP client cannot reach a Unix
+ * socket, and Jetty's client with its Unix-socket transport would add jars to the CLI and their start-up to every
+ * {@code oauthmail token} to send one line. The server side is Jetty ({@code ControlServer}), which closes the
+ * connection after an HTTP/1.0 answer and serves a request without a Host header as for localhost.
  */
 public final class ControlClient {
 

@@ -1,40 +1,52 @@
 package io.oauthmail.server;
 
 import io.oauthmail.account.TokenSet;
-import io.oauthmail.error.OAuthMailException;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.net.StandardProtocolFamily;
-import java.net.URLDecoder;
-import java.net.UnixDomainSocketAddress;
-import java.nio.ByteBuffer;
-import java.nio.channels.ServerSocketChannel;
-import java.nio.channels.SocketChannel;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
 import java.util.Optional;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.handler.ErrorHandler;
+import org.eclipse.jetty.unixdomain.server.UnixDomainServerConnector;
+import org.eclipse.jetty.util.HostPort;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
+import org.eclipse.jetty.util.thread.ScheduledExecutorScheduler;
 
 /**
  * The daemon's control socket: a Unix domain socket in an owner-only folder of the state directory, so only
- * the same user can reach it (file permissions, no secret to leak). It speaks a small subset of HTTP/1.0:
- * {@code GET /status} (one JSON object per account, no tokens), {@code GET /token/ACCOUNT} (the access
- * token, refreshed first if due, with its expiry in an {@code Expires-At} header), {@code GET /metrics} (the
- * Prometheus text format) and {@code POST /reload} (re-read the configuration).
+ * the same user can reach it (file permissions, no secret to leak). It speaks HTTP: {@code GET /status} (one JSON
+ * object per account, no tokens), {@code GET /token/ACCOUNT} (the access token, refreshed first if due, with its
+ * expiry in an {@code Expires-At} header), {@code GET /metrics} (the Prometheus text format) and
+ * {@code POST /reload} (re-read the configuration); the routes are {@link ControlHandler}'s.
  *
- * <p>HTTP by hand, on purpose: the JDK's HTTP server cannot listen on a Unix socket, and HTTP is what lets
- * the launcher fetch a token with {@code curl --unix-socket} in a few milliseconds instead of starting a JVM.
- * Requests are one line and a few headers from the same user, so the subset is small and bounded.
+ * <p>HTTP is what lets the launcher fetch a token with {@code curl --unix-socket} in a few milliseconds instead of
+ * starting a JVM; Jetty (already the web console's server) parses it, on its {@link UnixDomainServerConnector}.
+ *
+ * <p>A {@link Server} of its own, not a second connector on the web console's: the socket runs in every daemon from
+ * its first moment (the console is optional and starts later, from {@link Serve}), and it must stay answering while
+ * the console is busy or stopped, so sharing would couple two lifecycles and two thread budgets to save one small
+ * thread pool. The cost is a few idle threads.
  */
 final class ControlServer implements AutoCloseable {
 
-    private static final Logger LOG = LoggerFactory.getLogger(ControlServer.class);
-    private static final int MAX_REQUEST = 8192;
+    // 1 acceptor + 1 selector + 4 request threads (as many as the hand-written server had): a token request may
+    // wait on a refresh, which must not hold up `oauthmail status`. A client that sends nothing holds no thread.
+    private static final int THREADS = 6;
+    // Reclaims the connections of clients that went silent. It never cuts an answer short: Jetty ignores an idle
+    // timeout while the handler still works (a token request waiting on its refresh), as a test checks.
+    private static final Duration IDLE_TIMEOUT = Duration.ofSeconds(30);
+
+    private final Path socket;
+    private final Server server;
+
+    private ControlServer(Path socket, Server server) {
+        this.socket = socket;
+        this.server = server;
+    }
 
     /** What the daemon answers with. */
     public interface Answers {
@@ -54,163 +66,69 @@ final class ControlServer implements AutoCloseable {
         }
     }
 
-    private final Path socket;
-    private final ServerSocketChannel channel;
-    private final Answers answers;
-    // A few threads: a token request may wait on a refresh, which must not hold up `oauthmail status`.
-    private final ExecutorService threads = Executors.newFixedThreadPool(4, task -> {
-        Thread thread = new Thread(task, "oauthmail-control");
-        thread.setDaemon(true);
-        return thread;
-    });
-
-    private ControlServer(Path socket, ServerSocketChannel channel, Answers answers) {
-        this.socket = socket;
-        this.channel = channel;
-        this.answers = answers;
+    /**
+     * Listens on {@code socket}; its folder is made owner-only, the socket itself owner read-write. A stale socket
+     * file is replaced: a live daemon's is never reached here, since {@link DaemonLock} stops a second daemon first.
+     */
+    public static ControlServer start(Path socket, Answers answers) throws IOException {
+        return start(socket, answers, IDLE_TIMEOUT);
     }
 
-    /** Listens on {@code socket}; its folder is made owner-only. A stale socket file is replaced. */
-    public static ControlServer start(Path socket, Answers answers) throws IOException {
+    static ControlServer start(Path socket, Answers answers, Duration idleTimeout) throws IOException {
         Path dir = socket.toAbsolutePath().getParent();
         Files.createDirectories(dir);
         Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx------"));
         Files.deleteIfExists(socket);
-        ServerSocketChannel channel = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
-        channel.bind(UnixDomainSocketAddress.of(socket));
-        Files.setPosixFilePermissions(socket, PosixFilePermissions.fromString("rw-------"));
-        ControlServer server = new ControlServer(socket, channel, answers);
-        Thread acceptor = new Thread(server::acceptLoop, "oauthmail-control-accept");
-        acceptor.setDaemon(true);
-        acceptor.start();
-        return server;
+
+        QueuedThreadPool threads = new QueuedThreadPool(THREADS, 1, 60_000, 0, null, null);
+        threads.setName("oauthmail-control");
+        threads.setDaemon(true);
+        Server server = new Server(threads, new ScheduledExecutorScheduler("oauthmail-control-timer", true), null);
+        HttpConfiguration http = new HttpConfiguration();
+        http.setSendServerVersion(false);
+        http.setSendDateHeader(false);
+        // A socket has no host name to fall back on: requests without a Host header (ControlClient's HTTP/1.0, a
+        // hand-typed one) would get 400 from Jetty. They are served as for localhost, as curl names it.
+        http.setServerAuthority(new HostPort("localhost"));
+        UnixDomainServerConnector connector = new UnixDomainServerConnector(server, 1, 1, new HttpConnectionFactory(http));
+        connector.setUnixDomainPath(socket);
+        connector.setIdleTimeout(idleTimeout.toMillis());
+        server.addConnector(connector);
+        server.setHandler(new ControlHandler(answers));
+        // Jetty's own refusals (a malformed request, a bad %-encoding): plain text like every other answer here,
+        // not an HTML page, and never a stack trace.
+        ErrorHandler errors = new ErrorHandler();
+        errors.setDefaultResponseMimeType("text/plain");
+        errors.setShowStacks(false);
+        errors.setShowCauses(false);
+        server.setErrorHandler(errors);
+        try {
+            server.start();
+            // The folder already keeps others out; the socket's own mode says the same to whoever looks.
+            Files.setPosixFilePermissions(socket, PosixFilePermissions.fromString("rw-------"));
+        } catch (Exception e) {
+            stop(server, socket);
+            throw e instanceof IOException io ? io : new IOException("the control socket " + socket + " cannot start: "
+                    + e.getMessage(), e);
+        }
+        return new ControlServer(socket, server);
     }
 
     public Path socket() {
         return socket;
     }
 
-    private void acceptLoop() {
-        while (channel.isOpen()) {
-            try {
-                SocketChannel client = channel.accept();
-                threads.execute(() -> answer(client));
-            } catch (IOException | java.util.concurrent.RejectedExecutionException e) {
-                // a client went away, or the server is closing: the loop condition decides
-            }
-        }
-    }
-
-    private void answer(SocketChannel client) {
-        try (client) {
-            Reply reply = reply(readRequestLine(client));
-            client.write(ByteBuffer.wrap(reply.bytes()));
-        } catch (IOException e) {
-            LOG.debug("control client went away: {}", e.getMessage());
-        }
-    }
-
-    private Reply reply(String requestLine) {
-        String[] parts = requestLine == null ? new String[0] : requestLine.split(" ");
-        if (parts.length != 3 || !parts[2].startsWith("HTTP/1.")) {
-            return Reply.text(400, "Bad Request", "expected an HTTP/1.x request line\n");
-        }
-        String path = parts[1];
-        if (path.equals("/reload")) {
-            if (!parts[0].equals("POST")) {
-                return Reply.text(405, "Method Not Allowed", "reload with POST /reload\n");
-            }
-            try {
-                return Reply.text(200, "OK", answers.reload() + "\n");
-            } catch (OAuthMailException e) {
-                // a broken config file: the running configuration stays, and the person is told why
-                return Reply.text(422, "Unprocessable Entity", e.getMessage() + e.hint().map(hint -> "\n" + hint).orElse("") + "\n");
-            }
-        }
-        if (!parts[0].equals("GET")) {
-            return Reply.text(405, "Method Not Allowed", "only GET is served, and POST /reload\n");
-        }
-        if (path.equals("/metrics")) {
-            return answers.metrics().map(text -> new Reply(200, "OK", io.oauthmail.server.ops.DaemonMetrics.CONTENT_TYPE, null, text))
-                    .orElseGet(() -> Reply.text(404, "Not Found", "this daemon keeps no metrics\n"));
-        }
-        if (path.equals("/status")) {
-            return new Reply(200, "OK", "application/x-ndjson", null, answers.status() + "\n");
-        }
-        if (path.startsWith("/token/") && path.length() > "/token/".length()) {
-            String account;
-            try {
-                // A path, not a form: '+' is itself (curl sends it raw), only %XX is decoded.
-                account = URLDecoder.decode(path.substring("/token/".length()).replace("+", "%2B"), StandardCharsets.UTF_8);
-            } catch (IllegalArgumentException e) {
-                return Reply.text(400, "Bad Request", "the account name is not URL-encoded properly\n");
-            }
-            try {
-                Optional<TokenSet> tokens = answers.token(account);
-                if (tokens.isEmpty()) {
-                    return Reply.text(404, "Not Found", "oauthmail serve does not serve an account named " + account + "\n");
-                }
-                return new Reply(200, "OK", "text/plain; charset=utf-8", tokens.get().expiresAt().toString(),
-                        tokens.get().accessToken() + "\n");
-            } catch (OAuthMailException e) {
-                // The message and hint name the account and the fix; they never carry a token. The status tells the
-                // launcher which exit code to give (410: log in again, 3; 503: temporary, 4), so it need not ask twice.
-                String text = e.getMessage() + e.hint().map(hint -> "\n  " + hint).orElse("") + "\n";
-                if (e instanceof io.oauthmail.error.ReauthorizationRequired) {
-                    return Reply.text(410, "Gone", text);
-                }
-                return Reply.text(e instanceof io.oauthmail.error.TemporaryFailure ? 503 : 500,
-                        e instanceof io.oauthmail.error.TemporaryFailure ? "Service Unavailable" : "Internal Server Error", text);
-            }
-        }
-        return Reply.text(404, "Not Found", "unknown path " + path + " (try /status, /token/ACCOUNT or /metrics)\n");
-    }
-
-    /** The request line; the headers that follow it are read and ignored, up to {@link #MAX_REQUEST} bytes. */
-    private static String readRequestLine(SocketChannel client) throws IOException {
-        ByteArrayOutputStream request = new ByteArrayOutputStream();
-        ByteBuffer buffer = ByteBuffer.allocate(1024);
-        while (request.size() < MAX_REQUEST && client.read(buffer) > 0) {
-            request.write(buffer.array(), 0, buffer.position());
-            buffer.clear();
-            String text = request.toString(StandardCharsets.ISO_8859_1);
-            if (text.contains("\r\n\r\n") || text.contains("\n\n")) {
-                break;
-            }
-        }
-        String text = request.toString(StandardCharsets.ISO_8859_1);
-        int end = text.indexOf('\n');
-        return end < 0 ? null : text.substring(0, end).strip();
-    }
-
-    /** One answer; {@code expiresAt} is sent as the {@code Expires-At} header when present. */
-    private record Reply(int code, String reason, String contentType, String expiresAt, String body) {
-
-        static Reply text(int code, String reason, String body) {
-            return new Reply(code, reason, "text/plain; charset=utf-8", null, body);
-        }
-
-        byte[] bytes() {
-            byte[] content = body.getBytes(StandardCharsets.UTF_8);
-            String head = "HTTP/1.0 " + code + " " + reason + "\r\n"
-                    + "Content-Type: " + contentType + "\r\n"
-                    + "Content-Length: " + content.length + "\r\n"
-                    + "Cache-Control: no-store\r\n"
-                    + (expiresAt == null ? "" : "Expires-At: " + expiresAt + "\r\n")
-                    + "Connection: close\r\n\r\n";
-            byte[] header = head.getBytes(StandardCharsets.ISO_8859_1);
-            return ByteBuffer.allocate(header.length + content.length).put(header).put(content).array();
-        }
-    }
-
     @Override
     public void close() {
+        stop(server, socket);
+    }
+
+    private static void stop(Server server, Path socket) {
         try {
-            channel.close();
-            Files.deleteIfExists(socket);
-        } catch (IOException ignored) {
+            server.stop(); // the connector removes its socket file
+            Files.deleteIfExists(socket); // and should it not have (a failed start), so does this
+        } catch (Exception ignored) {
             // closing anyway
         }
-        threads.shutdownNow();
     }
 }

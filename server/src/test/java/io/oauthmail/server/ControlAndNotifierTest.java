@@ -94,22 +94,7 @@ class ControlAndNotifierTest {
         Assumptions.assumeTrue(new ProcessBuilder("curl", "--version").start().waitFor() == 0, "curl is not installed");
         Path socket = dir.resolve("run/serve.sock");
         TokenSet stored = new TokenSet("the-access-token", Instant.now().plusSeconds(3600), null, null, List.of(), null);
-        try (ControlServer server = ControlServer.start(socket, new ControlServer.Answers() {
-            @Override
-            public String status() {
-                return "";
-            }
-
-            @Override
-            public Optional<TokenSet> token(String account) {
-                return account.equals("me@example.com") ? Optional.of(stored) : Optional.empty();
-            }
-
-            @Override
-            public String reload() {
-                return "";
-            }
-        })) {
+        try (ControlServer server = ControlServer.start(socket, new OneTokenAnswers("me@example.com", stored))) {
             assertThat(curl(socket, "me@example.com")).isEqualTo("0:the-access-token\n");
             assertThat(curl(socket, "other@example.com")).as("-f: an HTTP error prints nothing").isEqualTo("22:");
         }
