@@ -117,7 +117,7 @@ public final class JdbcRelayQueue implements RelayQueue {
     public Entry accept(Envelope envelope, InputStream content, long maxBytes) throws IOException {
         byte[] bytes = JdbcRelayContent.read(content, maxBytes);
         MessageId id = new MessageId(UUID.randomUUID().toString().replace("-", ""));
-        Instant now = clock.instant();
+        Instant due = envelope.received(); // the caller's time, as in claim: hosts' clocks need not agree with this one
         try (Connection c = dataSource.getConnection()) {
             c.setAutoCommit(false);
             try {
@@ -134,7 +134,7 @@ public final class JdbcRelayQueue implements RelayQueue {
                     insert.setString(5, envelope.client());
                     insert.setTimestamp(6, Timestamp.from(envelope.received()));
                     insert.setLong(7, bytes.length);
-                    insert.setTimestamp(8, Timestamp.from(now));
+                    insert.setTimestamp(8, Timestamp.from(due));
                     insert.setBytes(9, bytes);
                     insert.executeUpdate();
                 }
@@ -149,7 +149,7 @@ public final class JdbcRelayQueue implements RelayQueue {
             }
             throw JdbcRelayDatabase.failure("cannot queue a message of account " + envelope.account(), e);
         }
-        return new Entry(id, envelope, bytes.length, 0, now, Optional.empty(), held(envelope.account()), Optional.empty());
+        return new Entry(id, envelope, bytes.length, 0, due, Optional.empty(), held(envelope.account()), Optional.empty());
     }
 
     @Override

@@ -1,6 +1,5 @@
 package io.oauthmail.server.relay;
 
-import static io.oauthmail.server.relay.JdbcRelayQueueTest.LEASE;
 import static io.oauthmail.server.relay.JdbcRelayQueueTest.T0;
 import static io.oauthmail.server.relay.JdbcRelayQueueTest.accept;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -8,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.oauthmail.server.relay.RelayQueue.Entry;
 import io.oauthmail.server.relay.RelayQueue.MessageId;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
@@ -26,6 +26,8 @@ import org.junit.jupiter.api.Test;
 
 /** Two {@link JdbcRelayQueue}s on one PostgreSQL, each with its own pool, as two daemons on two hosts would be. */
 class JdbcRelayHostsTest {
+
+    private static final Duration LEASE = Duration.ofMinutes(5);
 
     private PostgresTestDatabase database;
     private JdbcRelayQueue hostA;
