@@ -55,6 +55,9 @@ class CliServeTest {
     void serveRefusesAPlainListenerBeyondLoopbackAndBadTlsFlags() {
         assertThat(serveUntilFailure("--listen", "imap=0.0.0.0:0"))
                 .contains("--listen imap=0.0.0.0:0: listening on 0.0.0.0 without TLS").contains("--tls starttls");
+        assertThat(serveUntilFailure("--listen", "relay=0.0.0.0:0"))
+                .contains("--listen relay=0.0.0.0:0: listening on 0.0.0.0 without TLS").contains("--tls starttls");
+        assertThat(serveUntilFailure("--listen", "lmtp=127.0.0.1:0")).contains("use smtp, imap, pop or relay");
         assertThat(serveUntilFailure("--listen", "imap=127.0.0.1:0", "--tls", "starttls", "--tls-cert", "x.pem"))
                 .contains("--tls-cert and --tls-key go together");
     }

@@ -13,6 +13,8 @@ final class ListenerReader {
 
     private static final Set<String> KEYS = Set.of("protocol", "listen", "upstream", "tls", "cert", "key", "accounts",
             "max_connections");
+    private static final Set<String> RELAY_KEYS = Set.of("protocol", "listen", "tls", "cert", "key", "accounts",
+            "max_connections", "account", "allow_unauthenticated", "max_message_size");
 
     private ListenerReader() {
     }
@@ -35,11 +37,11 @@ final class ListenerReader {
     private static ListenerSettings listener(ConfigReader.Checker check, String name, JsonNode node, Set<String> accountNames) {
         List<String> table = List.of(name);
         check.table(node, table);
-        check.onlyKeys(node, table, KEYS);
-        String protocol = required(check, node, table, "protocol", "protocol = \"imap\" (or smtp, pop)");
+        String protocol = required(check, node, table, "protocol", "protocol = \"imap\" (or smtp, pop, relay)");
         if (!ListenerSettings.PROTOCOLS.contains(protocol)) {
-            throw check.error(table, "protocol", "unknown proxy protocol '" + protocol + "'", "use smtp, imap or pop");
+            throw check.error(table, "protocol", "unknown proxy protocol '" + protocol + "'", "use smtp, imap, pop or relay");
         }
+        check.onlyKeys(node, table, protocol.equals("relay") ? RELAY_KEYS : KEYS);
         String listen = required(check, node, table, "listen", "listen = \"127.0.0.1:1143\"");
         int colon = listen.lastIndexOf(':');
         if (colon <= 0 || !validPort(listen.substring(colon + 1))) {
@@ -80,7 +82,35 @@ final class ListenerReader {
         }
         return new ListenerSettings(name, protocol, listen, Optional.ofNullable(upstream), tls,
                 Optional.ofNullable(cert).map(Path::of), Optional.ofNullable(key).map(Path::of), accounts,
-                max != null ? max : ListenerSettings.DEFAULT_MAX_CONNECTIONS);
+                max != null ? max : ListenerSettings.DEFAULT_MAX_CONNECTIONS,
+                protocol.equals("relay") ? relay(check, node, table, accountNames) : ListenerSettings.Relay.DEFAULTS);
+    }
+
+    private static ListenerSettings.Relay relay(ConfigReader.Checker check, JsonNode node, List<String> table,
+            Set<String> accountNames) {
+        String account = check.string(node, table, "account");
+        if (account != null && !accountNames.contains(account)) {
+            throw check.error(table, "account", "no account named '" + account + "'",
+                    "configured accounts: " + String.join(", ", accountNames));
+        }
+        List<String> allowed = check.strings(node, table, "allow_unauthenticated");
+        for (String network : allowed) {
+            if (!ClientNetwork.valid(network)) {
+                throw check.error(table, "allow_unauthenticated", "not an IP address or ADDRESS/BITS network: '" + network + "'",
+                        "e.g. allow_unauthenticated = [\"192.168.1.0/24\", \"10.0.0.7\"]");
+            }
+        }
+        if (!allowed.isEmpty() && account == null) {
+            throw check.error(table, "allow_unauthenticated", "clients that do not log in need an account to send as",
+                    "add account = \"NAME\" to this listener");
+        }
+        Integer size = check.integer(node, table, "max_message_size");
+        if (size != null && size < 1) {
+            throw check.error(table, "max_message_size", "max_message_size must be a positive number of bytes, got " + size,
+                    "e.g. max_message_size = " + ListenerSettings.Relay.DEFAULT_MAX_MESSAGE_SIZE);
+        }
+        return new ListenerSettings.Relay(Optional.ofNullable(account), allowed,
+                size != null ? size : ListenerSettings.Relay.DEFAULT_MAX_MESSAGE_SIZE);
     }
 
     private static String required(ConfigReader.Checker check, JsonNode node, List<String> table, String key, String example) {

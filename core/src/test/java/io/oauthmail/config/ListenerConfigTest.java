@@ -75,7 +75,7 @@ class ListenerConfigTest {
                 listen = "127.0.0.1:1993"
                 """)).isInstanceOf(ConfigException.class)
                 .hasMessageContaining("config.toml:10: listener[2].protocol: unknown proxy protocol 'imaps'")
-                .satisfies(e -> assertThat(((ConfigException) e).hint()).hasValue("use smtp, imap or pop"));
+                .satisfies(e -> assertThat(((ConfigException) e).hint()).hasValue("use smtp, imap, pop or relay"));
     }
 
     @Test
@@ -127,5 +127,56 @@ class ListenerConfigTest {
         Config config = ConfigReader.read(new OAuthMailPaths(file, dir, dir));
         assertThat(config.listeners()).extracting(ListenerSettings::listen).containsExactly("127.0.0.1:1110");
         assertThat(config.account("work@corp.com").orElseThrow().email()).isEqualTo("me@corp.com");
+    }
+
+    @Test
+    void readsARelayListenersOwnKeys() {
+        Config config = parse("""
+                [[listener]]
+                protocol = "relay"
+                listen = "0.0.0.0:2525"
+                tls = "starttls"
+                account = "work@corp.com"
+                allow_unauthenticated = ["192.168.1.0/24", "10.0.0.7", "fd00::/8"]
+                max_message_size = 1000000
+                """);
+        assertThat(config.listeners().get(0).relay()).isEqualTo(new ListenerSettings.Relay(Optional.of("work@corp.com"),
+                List.of("192.168.1.0/24", "10.0.0.7", "fd00::/8"), 1_000_000));
+    }
+
+    @Test
+    void aRelayListenerRefusesWhatWouldMakeItOpenOrWrong() {
+        assertThatThrownBy(() -> parse("""
+                [[listener]]
+                protocol = "relay"
+                listen = "127.0.0.1:2525"
+                allow_unauthenticated = ["192.168.1.0/24"]
+                """)).hasMessageContaining("clients that do not log in need an account to send as");
+        assertThatThrownBy(() -> parse("""
+                [[listener]]
+                protocol = "relay"
+                listen = "127.0.0.1:2525"
+                account = "work@corp.com"
+                allow_unauthenticated = ["printer.lan"]
+                """)).hasMessageContaining("not an IP address or ADDRESS/BITS network: 'printer.lan'");
+        assertThatThrownBy(() -> parse("""
+                [[listener]]
+                protocol = "relay"
+                listen = "127.0.0.1:2525"
+                allow_unauthenticated = ["10.0.0.0/33"]
+                account = "work@corp.com"
+                """)).hasMessageContaining("'10.0.0.0/33'");
+        assertThatThrownBy(() -> parse("""
+                [[listener]]
+                protocol = "relay"
+                listen = "127.0.0.1:2525"
+                upstream = "smtp.gmail.com:465:tls"
+                """)).hasMessageContaining("upstream");
+        assertThatThrownBy(() -> parse("""
+                [[listener]]
+                protocol = "smtp"
+                listen = "127.0.0.1:1587"
+                account = "work@corp.com"
+                """)).hasMessageContaining("account");
     }
 }

@@ -46,4 +46,29 @@ class WebSettingsTest {
         assertThat(merged.tls()).isTrue();
         assertThat(WebSettings.DEFAULT.under(WebSettings.DEFAULT).listen()).isEmpty();
     }
+
+    @Test
+    void signInWithAProviderNeedsClientSecretAndAllowList() {
+        WebSettings web = parse("[web]\noidc_issuer = \"https://id.example.com/realms/x\"\noidc_client_id = \"console\"\n"
+                + "oidc_client_secret_cmd = \"echo s3cret\"\nallow = [\"Ann@Example.com\", \"sub:42\"]\n").web();
+        WebSignIn signIn = web.signIn().orElseThrow();
+        assertThat(signIn.issuer().getHost()).isEqualTo("id.example.com");
+        assertThat(signIn.secret()).isEqualTo("s3cret");
+        assertThat(signIn.allows("x", "ann@example.COM", true)).isTrue();
+        assertThat(signIn.allows("x", "ann@example.com", false)).as("an unverified address counts for nothing").isFalse();
+        assertThat(signIn.allows("42", null, false)).isTrue();
+        assertThat(signIn.allows("421", "bob@example.com", true)).isFalse();
+        assertThat(parse("[web]\noidc_issuer = \"https://i.example\"\noidc_client_id = \"c\"\n"
+                + "oidc_client_secret = \"hidden-value\"\nallow = [\"a@b.c\"]\n").web().toString()).doesNotContain("hidden-value");
+        assertThat(web.under(WebSettings.DEFAULT).signIn()).contains(signIn);
+
+        assertThatThrownBy(() -> parse("[web]\nallow = [\"a@b.c\"]\n")).hasMessageContaining("web.allow: allow needs oidc_issuer");
+        assertThatThrownBy(() -> parse("[web]\noidc_issuer = \"https://i.example\"\noidc_client_id = \"c\"\n"
+                + "oidc_client_secret = \"s\"\n")).hasMessageContaining("needs allow");
+        assertThatThrownBy(() -> parse("[web]\noidc_issuer = \"https://i.example\"\noidc_client_id = \"c\"\n"
+                + "allow = [\"a@b.c\"]\n")).hasMessageContaining("oidc_client_secret_cmd");
+        assertThatThrownBy(() -> parse("[web]\noidc_issuer = \"https://i.example\"\noidc_client_id = \"c\"\n"
+                + "oidc_client_secret = \"s\"\nallow = [\"alice\"]\n")).hasMessageContaining("'alice' is neither");
+        assertThatThrownBy(() -> parse("[web]\noidc_issuer = \"id.example.com\"\n")).hasMessageContaining("not an http(s) URL");
+    }
 }

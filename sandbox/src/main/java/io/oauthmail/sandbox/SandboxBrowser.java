@@ -1,5 +1,6 @@
 package io.oauthmail.sandbox;
 
+import com.nimbusds.jose.util.JSONObjectUtils;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URLDecoder;
@@ -38,6 +39,14 @@ public final class SandboxBrowser {
      * the redirect: returns where the browser would go next (the application's redirect URI with code and state).
      */
     public URI login(URI authorizationUrl, String user) {
+        return login(authorizationUrl, user, Map.of());
+    }
+
+    /**
+     * Like {@link #login(URI, String)}, the login page also submitting {@code claims} (e.g. {@code email_verified},
+     * or a wrong {@code aud}), which mock-oauth2-server puts into the ID token and the access token.
+     */
+    public URI login(URI authorizationUrl, String user, Map<String, Object> claims) {
         try {
             HttpResponse<String> loginPage = send(HttpRequest.newBuilder(authorizationUrl).GET());
             if (loginPage.statusCode() != 200 || !loginPage.body().contains("<form")) {
@@ -45,8 +54,9 @@ public final class SandboxBrowser {
                         + loginPage.statusCode());
             }
             String scope = queryParameters(authorizationUrl).getOrDefault("scope", "");
-            String claims = "{\"email\":\"" + json(user) + "\",\"scope\":\"" + json(scope) + "\"}";
-            String form = "username=" + encode(user) + "&claims=" + encode(claims);
+            Map<String, Object> submitted = new LinkedHashMap<>(Map.of("email", user, "scope", scope));
+            submitted.putAll(claims);
+            String form = "username=" + encode(user) + "&claims=" + encode(JSONObjectUtils.toJSONString(submitted));
             HttpResponse<String> approved = send(HttpRequest.newBuilder(authorizationUrl)
                     .header("Content-Type", "application/x-www-form-urlencoded")
                     .POST(HttpRequest.BodyPublishers.ofString(form)));
@@ -130,9 +140,5 @@ public final class SandboxBrowser {
 
     private static String encode(String value) {
         return URLEncoder.encode(value, StandardCharsets.UTF_8);
-    }
-
-    private static String json(String value) {
-        return value.replace("\\", "\\\\").replace("\"", "\\\"");
     }
 }

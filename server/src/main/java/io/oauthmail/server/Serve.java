@@ -10,6 +10,9 @@ import io.oauthmail.error.OAuthMailException;
 import io.oauthmail.runtime.OAuthMailRuntime;
 import io.oauthmail.server.proxy.Proxy;
 import io.oauthmail.server.proxy.ProxyListeners;
+import io.oauthmail.server.relay.FileSpool;
+import io.oauthmail.server.relay.RelayListener;
+import io.oauthmail.server.relay.RelayQueue;
 import io.oauthmail.server.web.WebConsole;
 import io.oauthmail.token.RefreshEvents;
 import io.oauthmail.token.RetryPolicy;
@@ -19,8 +22,10 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
+import java.util.function.Consumer;
 
 /**
  * The daemon whole, as {@code oauthmail serve} runs it: the refresher, notifier and control socket ({@link Daemon})
@@ -45,6 +50,10 @@ public final class Serve implements AutoCloseable {
     private volatile List<Account> accounts;
     private List<Proxy> proxies = new ArrayList<>();
     private WebConsole console;
+    /** Opened with the first relay listener, kept until the daemon stops (a reload keeps its leases). */
+    private RelayQueue relayQueue;
+    /** Told of each message the relay queued; the delivery workers (issue 14) plug in here. */
+    private final Consumer<RelayQueue.Entry> relayAccepted = entry -> { };
 
     private Serve(OAuthMailRuntime runtime, List<ListenerSettings> fromFlags, PrintWriter messages) throws IOException {
         this.runtime = runtime;
@@ -187,7 +196,18 @@ public final class Serve implements AutoCloseable {
 
     private List<String> startListeners(List<ListenerSettings> settings, List<Account> serving, List<Proxy> started) {
         return ProxyListeners.start(settings, serving, runtime.paths(), runtime.clock(), tokens, started,
-                daemon.metrics());
+                daemon.metrics(), Map.of("relay", (relay, address, certificate, allowed, passwords) -> RelayListener.start(
+                        relay, address, certificate, allowed, passwords, relayQueue(), relayAccepted, runtime.clock())));
+    }
+
+    /** The relay's queue: the embedded spool under the state folder. */
+    private synchronized RelayQueue relayQueue() throws IOException {
+        if (relayQueue == null) {
+            relayQueue = FileSpool.open(FileSpool.defaultFolder(runtime.paths()), FileSpool.Limits.defaults(), runtime.clock());
+            say("relay queue in " + FileSpool.defaultFolder(runtime.paths()) + ": " + relayQueue.counts().queued()
+                    + " message(s) waiting");
+        }
+        return relayQueue;
     }
 
     private List<Account> accounts(Config config) {
@@ -227,6 +247,13 @@ public final class Serve implements AutoCloseable {
             console.close();
         }
         proxies.forEach(Proxy::close);
+        if (relayQueue != null) {
+            try {
+                relayQueue.close();
+            } catch (IOException e) {
+                say("the relay queue did not close cleanly: " + e.getMessage());
+            }
+        }
         daemon.close();
     }
 }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.oauthmail.error.OAuthMailException;
 import io.oauthmail.runtime.OAuthMailRuntime;
+import io.oauthmail.server.relay.FileSpool;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -12,6 +13,7 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -53,6 +55,26 @@ class ServeTest {
         }
         assertThat(home.resolve("state/run/serve.sock")).doesNotExist();
         assertThatThrownBy(() -> greeting(ports.get(0))).isInstanceOf(IOException.class);
+    }
+
+    @Test
+    void aRelayListenerQueuesIntoTheStateFolderAndKeepsItsQueueAcrossAReload() throws Exception {
+        writeConfig(listener("relay"));
+        StringWriter messages = new StringWriter();
+        OAuthMailRuntime runtime = OAuthMailRuntime.fromEnvironment(Map.of("OAUTHMAIL_HOME", home.toString()), null);
+        try (Serve serve = Serve.start(runtime, List.of(), new PrintWriter(messages, true))) {
+            assertThat(messages.toString()).contains("relay queue in " + home.resolve("state/relay") + ": 0 message(s) waiting")
+                    .contains(", queued for delivery");
+            assertThat(greeting(ports(messages.toString(), "relay").get(0))).startsWith("220").contains("oauthmail relay");
+
+            assertThat(serve.reload()).contains("1 proxy listener(s)");
+            List<Integer> ports = ports(messages.toString(), "relay");
+            assertThat(greeting(ports.get(ports.size() - 1))).startsWith("220");
+        }
+        try (FileSpool spool = FileSpool.open(home.resolve("state/relay"),
+                FileSpool.Limits.defaults(), Clock.systemUTC())) {
+            assertThat(spool.list()).as("the stopped daemon let go of its spool").isEmpty();
+        }
     }
 
     private static String listener(String protocol) {

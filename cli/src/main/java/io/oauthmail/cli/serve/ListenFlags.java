@@ -37,7 +37,7 @@ final class ListenFlags {
             }
             String protocol = flag.substring(0, eq);
             if (!ListenerSettings.PROTOCOLS.contains(protocol)) {
-                throw new OAuthMailException("unknown proxy protocol '" + protocol + "'", "use smtp, imap or pop");
+                throw new OAuthMailException("unknown proxy protocol '" + protocol + "'", "use smtp, imap, pop or relay");
             }
             listeners.add(new ListenerSettings("--listen " + flag, protocol, flag.substring(eq + 1), Optional.empty(), tls,
                     Optional.ofNullable(cert), Optional.ofNullable(key), List.of(), maxConnections));

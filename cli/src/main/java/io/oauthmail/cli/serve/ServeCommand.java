@@ -32,7 +32,8 @@ public final class ServeCommand implements Callable<Integer> {
 
     @picocli.CommandLine.Option(names = "--listen", paramLabel = "PROTOCOL=HOST:PORT",
             description = {"Run the proxy for clients without OAuth, e.g. smtp=127.0.0.1:1587, imap=127.0.0.1:1143 or "
-                    + "pop=127.0.0.1:1110 (repeatable), serving every account by its login name. Clients log in as the account "
+                    + "pop=127.0.0.1:1110 (repeatable), serving every account by its login name, or the relay that queues "
+                    + "mail before delivering it, relay=127.0.0.1:2525. Clients log in as the account "
                     + "with its local password (accounts set-local-password). More listeners: [[listener]] in the config."})
     List<String> listen = new ArrayList<>();
 
@@ -58,8 +59,8 @@ public final class ServeCommand implements Callable<Integer> {
 
     @picocli.CommandLine.Option(names = "--web", paramLabel = "HOST:PORT",
             description = "Also run the web console on this loopback address, e.g. 127.0.0.1:8025: accounts and their "
-                    + "state, connect, re-authorize, remove. Log in with the password of oauthmail web set-password. "
-                    + "Config: [web] listen.")
+                    + "state, connect, re-authorize, remove. Log in with the password of oauthmail web set-password, "
+                    + "or sign in with the provider of [web] oidc_issuer. Config: [web] listen.")
     String web;
 
     @picocli.CommandLine.Option(names = "--web-tls",

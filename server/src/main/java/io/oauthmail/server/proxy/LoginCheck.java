@@ -18,8 +18,10 @@ import org.slf4j.LoggerFactory;
  *
  * <p>No I/O: it blocks the calling thread for the throttle's wait and the hash, so a non-blocking session runs it
  * on a worker thread (or asks the throttle and the passwords itself, in the same order).
+ *
+ * <p>Public for the relay's listener (server.relay), which logs clients in with the same local passwords and rules.
  */
-final class LoginCheck {
+public final class LoginCheck {
 
     private static final Logger LOG = LoggerFactory.getLogger(LoginCheck.class);
     /** Longer names are cut in the log: a client chooses them, and a log line is no place for a kilobyte of it. */
@@ -30,14 +32,14 @@ final class LoginCheck {
     private final String protocol;
 
     /** {@code protocol} names the listener in the log line: imap, smtp or pop3. */
-    LoginCheck(Map<String, Account> accounts, LocalPasswords passwords, String protocol) {
+    public LoginCheck(Map<String, Account> accounts, LocalPasswords passwords, String protocol) {
         this.accounts = Map.copyOf(accounts);
         this.passwords = passwords;
         this.protocol = protocol;
     }
 
     /** The account {@code name} logs in to with {@code password} from {@code from}, or null (logged, counted). */
-    Account login(String name, String password, InetAddress from) {
+    public Account login(String name, String password, InetAddress from) {
         Account account = accounts.get(name);
         char[] candidate = password.toCharArray();
         // Asked for every name, served here or not, so that a name's existence costs no different time.

@@ -29,11 +29,29 @@ public final class ProxyListeners {
     }
 
     /**
-     * Starts every listener, or none: a failure closes those already started. Returns a line per listener. Each
-     * tells {@code events} (the daemon's metrics) of its sessions.
+     * Starts a listener of a protocol this package does not serve itself ({@code relay}), on the same terms: its
+     * address checked, the same certificate, the daemon's local passwords and their throttle.
      */
+    @FunctionalInterface
+    public interface OtherListener {
+        /** {@code certificate}: empty when {@code settings.tls()} is {@code none}. */
+        Proxy start(ListenerSettings settings, InetSocketAddress address, Optional<LocalCertificate> certificate,
+                Map<String, Account> accounts, LocalPasswords passwords) throws IOException;
+    }
+
+    /** Without a relay: a {@code relay} listener is refused. */
     public static List<String> start(List<ListenerSettings> listeners, List<Account> accounts, OAuthMailPaths paths,
             Clock clock, TokenManager tokens, List<Proxy> started, ProxyEvents events) {
+        return start(listeners, accounts, paths, clock, tokens, started, events, Map.of());
+    }
+
+    /**
+     * Starts every listener, or none: a failure closes those already started. Returns a line per listener. Each
+     * tells {@code events} (the daemon's metrics) of its sessions; {@code others} start the protocols this package
+     * does not serve, by protocol name.
+     */
+    public static List<String> start(List<ListenerSettings> listeners, List<Account> accounts, OAuthMailPaths paths,
+            Clock clock, TokenManager tokens, List<Proxy> started, ProxyEvents events, Map<String, OtherListener> others) {
         LocalPasswords passwords = new LocalPasswords(paths.localPasswordsFile());
         LocalCertificate generated = null;
         List<String> lines = new ArrayList<>();
@@ -54,18 +72,36 @@ public final class ProxyListeners {
             Optional<MailServer> upstream = settings.upstream().map(MailServer::parse);
             ListenerOptions options = new ListenerOptions(settings.name(), address, tls, upstream, settings.maxConnections(),
                     events);
-            Started proxy = start(settings, options, allowed(settings, accounts), passwords, tokens);
+            Started proxy = others.containsKey(settings.protocol())
+                    ? other(others.get(settings.protocol()), settings, address, certificate, allowed(settings, accounts), passwords)
+                    : start(settings, options, allowed(settings, accounts), passwords, tokens);
             started.add(proxy.proxy());
             lines.add(settings.protocol() + " on " + address.getAddress().getHostAddress() + ":" + proxy.port() + ", "
                     + (mode == LocalTls.Mode.NONE ? "no TLS"
                     : mode.name().toLowerCase(java.util.Locale.ROOT) + " TLS with " + certificate)
-                    + upstream.map(server -> ", to " + server).orElse(", to each account's own server"));
+                    + (others.containsKey(settings.protocol()) ? ", queued for delivery"
+                    : upstream.map(server -> ", to " + server).orElse(", to each account's own server")));
         }
         return lines;
     }
 
     /** A running proxy and the port it took (the one asked for, or the free one found for port 0). */
     private record Started(Proxy proxy, int port) {
+    }
+
+    private static Started other(OtherListener starter, ListenerSettings settings, InetSocketAddress address,
+            LocalCertificate certificate, Map<String, Account> accounts, LocalPasswords passwords) {
+        try {
+            Proxy proxy = starter.start(settings, address, Optional.ofNullable(certificate), accounts, passwords);
+            return new Started(proxy, proxy.port());
+        } catch (IOException e) {
+            throw cannotListen(settings, e);
+        }
+    }
+
+    private static OAuthMailException cannotListen(ListenerSettings settings, IOException e) {
+        return new OAuthMailException(settings.name() + ": cannot listen on " + settings.listen() + ": " + e.getMessage(),
+                "choose another port, or stop what uses it", e);
     }
 
     private static Started start(ListenerSettings settings, ListenerOptions options, Map<String, Account> accounts,
@@ -80,14 +116,15 @@ public final class ProxyListeners {
                     ImapProxy proxy = ImapProxy.start(options, accounts, passwords, tokens);
                     yield new Started(proxy, proxy.port());
                 }
-                default -> {
+                case "pop" -> {
                     Pop3Proxy proxy = Pop3Proxy.start(options, accounts, passwords, tokens);
                     yield new Started(proxy, proxy.port());
                 }
+                default -> throw new OAuthMailException(settings.name() + ": a " + settings.protocol()
+                        + " listener runs only in the daemon", "start it with oauthmail serve");
             };
         } catch (IOException e) {
-            throw new OAuthMailException(settings.name() + ": cannot listen on " + settings.listen() + ": " + e.getMessage(),
-                    "choose another port, or stop what uses it", e);
+            throw cannotListen(settings, e);
         }
     }
 

@@ -21,8 +21,10 @@ import java.util.Optional;
  *       claims the messages again (the one window for a second delivery: a host that dies after the provider's
  *       {@code 250} and before {@link #delivered}; SMTP itself has the same window).</li>
  *   <li><b>In order per account.</b> {@link #claim} hands out an account's messages oldest first, and never a
- *       message while an older one of the same account is leased or due, so a provider that returns after an
- *       outage gets each account's mail in the order it was accepted.</li>
+ *       message while an older one of the same account is leased, held or not yet due (deferred), so a provider
+ *       that returns after an outage gets each account's mail in the order it was accepted. A queue may hand out
+ *       only each account's oldest message (one in flight per account), or several of an account to one host,
+ *       oldest first; the host then delivers them in that order.</li>
  *   <li><b>Nothing printed.</b> {@link Entry} holds the envelope and counts, never the content; only
  *       {@link #open} reads it.</li>
  * </ul>
@@ -32,9 +34,10 @@ import java.util.Optional;
 public interface RelayQueue extends AutoCloseable {
 
     /**
-     * Stores a message durably and returns its entry. {@code content} is read to its end (the message as the
-     * client sent it in DATA, dot-unstuffed, CRLF line ends); more than {@code maxBytes} throws
-     * {@link TooLarge} and keeps nothing.
+     * Stores a message durably and returns its entry, due at {@code envelope.received()} (not the queue's own
+     * clock: the caller's time decides, as in {@link #claim}). {@code content} is read to its end (the message as
+     * the client sent it in DATA, dot-unstuffed, CRLF line ends); more than {@code maxBytes} throws
+     * {@link TooLarge} and keeps nothing. A message of an account that is held is held from the start.
      *
      * @throws TooLarge  the message is over {@code maxBytes}
      * @throws QueueFull the spool has no room (disk space under its reserve, or the configured most messages)
@@ -71,7 +74,7 @@ public interface RelayQueue extends AutoCloseable {
     /** Due now: the next attempt moved to {@code now} (held accounts stay held). False if there is no such message. */
     boolean retryNow(MessageId id, Instant now) throws IOException;
 
-    /** Every message due now; returns how many. */
+    /** Every message not yet due made due now (held accounts stay held); returns how many moved. */
     int retryAll(Instant now) throws IOException;
 
     /** Removed without delivery (the user asked); false if there is no such message. */
@@ -129,7 +132,13 @@ public interface RelayQueue extends AutoCloseable {
             Optional<String> lastError, Optional<String> heldBecause, Optional<String> leasedBy) {
     }
 
-    /** @param oldest when the oldest queued message was accepted */
+    /**
+     * @param queued   every message
+     * @param deferred messages tried at least once and not held
+     * @param held     messages of held accounts
+     * @param bytes    their content, in all
+     * @param oldest   when the oldest queued message was accepted
+     */
     record Counts(int queued, int deferred, int held, long bytes, Optional<Instant> oldest) {
     }
 

@@ -1,6 +1,7 @@
 package io.oauthmail.server.web;
 
 import io.oauthmail.account.Account;
+import io.oauthmail.config.WebSignIn;
 import io.oauthmail.error.AuthorizationFailed;
 import io.oauthmail.error.OAuthMailException;
 import io.oauthmail.error.ReauthorizationRequired;
@@ -52,13 +53,16 @@ final class ConsoleHandler extends Handler.Abstract {
     private final Sessions sessions;
     private final URI callbackUri;
     private final boolean tls;
+    /** Sign-in with the OpenID Connect provider of {@code [web] oidc_issuer}, or null without one. */
+    private final SignInRoutes signIn;
 
-    ConsoleHandler(ConsoleServices services, URI base, boolean tls) {
+    ConsoleHandler(ConsoleServices services, URI base, boolean tls, Optional<WebSignIn> signIn) {
         this.services = services;
         this.admin = new AdminPassword(services.paths().stateDir(), services.clock());
         this.sessions = new Sessions(services.clock());
         this.callbackUri = base.resolve("/callback");
         this.tls = tls;
+        this.signIn = signIn.map(settings -> new SignInRoutes(settings, base, sessions, services.clock())).orElse(null);
     }
 
     @Override
@@ -71,7 +75,7 @@ final class ConsoleHandler extends Handler.Abstract {
         String path = Request.getPathInContext(request);
         if (path.equals("/style.css")) {
             exchange.send(200, "text/css; charset=utf-8", Html.CSS);
-        } else if (!admin.isSet()) {
+        } else if (!admin.isSet() && signIn == null) {
             exchange.html(503, Pages.setup());
         } else {
             route(exchange, path, request.getMethod());
@@ -82,13 +86,18 @@ final class ConsoleHandler extends Handler.Abstract {
     private void route(Exchange exchange, String path, String method) throws IOException {
         boolean post = method.equals("POST");
         Optional<Sessions.Session> found = sessions.find(exchange.cookie());
+        if (signIn != null && (path.equals(SignInRoutes.START) || path.startsWith(SignInRoutes.START + "/"))) {
+            signIn.route(exchange, path, found);
+            return;
+        }
         if (path.equals("/login")) {
             login(exchange, found, post);
             return;
         }
         if (found.isEmpty() || !found.get().loggedIn()) {
             if (path.equals("/callback")) {
-                callbackWithoutSession(exchange);
+                resumeSameSite(exchange, "/callback", "Log in to the console first, then connect the account again:"
+                        + " nothing was stored.");
             } else if (post) {
                 exchange.html(403, Pages.problem("Not logged in", "Your session has ended or is not valid: nothing"
                         + " was changed. Log in again.", false, null));
@@ -124,21 +133,26 @@ final class ConsoleHandler extends Handler.Abstract {
         if (!post) {
             Sessions.Session session = found.orElseGet(sessions::anonymous);
             exchange.setCookie(session.id());
-            exchange.html(200, Pages.login(session.csrf(), null));
+            exchange.html(200, loginPage(session.csrf(), null));
             return;
         }
         Fields form = FormFields.getFields(exchange.request());
         if (found.isEmpty() || !found.get().csrfMatches(form.getValue("csrf"))) {
             Sessions.Session fresh = sessions.anonymous();
             exchange.setCookie(fresh.id());
-            exchange.html(403, Pages.login(fresh.csrf(), "The login form had expired; nothing was checked. Try again."));
+            exchange.html(403, loginPage(fresh.csrf(), "The login form had expired; nothing was checked. Try again."));
+            return;
+        }
+        if (!admin.isSet()) {
+            exchange.html(403, loginPage(found.get().csrf(), "No admin password is set: sign in with "
+                    + signIn.host() + ", or set one with " + Pages.SET_PASSWORD + "."));
             return;
         }
         String password = Optional.ofNullable(form.getValue("password")).orElse("");
         InetSocketAddress from = (InetSocketAddress) exchange.request().getConnectionMetaData().getRemoteSocketAddress();
         if (!admin.check(from.getAddress(), password.toCharArray())) {
             LOG.warn("web console: a failed login from {}", from.getAddress().getHostAddress());
-            exchange.html(403, Pages.login(found.get().csrf(), "Wrong password."));
+            exchange.html(403, loginPage(found.get().csrf(), "Wrong password."));
             return;
         }
         Sessions.Session session = sessions.logIn(found.get());
@@ -192,19 +206,24 @@ final class ConsoleHandler extends Handler.Abstract {
         }
     }
 
+    /** The login page: the admin password's form if one is set, and "Sign in with HOST" if a provider is. */
+    private String loginPage(String csrf, String problem) {
+        return Pages.login(csrf, problem, signIn == null ? null : signIn.host(), admin.isSet());
+    }
+
     /**
      * The provider's redirect back is a cross-site navigation, on which browsers do not send a SameSite=Strict
      * cookie. A page of ours that moves on to the same URL is a same-site navigation, which does send it; the
-     * {@code resume} mark stops a browser that truly has no session from going round in circles.
+     * {@code resume} mark stops a browser that truly has no session from going round in circles (it gets a 403
+     * page saying {@code noSession}).
      */
-    private void callbackWithoutSession(Exchange exchange) throws IOException {
+    static void resumeSameSite(Exchange exchange, String path, String noSession) {
         String query = exchange.request().getHttpURI().getQuery();
         if (query != null && WebServerLogin.parameters(query).containsKey("resume")) {
-            exchange.html(403, Pages.problem("Not logged in", "Log in to the console first, then connect the account"
-                    + " again: nothing was stored.", false, null));
+            exchange.html(403, Pages.problem("Not logged in", noSession, false, null));
             return;
         }
-        exchange.html(200, Pages.resume("/callback?" + (query == null ? "" : query + "&") + "resume=1"));
+        exchange.html(200, Pages.resume(path + "?" + (query == null ? "" : query + "&") + "resume=1"));
     }
 
     private void remove(Exchange exchange, Sessions.Session session, String name) throws IOException {
@@ -288,7 +307,7 @@ final class ConsoleHandler extends Handler.Abstract {
     }
 
     /** One request and its answer, with the console's cookie rules. */
-    private record Exchange(Request request, Response response, Callback callback, boolean tls) {
+    record Exchange(Request request, Response response, Callback callback, boolean tls) {
 
         String cookie() {
             return Request.getCookies(request).stream().filter(c -> c.getName().equals(COOKIE)).map(HttpCookie::getValue)

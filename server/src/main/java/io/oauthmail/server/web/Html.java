@@ -18,6 +18,7 @@ final class Html {
             form{display:inline}
             input,button{font-size:1rem;padding:.3rem .6rem;margin:.2rem .3rem .2rem 0}
             code{background:#eee;padding:.1rem .3rem}
+            a.button{display:inline-block;border:1px solid #767676;border-radius:3px;background:#efefef;color:#000;padding:.3rem .6rem;text-decoration:none}
             @media (max-width:36rem){td,th{display:block;border:0}tr{display:block;border-bottom:1px solid #ccc}
             tr:first-child{display:none}td[data-label]::before{content:attr(data-label) ": "}}
             """;

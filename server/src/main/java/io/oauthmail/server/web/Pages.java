@@ -22,12 +22,21 @@ final class Pages {
                 + "<p>then reload this page.</p>", false, null);
     }
 
-    static String login(String csrf, String problem) {
+    /**
+     * The login page: the admin password's form when {@code password} (one is set), and a "Sign in with
+     * {@code signInHost}" link when a provider is configured (a link, not a form: {@code form-action 'self'} would
+     * stop a form whose answer redirects to the provider).
+     */
+    static String login(String csrf, String problem, String signInHost, boolean password) {
         String said = problem == null ? "" : "<p class=\"bad\">" + text(problem) + "</p>";
-        return page("Log in", said + "<form method=\"post\" action=\"/login\">" + Html.csrfField(csrf)
+        String provider = signInHost == null ? "" : "<p><a class=\"button\" href=\"/signin\">Sign in with "
+                + text(signInHost) + "</a></p>";
+        String form = !password ? "" : "<form method=\"post\" action=\"/login\">" + Html.csrfField(csrf)
                 + "<label>Admin password <input type=\"password\" name=\"password\" autocomplete=\"current-password\""
-                + " required autofocus></label> <button>Log in</button></form>"
-                + "<p>Forgot it? Set a new one with <code>" + SET_PASSWORD + "</code>.</p>", false, null);
+                + " required" + (signInHost == null ? " autofocus" : "") + "></label> <button>Log in</button></form>"
+                + "<p>Forgot it? Set a new one with <code>" + SET_PASSWORD + "</code>.</p>";
+        return page("Log in", said + provider + (provider.isEmpty() || form.isEmpty() ? "" : "<p>or</p>") + form,
+                false, null);
     }
 
     static String accounts(List<AccountRow> rows, String csrf, String notice) {

@@ -24,7 +24,8 @@ import org.eclipse.jetty.util.thread.QueuedThreadPool;
 /**
  * oauthmail's web console ({@code oauthmail serve --web 127.0.0.1:8025}, or {@code [web] listen}): the accounts and
  * their state, connecting and re-authorizing them in the browser ({@link WebConnect}), removing their tokens;
- * behind an admin password ({@code oauthmail web set-password}). Served by an embedded Jetty.
+ * behind an admin password ({@code oauthmail web set-password}) and/or a sign-in with an OpenID Connect provider
+ * and an allow-list ({@code [web] oidc_issuer}, {@code OidcSignIn}). Served by an embedded Jetty.
  *
  * <p>The console holds mail access for every account, and plain HTTP beyond this machine would carry its password
  * and session in clear: an address beyond loopback needs TLS ({@code tls}: the proxy's certificate machinery, a
@@ -93,7 +94,7 @@ public final class WebConsole implements AutoCloseable {
                     "connect the account again on the console's Accounts page (" + url + ")");
             ConsoleServices services = new ConsoleServices(accounts, runtime.store(), lostGrants, connect,
                     new MailSessions(tokens, java.time.Duration.ofSeconds(20)), runtime.clock(), runtime.paths());
-            server.setHandler(new ConsoleHandler(services, url, certificate != null));
+            server.setHandler(new ConsoleHandler(services, url, certificate != null, settings.signIn()));
             server.start();
             return new WebConsole(server, url, certificate);
         } catch (Exception e) {

@@ -143,14 +143,12 @@ class BrowserConsoleTest {
         claims.submit();
     }
 
-    /** Waits until the page shows every one of {@code texts} (navigations and the resume page take a moment). */
     private void seen(String... texts) {
-        await().atMost(Duration.ofSeconds(15)).untilAsserted(() -> assertThat(text(browser.findElement(By.tagName("body"))))
-                .contains(texts));
+        chromium.seen(texts);
     }
 
     private WebElement row(String account) {
-        return browser.findElement(By.xpath("//tr[td[1][contains(., '" + account + "')]]"));
+        return chromium.row(account);
     }
 
     private static String text(WebElement element) {

@@ -1,12 +1,18 @@
 package io.oauthmail.server.web;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.Assumptions;
+import org.openqa.selenium.By;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
@@ -47,6 +53,17 @@ final class Chromium implements AutoCloseable {
 
     WebDriver driver() {
         return driver;
+    }
+
+    /** Waits until the page shows every one of {@code texts} (navigations and the resume page take a moment). */
+    void seen(String... texts) {
+        await().atMost(Duration.ofSeconds(15)).untilAsserted(() -> assertThat(driver.findElement(By.tagName("body"))
+                .getText()).contains(texts));
+    }
+
+    /** The accounts table's row of {@code account}. */
+    WebElement row(String account) {
+        return driver.findElement(By.xpath("//tr[td[1][contains(., '" + account + "')]]"));
     }
 
     /** Saves what the window shows as {@code target/screenshots/NAME.png}; returns the file. */
