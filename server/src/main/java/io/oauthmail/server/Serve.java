@@ -11,6 +11,7 @@ import io.oauthmail.runtime.OAuthMailRuntime;
 import io.oauthmail.server.proxy.Proxy;
 import io.oauthmail.server.proxy.ProxyListeners;
 import io.oauthmail.server.relay.FileSpool;
+import io.oauthmail.server.relay.JdbcRelayQueue;
 import io.oauthmail.server.relay.RelayListener;
 import io.oauthmail.server.relay.RelayQueue;
 import io.oauthmail.server.web.WebConsole;
@@ -40,6 +41,12 @@ import java.util.function.Consumer;
  * reloaded accounts.
  */
 public final class Serve implements AutoCloseable {
+
+    /**
+     * Connections of the PostgreSQL relay queue's pool: each call holds one for one short transaction, so this
+     * covers the listener's accepts and the workers' claims without taking much of the server's max_connections.
+     */
+    private static final int RELAY_POOL = 8;
 
     private final OAuthMailRuntime runtime;
     private final List<ListenerSettings> fromFlags;
@@ -200,9 +207,20 @@ public final class Serve implements AutoCloseable {
                         relay, address, certificate, allowed, passwords, relayQueue(), relayAccepted, runtime.clock())));
     }
 
-    /** The relay's queue: the embedded spool under the state folder. */
+    /**
+     * The relay's queue: in PostgreSQL when the token store is there (daemons sharing their tokens share their
+     * mail, see JdbcRelayQueue#openFor), else the embedded spool under the state folder.
+     */
     private synchronized RelayQueue relayQueue() throws IOException {
         if (relayQueue == null) {
+            Optional<JdbcRelayQueue> shared = JdbcRelayQueue.openFor(runtime.config(), RELAY_POOL,
+                    FileSpool.Limits.defaults().maxMessages(), runtime.clock());
+            if (shared.isPresent()) {
+                relayQueue = shared.get();
+                say("relay queue in PostgreSQL (the token store's database): " + relayQueue.counts().queued()
+                        + " message(s) waiting");
+                return relayQueue;
+            }
             relayQueue = FileSpool.open(FileSpool.defaultFolder(runtime.paths()), FileSpool.Limits.defaults(), runtime.clock());
             say("relay queue in " + FileSpool.defaultFolder(runtime.paths()) + ": " + relayQueue.counts().queued()
                     + " message(s) waiting");
