@@ -33,28 +33,53 @@ final class JdbcSchema {
      * so the caller's wording (temporary or not, no password) applies to it as to any other statement.
      */
     static void migrate(DataSource dataSource) throws SQLException {
-        if (upToDate(dataSource)) {
-            return;
-        }
-        try {
-            Flyway.configure(JdbcSchema.class.getClassLoader())
-                    .dataSource(dataSource)
-                    .table(HISTORY_TABLE)
-                    .locations("classpath:" + MIGRATIONS)
-                    .baselineOnMigrate(true)
-                    .baselineVersion("0")
-                    .load()
-                    .migrate();
-        } catch (FlywayException e) {
-            for (Throwable cause = e; cause != null; cause = cause.getCause()) {
-                if (cause instanceof SQLException sql) {
-                    throw sql;
-                }
+        for (int attempt = 1; ; attempt++) {
+            if (upToDate(dataSource)) {
+                return;
             }
-            String message = e.getMessage() == null ? "" : e.getMessage().strip();
-            int end = message.indexOf('\n');
-            throw new SQLException("cannot create or upgrade the token tables: "
-                    + (end < 0 ? message : message.substring(0, end)), "42000");
+            try {
+                flyway(dataSource).migrate();
+                return;
+            } catch (FlywayException e) {
+                // Stores starting at once on an empty H2 database: Flyway's lock lives in its history table, so two
+                // may both make or baseline that table and the loser fails ("already exists, and is empty"). Once
+                // the winner is done, the next attempt finds the schema up to date.
+                if (attempt == 5) {
+                    throw sqlFailure(e);
+                }
+                pause(attempt);
+            }
+        }
+    }
+
+    private static Flyway flyway(DataSource dataSource) {
+        return Flyway.configure(JdbcSchema.class.getClassLoader())
+                .dataSource(dataSource)
+                .table(HISTORY_TABLE)
+                .locations("classpath:" + MIGRATIONS)
+                .baselineOnMigrate(true)
+                .baselineVersion("0")
+                .load();
+    }
+
+    /** The driver's own exception when there is one, so the caller's wording (temporary or not) applies. */
+    private static SQLException sqlFailure(FlywayException e) {
+        for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+            if (cause instanceof SQLException sql) {
+                return sql;
+            }
+        }
+        String message = e.getMessage() == null ? "" : e.getMessage().strip();
+        int end = message.indexOf('\n');
+        return new SQLException("cannot create or upgrade the token tables: "
+                + (end < 0 ? message : message.substring(0, end)), "42000");
+    }
+
+    private static void pause(int attempt) {
+        try {
+            Thread.sleep(50L * attempt);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 

@@ -55,19 +55,32 @@ final class JdbcRelayDatabase {
      * starting at once apply each migration once; a database already at the newest version is left untouched.
      */
     static void migrate(DataSource dataSource) throws IOException {
-        try {
-            Flyway.configure(JdbcRelayDatabase.class.getClassLoader())
-                    .dataSource(dataSource)
-                    .table(HISTORY_TABLE)
-                    .locations(MIGRATIONS)
-                    // a schema that already holds the token store's tables is not "non-empty" for the queue
-                    .baselineOnMigrate(true)
-                    .baselineVersion("0")
-                    .load()
-                    .migrate();
-        } catch (FlywayException e) {
-            throw new IOException("cannot create or upgrade the relay queue's tables: " + redact(rootMessage(e))
-                    + "; check that the database user may create tables, then run: oauthmail serve", null);
+        Flyway flyway = Flyway.configure(JdbcRelayDatabase.class.getClassLoader())
+                .dataSource(dataSource)
+                .table(HISTORY_TABLE)
+                .locations(MIGRATIONS)
+                // a schema that already holds the token store's tables is not "non-empty" for the queue
+                .baselineOnMigrate(true)
+                .baselineVersion("0")
+                .load();
+        // Daemons starting at once on an empty schema may both make (or baseline) the history table before either
+        // holds Flyway's lock, and the loser fails; once the winner is done, a second try finds nothing to do.
+        for (int attempt = 1; ; attempt++) {
+            try {
+                flyway.migrate();
+                return;
+            } catch (FlywayException e) {
+                if (attempt == 3) {
+                    throw new IOException("cannot create or upgrade the relay queue's tables: " + redact(rootMessage(e))
+                            + "; check that the database user may create tables, then run: oauthmail serve", null);
+                }
+                try {
+                    Thread.sleep(200L * attempt);
+                } catch (InterruptedException interrupted) {
+                    Thread.currentThread().interrupt();
+                    throw new IOException("interrupted while creating the relay queue's tables", null);
+                }
+            }
         }
     }
 
