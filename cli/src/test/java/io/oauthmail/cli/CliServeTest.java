@@ -117,7 +117,8 @@ class CliServeTest {
         assertThat(output.lines()).containsExactly(pop.group(3), "alice refused", "bob True", "imap OK");
     }
 
-    private static String python(String script, String... arguments) throws Exception {
+    /** Runs a Python 3 script with arguments; returns its output, failing the test if it fails. */
+    static String python(String script, String... arguments) throws Exception {
         List<String> command = new ArrayList<>(List.of("python3", "-c", script));
         command.addAll(List.of(arguments));
         Process python = new ProcessBuilder(command).redirectErrorStream(true).start();

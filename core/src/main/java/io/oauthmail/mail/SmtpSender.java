@@ -2,12 +2,15 @@ package io.oauthmail.mail;
 
 import io.oauthmail.account.Account;
 import io.oauthmail.error.MailFailure;
+import jakarta.mail.Address;
 import jakarta.mail.MessagingException;
 import jakarta.mail.Transport;
+import jakarta.mail.internet.InternetAddress;
 import jakarta.mail.internet.MimeMessage;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 
 /**
  * Sends mail over the account's SMTP server with a fresh token. Many messages share one authenticated
@@ -42,6 +45,37 @@ public final class SmtpSender implements Sender {
 
     @Override
     public synchronized String send(Account account, MimeMessage message) {
+        try {
+            return send(account, message, message.getAllRecipients());
+        } catch (MessagingException e) {
+            throw new MailFailure("account " + account.name() + ": the message's recipients cannot be read: "
+                    + MailErrors.describe(e), "check the To, Cc and Bcc addresses", e);
+        }
+    }
+
+    /**
+     * Sends {@code content} byte for byte (a relay's accepted message: CRLF line ends, not dot-stuffed) with an
+     * explicit envelope: {@code MAIL FROM:<mailFrom>} ({@code <>} when empty, for a bounce) and one
+     * {@code RCPT TO} per recipient, whatever the headers say. When the server refuses some recipients the others
+     * still get it, and the thrown {@link MailFailure}'s cause (an Angus {@code SMTPSendFailedException}) lists
+     * which were sent and each refusal with its reply code.
+     */
+    public synchronized void sendRaw(Account account, String mailFrom, List<String> recipients, byte[] content) {
+        MimeMessage message;
+        Address[] to = new Address[recipients.size()];
+        try {
+            message = new RawMessage(sessions.session(account, MailProtocol.SMTP), mailFrom, content);
+            for (int i = 0; i < to.length; i++) {
+                to[i] = new InternetAddress(recipients.get(i), false);
+            }
+        } catch (MessagingException e) {
+            throw new MailFailure("account " + account.name() + ": the message or an envelope address cannot be read: "
+                    + MailErrors.describe(e), "nothing was sent", e);
+        }
+        send(account, message, to);
+    }
+
+    private String send(Account account, MimeMessage message, Address[] to) {
         Transport transport;
         try {
             transport = transportFor(account);
@@ -49,13 +83,13 @@ public final class SmtpSender implements Sender {
             throw e.whileConnecting();
         }
         try {
-            transport.sendMessage(message, message.getAllRecipients());
+            transport.sendMessage(message, to);
             lastUse = clock.instant();
             return message.getMessageID();
         } catch (MessagingException e) {
             close();
             throw new MailFailure("account " + account.name() + ": the message was not sent: " + MailErrors.describe(e)
-                    + recipientsOf(message), "nothing was retried, so it was not sent twice: send it again if it matters", e);
+                    + recipientsOf(to), "nothing was retried, so it was not sent twice: send it again if it matters", e);
         }
     }
 
@@ -71,13 +105,9 @@ public final class SmtpSender implements Sender {
         return connection.transport();
     }
 
-    private static String recipientsOf(MimeMessage message) {
-        try {
-            int count = message.getAllRecipients() == null ? 0 : message.getAllRecipients().length;
-            return count == 0 ? "" : " (to " + count + (count == 1 ? " recipient)" : " recipients)");
-        } catch (MessagingException e) {
-            return "";
-        }
+    private static String recipientsOf(Address[] to) {
+        int count = to == null ? 0 : to.length;
+        return count == 0 ? "" : " (to " + count + (count == 1 ? " recipient)" : " recipients)");
     }
 
     @Override

@@ -24,6 +24,7 @@ public final class WebServerLogin {
 
     private final Account account;
     private final AuthorizationCodeLogin login;
+    private final boolean askForRefreshToken;
 
     /**
      * @param redirectUri        the application's callback, exactly as registered at the provider
@@ -38,6 +39,7 @@ public final class WebServerLogin {
                     + " confidential client; give the account the client secret of its web client");
         }
         this.account = account;
+        this.askForRefreshToken = askForRefreshToken;
         this.login = new AuthorizationCodeLogin(account, clock, redirectUri, scopes(account, askForRefreshToken),
                 requestParameters(account, askForRefreshToken), retry);
     }
@@ -73,6 +75,11 @@ public final class WebServerLogin {
 
     public Account account() {
         return account;
+    }
+
+    /** Whether this login forced the consent that yields a refresh token. */
+    public boolean asksForRefreshToken() {
+        return askForRefreshToken;
     }
 
     /** Whether the callback's {@code state} is this login's, compared in constant time. */

@@ -11,7 +11,9 @@ import java.util.Optional;
  * @param email        the address the provider says the person logged in as, or {@code null} when it said none
  * @param refreshToken what became of the refresh token
  * @param askAgain     for {@link RefreshToken#MISSING}: the authorization URL that forces a consent yielding a
- *                     refresh token (already bound to the same browser session); else {@code null}
+ *                     refresh token (already bound to the same browser session); {@code null} otherwise, and also
+ *                     when the login had forced that consent already (asking again would loop: the provider's
+ *                     settings for this client must change)
  */
 public record Connected(String account, String email, RefreshToken refreshToken, URI askAgain) {
 
@@ -26,8 +28,9 @@ public record Connected(String account, String email, RefreshToken refreshToken,
         KEPT_STORED,
         /**
          * None was issued and none usable is stored: the access token works until it expires, then the account
-         * needs the person again. Send them to {@link Connected#askAgain()}. If that forced consent brings none
-         * either, the provider does not give this client refresh tokens (check its settings there).
+         * needs the person again. Send them to {@link Connected#askAgain()} when there is one. If that forced
+         * consent brings none either, {@code askAgain} is {@code null}: the provider does not give this client
+         * refresh tokens (check its offline access and consent settings there).
          */
         MISSING
     }

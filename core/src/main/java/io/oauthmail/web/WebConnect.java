@@ -106,11 +106,11 @@ public final class WebConnect {
         Authorization authorization = login.complete(parameters);
         Account account = login.account();
         try (TokenStore.AccountLock lock = store.lock(account.name())) {
-            return store(account, authorization, login.redirectUri(), session);
+            return store(account, authorization, login, session);
         }
     }
 
-    private Connected store(Account account, Authorization authorization, URI callback, String session) {
+    private Connected store(Account account, Authorization authorization, WebServerLogin login, String session) {
         TokenSet received = authorization.tokens();
         String email = authorization.email();
         if (received.refreshToken() != null) {
@@ -123,9 +123,12 @@ public final class WebConnect {
             return new Connected(account.name(), email, Connected.RefreshToken.KEPT_STORED, null);
         }
         // Seed 003's case: keep what works now (the access token), and send the person back for the consent
-        // that yields a refresh token; a stored refresh token known to be dead is not worth keeping.
+        // that yields a refresh token; a stored refresh token known to be dead is not worth keeping. If this login
+        // forced that consent already, asking again would only go round in circles: the provider gives this
+        // client no refresh token, and only its settings can change that (askAgain stays null).
         save(account, received);
-        return new Connected(account.name(), email, Connected.RefreshToken.MISSING, connect(account, callback, session, true));
+        URI again = login.asksForRefreshToken() ? null : connect(account, login.redirectUri(), session, true);
+        return new Connected(account.name(), email, Connected.RefreshToken.MISSING, again);
     }
 
     private void save(Account account, TokenSet tokens) {

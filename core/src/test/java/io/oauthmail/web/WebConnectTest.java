@@ -169,9 +169,12 @@ class WebConnectTest {
     @Test
     void noRefreshTokenAndNoneStoredSendsThePersonBackForOne() throws Exception {
         TestBrowser browser = new TestBrowser();
+        browser.get(sandbox.browser().login(browser.redirectFrom(app.uri("/connect")), "alice@sandbox.test"));
+        URI consent = browser.redirectFrom(app.uri("/connect"));
+        assertThat(consent.getQuery()).as("a refresh token is stored: no forced consent").doesNotContain("prompt=consent");
+        store.delete(alice.name()); // gone while the person was at the provider: nothing to keep
         sandbox.tokenEndpointFaults().withholdRefreshToken().times(1);
-        HttpResponse<String> page = browser.get(sandbox.browser().login(browser.redirectFrom(app.uri("/connect")),
-                "alice@sandbox.test"));
+        HttpResponse<String> page = browser.get(sandbox.browser().login(consent, "alice@sandbox.test"));
 
         assertThat(page.statusCode()).isEqualTo(302);
         URI again = URI.create(page.headers().firstValue("Location").orElseThrow());
@@ -181,6 +184,21 @@ class WebConnectTest {
         HttpResponse<String> second = browser.get(sandbox.browser().login(again, "alice@sandbox.test"));
         assertThat(second.body()).endsWith("refresh token RECEIVED");
         assertThat(store.load(alice.name()).orElseThrow().refreshToken()).isNotNull();
+    }
+
+    @Test
+    void aForcedConsentThatStillBringsNoRefreshTokenIsNotAskedAgain() throws Exception {
+        TestBrowser browser = new TestBrowser();
+        URI consent = browser.redirectFrom(app.uri("/connect"));
+        assertThat(consent.getQuery()).as("nothing stored: the consent is forced").contains("prompt=consent");
+        sandbox.tokenEndpointFaults().withholdRefreshToken().times(1);
+        HttpResponse<String> page = browser.get(sandbox.browser().login(consent, "alice@sandbox.test"));
+
+        assertThat(page.statusCode()).as("asking again would loop: only the provider's settings can help").isEqualTo(200);
+        assertThat(page.body()).endsWith("refresh token MISSING");
+        TokenSet stored = store.load(alice.name()).orElseThrow();
+        assertThat(stored.refreshToken()).isNull();
+        assertThat(stored.accessToken()).isNotBlank();
     }
 
     @Test

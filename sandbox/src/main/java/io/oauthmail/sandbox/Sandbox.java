@@ -227,6 +227,11 @@ public final class Sandbox implements AutoCloseable {
         return oauth.sessions().endSessions(user);
     }
 
+    /** The switches that make the submission port refuse messages or recipients, and what it took byte for byte. */
+    public SubmissionFaults submissionFaults() {
+        return submission.faults();
+    }
+
     /** The switches that make the token endpoint hang, answer late, lose its answer or answer 503. */
     public TokenEndpointFaults tokenEndpointFaults() {
         return oauth.faults();

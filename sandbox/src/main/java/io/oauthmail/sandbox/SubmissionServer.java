@@ -34,9 +34,16 @@ final class SubmissionServer implements AutoCloseable {
     private final SMTPServer server;
     private final AtomicInteger logins;
 
-    private SubmissionServer(SMTPServer server, AtomicInteger logins) {
+    private final SubmissionFaults faults;
+
+    private SubmissionServer(SMTPServer server, AtomicInteger logins, SubmissionFaults faults) {
         this.server = server;
         this.logins = logins;
+        this.faults = faults;
+    }
+
+    SubmissionFaults faults() {
+        return faults;
     }
 
     /** Successful AUTH exchanges so far: tests use it to prove one login carried many messages. */
@@ -46,6 +53,7 @@ final class SubmissionServer implements AutoCloseable {
 
     static SubmissionServer start(SSLContext tls, AccessTokenVerifier verifier, UserManager users, String mailScope) {
         AtomicInteger logins = new AtomicInteger();
+        SubmissionFaults faults = new SubmissionFaults();
         // One session to parse every delivered message: a new Session scans every jar for provider lists.
         Session parsing = Session.getInstance(new Properties());
         SMTPServer server = SMTPServer.port(0)
@@ -58,12 +66,12 @@ final class SubmissionServer implements AutoCloseable {
                 .requireAuth()
                 .authenticationHandlerFactory(
                         OAuthSaslHandler.factory(verifier, user -> users.getUserByEmail(user) != null, mailScope, logins))
-                .messageHandlerFactory(context -> new Delivery(users, parsing))
+                .messageHandlerFactory(context -> new Delivery(users, parsing, faults))
                 .maxMessageSize(MAX_MESSAGE_BYTES)
                 .connectionTimeoutMs(5 * 60_000) // RFC 5321 4.5.3.2.7: a server waits 5 minutes for a command
                 .build();
         server.start();
-        return new SubmissionServer(server, logins);
+        return new SubmissionServer(server, logins, faults);
     }
 
     int port() {
@@ -79,16 +87,25 @@ final class SubmissionServer implements AutoCloseable {
     private static final class Delivery implements MessageHandler {
         private final UserManager users;
         private final Session parsing;
+        private final SubmissionFaults faults;
         private final List<GreenMailUser> recipients = new ArrayList<>();
+        private final List<String> envelopeTo = new ArrayList<>();
+        private String mailFrom = "";
 
-        Delivery(UserManager users, Session parsing) {
+        Delivery(UserManager users, Session parsing, SubmissionFaults faults) {
             this.users = users;
             this.parsing = parsing;
+            this.faults = faults;
         }
 
         @Override
-        public void from(String from) {
+        public void from(String from) throws RejectException {
             // Any sender: Gmail rewrites From to the authenticated account; the sandbox keeps what it is given.
+            var refusal = faults.messageRefusal();
+            if (refusal.isPresent()) {
+                throw new RejectException(refusal.get().code(), refusal.get().text());
+            }
+            mailFrom = from == null ? "" : from;
         }
 
         private boolean dropDuringData;
@@ -99,11 +116,16 @@ final class SubmissionServer implements AutoCloseable {
                 dropDuringData = true;
                 return;
             }
+            var refusal = faults.recipientRefusal(recipient);
+            if (refusal.isPresent()) {
+                throw new RejectException(refusal.get().code(), refusal.get().text());
+            }
             GreenMailUser user = users.getUserByEmail(recipient);
             if (user == null) {
                 throw new RejectException(550, "5.1.1 " + recipient + ": no such user in the oauthmail sandbox");
             }
             recipients.add(user);
+            envelopeTo.add(recipient);
         }
 
         @Override
@@ -113,7 +135,9 @@ final class SubmissionServer implements AutoCloseable {
                 throw new DropConnectionException(421, "4.4.2 connection dropped mid-DATA (oauthmail sandbox fault)");
             }
             try {
-                MimeMessage message = new MimeMessage(parsing, data);
+                byte[] content = data.readAllBytes();
+                faults.took(new SubmissionFaults.Submitted(mailFrom, envelopeTo, content));
+                MimeMessage message = new MimeMessage(parsing, new java.io.ByteArrayInputStream(content));
                 for (GreenMailUser user : recipients) {
                     user.deliver(message);
                 }
@@ -126,6 +150,8 @@ final class SubmissionServer implements AutoCloseable {
         @Override
         public void done() {
             recipients.clear();
+            envelopeTo.clear();
+            mailFrom = "";
         }
     }
 }

@@ -8,6 +8,7 @@ import io.oauthmail.token.LostGrants;
 import io.oauthmail.token.TokenManager;
 import io.oauthmail.token.TokenState;
 import java.io.IOException;
+import java.net.URI;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
@@ -38,12 +39,16 @@ public final class Daemon implements AutoCloseable {
     private final DaemonLock lock;
     private final LostGrants lostGrants;
     private final DaemonMetrics metrics;
+    /** The daemon's notices and counts, which the relay's outcomes also go to ({@link RelayNotices}). */
+    private final Events events;
     private final AtomicBoolean closed = new AtomicBoolean();
     private volatile Map<String, Account> accounts;
+    private volatile URI console;
 
     private Daemon(TokenManager tokens, Notifier notifier, Refresher refresher, List<Account> accounts, Path socket,
-            Reload reload, DaemonLock lock, LostGrants lostGrants, DaemonMetrics metrics) throws IOException {
+            Reload reload, DaemonLock lock, LostGrants lostGrants, DaemonMetrics metrics, Events events) throws IOException {
         this.lock = lock;
+        this.events = events;
         this.metrics = metrics;
         this.lostGrants = lostGrants;
         this.tokens = tokens;
@@ -106,7 +111,7 @@ public final class Daemon implements AutoCloseable {
         Refresher refresher = new Refresher(tokens, Clock.systemUTC(), events);
         refresher.start(accounts);
         try {
-            return new Daemon(tokens, notifier, refresher, accounts, socket, reload, lock, lostGrants, metrics);
+            return new Daemon(tokens, notifier, refresher, accounts, socket, reload, lock, lostGrants, metrics, events);
         } catch (IOException | RuntimeException e) {
             refresher.close();
             lock.close();
@@ -130,6 +135,11 @@ public final class Daemon implements AutoCloseable {
         return Map.copyOf(map);
     }
 
+    /** Where the relay's outcomes are told: the same hooks and counts as the refresher's. */
+    Events events() {
+        return events;
+    }
+
     /** Where the control socket lives: in the state folder, so several installations never share one. */
     public static Path socketIn(Path stateDir) {
         return stateDir.resolve("run").resolve("serve.sock");
@@ -144,11 +154,31 @@ public final class Daemon implements AutoCloseable {
         return metrics;
     }
 
-    /** One JSON object per account; no tokens. */
+    /**
+     * Looks at every account again now (refreshing only what is due): after a login stored tokens from outside the
+     * refresher (the web console), so the status says so at once rather than at the next 10 s look for a login.
+     */
+    public void lookAgain() {
+        refresher.replanAll();
+    }
+
+    /** Names the web console this daemon serves, so {@code oauthmail status} shows where it is. */
+    public void showConsole(URI url) {
+        console = url;
+    }
+
+    /**
+     * One JSON object per account; no tokens. When a web console runs, a first object names it
+     * ({@code {"web_console": URL}}, no {@code account}), so {@code oauthmail status} can say where it is.
+     */
     private String statusJson() {
         com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
         Instant now = Instant.now();
-        return refresher.states().stream().map(state -> {
+        String head = "";
+        if (console != null) {
+            head = json.createObjectNode().put("web_console", console.toString()).toString() + "\n";
+        }
+        return head + refresher.states().stream().map(state -> {
             Map<String, Object> fields = new LinkedHashMap<>();
             fields.put("account", state.account());
             fields.put("status", word(state, now).word());

@@ -10,8 +10,6 @@ import io.oauthmail.error.OAuthMailException;
 import io.oauthmail.runtime.OAuthMailRuntime;
 import io.oauthmail.server.proxy.Proxy;
 import io.oauthmail.server.proxy.ProxyListeners;
-import io.oauthmail.server.relay.FileSpool;
-import io.oauthmail.server.relay.JdbcRelayQueue;
 import io.oauthmail.server.relay.RelayListener;
 import io.oauthmail.server.relay.RelayQueue;
 import io.oauthmail.server.web.WebConsole;
@@ -42,12 +40,6 @@ import java.util.function.Consumer;
  */
 public final class Serve implements AutoCloseable {
 
-    /**
-     * Connections of the PostgreSQL relay queue's pool: each call holds one for one short transaction, so this
-     * covers the listener's accepts and the workers' claims without taking much of the server's max_connections.
-     */
-    private static final int RELAY_POOL = 8;
-
     private final OAuthMailRuntime runtime;
     private final List<ListenerSettings> fromFlags;
     private final TokenManager tokens;
@@ -57,10 +49,15 @@ public final class Serve implements AutoCloseable {
     private volatile List<Account> accounts;
     private List<Proxy> proxies = new ArrayList<>();
     private WebConsole console;
-    /** Opened with the first relay listener, kept until the daemon stops (a reload keeps its leases). */
-    private RelayQueue relayQueue;
-    /** Told of each message the relay queued; the delivery workers (issue 14) plug in here. */
-    private final Consumer<RelayQueue.Entry> relayAccepted = entry -> { };
+    /** The relay's queue and workers: started with the first relay listener, kept until the daemon stops. */
+    private RelayService relay;
+    /** Told of each message the relay queued: the workers look at once. */
+    private final Consumer<RelayQueue.Entry> relayAccepted = entry -> {
+        RelayService running = relay;
+        if (running != null) {
+            running.accepted(entry);
+        }
+    };
 
     private Serve(OAuthMailRuntime runtime, List<ListenerSettings> fromFlags, PrintWriter messages) throws IOException {
         this.runtime = runtime;
@@ -94,7 +91,9 @@ public final class Serve implements AutoCloseable {
             serve.report(serve.startListeners(serve.listeners, serve.accounts, serve.proxies));
             WebSettings console = runtime.config().web().under(web);
             if (console.listen().isPresent()) {
-                serve.console = WebConsole.start(console, runtime, serve::currentAccounts, serve.tokens);
+                serve.console = WebConsole.start(console, runtime, serve::currentAccounts, serve.tokens, serve::reload,
+                        serve.daemon::lookAgain);
+                serve.daemon.showConsole(serve.console.url());
                 serve.say("web console on " + serve.console.url() + serve.console.certificate().map(c -> " with " + c)
                         .orElse("") + " (admin password: oauthmail web set-password)");
             }
@@ -207,25 +206,15 @@ public final class Serve implements AutoCloseable {
                         relay, address, certificate, allowed, passwords, relayQueue(), relayAccepted, runtime.clock())));
     }
 
-    /**
-     * The relay's queue: in PostgreSQL when the token store is there (daemons sharing their tokens share their
-     * mail, see JdbcRelayQueue#openFor), else the embedded spool under the state folder.
-     */
+    /** The relay's queue (the embedded spool under the state folder), its workers started with it. */
     private synchronized RelayQueue relayQueue() throws IOException {
-        if (relayQueue == null) {
-            Optional<JdbcRelayQueue> shared = JdbcRelayQueue.openFor(runtime.config(), RELAY_POOL,
-                    FileSpool.Limits.defaults().maxMessages(), runtime.clock());
-            if (shared.isPresent()) {
-                relayQueue = shared.get();
-                say("relay queue in PostgreSQL (the token store's database): " + relayQueue.counts().queued()
-                        + " message(s) waiting");
-                return relayQueue;
-            }
-            relayQueue = FileSpool.open(FileSpool.defaultFolder(runtime.paths()), FileSpool.Limits.defaults(), runtime.clock());
-            say("relay queue in " + FileSpool.defaultFolder(runtime.paths()) + ": " + relayQueue.counts().queued()
+        if (relay == null) {
+            relay = RelayService.start(runtime, tokens, name -> accounts.stream()
+                    .filter(account -> account.name().equals(name)).findFirst(), daemon);
+            say("relay queue in " + relay.where() + ": " + relay.queue().counts().queued()
                     + " message(s) waiting");
         }
-        return relayQueue;
+        return relay.queue();
     }
 
     private List<Account> accounts(Config config) {
@@ -265,9 +254,9 @@ public final class Serve implements AutoCloseable {
             console.close();
         }
         proxies.forEach(Proxy::close);
-        if (relayQueue != null) {
+        if (relay != null) {
             try {
-                relayQueue.close();
+                relay.close();
             } catch (IOException e) {
                 say("the relay queue did not close cleanly: " + e.getMessage());
             }

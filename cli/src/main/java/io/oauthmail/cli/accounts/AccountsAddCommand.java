@@ -3,12 +3,10 @@ package io.oauthmail.cli.accounts;
 import io.oauthmail.cli.CliContext;
 import io.oauthmail.cli.ExitCodes;
 import io.oauthmail.cli.HelpText;
+import io.oauthmail.config.AccountAdd;
 import io.oauthmail.config.AccountSettings;
-import io.oauthmail.config.ConfigWriter;
-import io.oauthmail.config.Discovery;
 import io.oauthmail.error.OAuthMailException;
 import io.oauthmail.provider.OAuthEndpoints;
-import io.oauthmail.provider.Providers;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -132,9 +130,6 @@ final class AccountsAddCommand implements Callable<Integer> {
         if (clientSecret != null && clientSecretCmd != null) {
             throw new OAuthMailException("give either --client-secret or --client-secret-cmd, not both", null);
         }
-        if (provider.equals("microsoft")) {
-            Providers.microsoft(tenant); // rejects a malformed tenant now, not at login
-        }
         if ("service-account".equals(flow) && (serviceAccountKey == null || !Files.isReadable(serviceAccountKey))) {
             throw new OAuthMailException("--flow service-account needs --service-account-key with a readable JSON key file", null);
         }
@@ -144,16 +139,15 @@ final class AccountsAddCommand implements Callable<Integer> {
         if (caFile != null && !Files.isReadable(caFile)) {
             throw new OAuthMailException("cannot read the CA file " + caFile, "give the path of a PEM certificate");
         }
-        if ((provider.equals("generic") || provider.equals("custom")) && (scopes == null || scopes.isBlank())) {
-            throw new OAuthMailException("a " + provider + " provider needs --scopes: oauthmail cannot guess its mail scope",
-                    "e.g. --scopes \"openid email offline_access YOUR-MAIL-SCOPE\"");
-        }
-        OAuthEndpoints endpoints = endpoints();
+        List<String> scopeList = scopes == null || scopes.isBlank() ? List.of() : List.of(scopes.trim().split("\\s+"));
+        AccountAdd.check(provider, tenant, scopeList);
+        OAuthEndpoints endpoints = AccountAdd.endpoints(provider, issuer, authorizationEndpoint, tokenEndpoint,
+                deviceEndpoint, revocationEndpoint);
         if ((provider.equals("generic") || provider.equals("custom")) && (imap == null && smtp == null && pop == null)) {
             context.err().println("note: no --imap, --pop or --smtp given; a " + provider + " provider has no default mail servers");
         }
         AccountSettings settings = new AccountSettings(name, provider, tenant, issuer == null ? null : issuer.toString(),
-                clientId, clientSecret, clientSecretCmd, email, scopes == null ? List.of() : List.of(scopes.trim().split("\\s+")),
+                clientId, clientSecret, clientSecretCmd, email, scopeList,
                 imap, pop, smtp, caFile == null ? null : caFile.toAbsolutePath().toString(), flow, port,
                 string(endpoints == null ? null : endpoints.authorization()), string(endpoints == null ? null : endpoints.token()),
                 string(endpoints == null ? null : endpoints.deviceAuthorization()),
@@ -161,51 +155,21 @@ final class AccountsAddCommand implements Callable<Integer> {
                 serviceAccountKey == null ? null : serviceAccountKey.toAbsolutePath().toString(),
                 sasl == null ? null : sasl.toString());
         Optional<AccountSettings> previous = context.config().account(name);
-        AccountReplacement replacement = previous.map(p -> AccountReplacement.of(p, settings))
-                .orElse(new AccountReplacement(settings, List.of()));
-        ConfigWriter.putAccount(context.config().file(), replacement.settings());
+        boolean loggedIn = previous.isPresent() && AccountAdd.storedTokens(context.store(), name);
+        AccountAdd.Outcome outcome = AccountAdd.write(context.config().file(), previous, settings, context.store());
         context.configChanged();
-        context.err().println((previous.isPresent() ? "updated" : "added") + " account " + name + " (" + provider + ") in "
+        context.err().println((outcome.replaced() ? "updated" : "added") + " account " + name + " (" + provider + ") in "
                 + context.config().file());
-        boolean loggedIn = previous.isPresent() && storedTokens(context);
         if (!loggedIn) {
             context.err().println("next: oauthmail login " + name);
-        } else if (replacement.grantKept()) {
-            context.err().println("kept its login" + (replacement.settings().email() != null
-                    ? " and its address " + replacement.settings().email() : "") + ": the provider, client and scopes are unchanged");
+        } else if (outcome.grantKept()) {
+            context.err().println("kept its login" + (outcome.written().email() != null
+                    ? " and its address " + outcome.written().email() : "") + ": the provider, client and scopes are unchanged");
         } else {
-            io.oauthmail.store.AccountKeys.deleteAll(context.store(), name);
-            context.err().println("its " + String.join(", ", replacement.changed()) + " changed, so the stored tokens no"
+            context.err().println("its " + String.join(", ", outcome.changed()) + " changed, so the stored tokens no"
                     + " longer apply and were deleted; the account must log in again: oauthmail login " + name);
         }
         return ExitCodes.OK;
-    }
-
-    /** Endpoints written into the config: given, or discovered from the issuer; none for the presets. */
-    private OAuthEndpoints endpoints() {
-        if (provider.equals("google") || provider.equals("microsoft")) {
-            return null;
-        }
-        if (authorizationEndpoint != null && tokenEndpoint != null) {
-            return new OAuthEndpoints(authorizationEndpoint, tokenEndpoint, deviceEndpoint, revocationEndpoint, null);
-        }
-        if (issuer == null) {
-            throw new OAuthMailException("a " + provider + " provider needs --issuer URL (to discover its endpoints) "
-                    + "or --authorization-endpoint and --token-endpoint", null);
-        }
-        OAuthEndpoints found = Discovery.discover(issuer);
-        return new OAuthEndpoints(found.authorization(), found.token(),
-                deviceEndpoint != null ? deviceEndpoint : found.deviceAuthorization(),
-                revocationEndpoint != null ? revocationEndpoint : found.revocation(), found.userInfo());
-    }
-
-    /** Whether the account has tokens stored; unreadable ones count, since a grant may be behind them. */
-    private boolean storedTokens(CliContext context) {
-        try {
-            return context.store().load(name).isPresent();
-        } catch (OAuthMailException e) {
-            return true;
-        }
     }
 
     private static String string(URI uri) {

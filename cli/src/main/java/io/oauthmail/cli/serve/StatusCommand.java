@@ -25,7 +25,8 @@ public final class StatusCommand implements Callable<Integer> {
     @ParentCommand
     OAuthMailCli root;
 
-    @Option(names = "--json", description = "One JSON object per account, as the daemon sends them.")
+    @Option(names = "--json", description = "One JSON object per account, as the daemon sends them (first, when it serves"
+            + " a web console, {\"web_console\": URL}).")
     boolean json;
 
     @Override

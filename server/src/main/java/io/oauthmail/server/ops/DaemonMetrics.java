@@ -37,6 +37,15 @@ public final class DaemonMetrics implements ProxyEvents {
         }
     }
 
+    /** How the relay's workers finished with a message (or an attempt of it): the labels of {@code oauthmail_relay_messages}. */
+    public enum RelayOutcome {
+        DELIVERED, DEFERRED, BOUNCED, DROPPED, HELD;
+
+        String label() {
+            return name().toLowerCase(java.util.Locale.ROOT);
+        }
+    }
+
     private final PrometheusRegistry registry = new PrometheusRegistry();
     // Without exemplars: nothing here is traced, and with them every inc() asks an exemplar sampler (and the client
     // starts a scheduler thread for it), which the relay's byte counters would pay on every read.
@@ -56,6 +65,9 @@ public final class DaemonMetrics implements ProxyEvents {
     private final Counter bytes = Counter.builder().withoutExemplars().name("oauthmail_proxy_relayed_bytes")
             .help("Bytes relayed after the login, by protocol and direction (to_server, to_client)")
             .labelNames("protocol", "direction").register(registry);
+    private final Counter relayMessages = Counter.builder().withoutExemplars().name("oauthmail_relay_messages")
+            .help("Relay delivery outcomes: delivered, deferred (an attempt failed for now), bounced, dropped (a bounce that "
+                    + "failed), held (the account's grant is gone)").labelNames("outcome").register(registry);
     /** The byte counters resolved once per protocol, [to client, to server]: the relay adds to them on every read. */
     private final Map<String, CounterDataPoint[]> relayed;
 
@@ -72,6 +84,9 @@ public final class DaemonMetrics implements ProxyEvents {
         }
         for (String outcome : new String[] {"ok", "temporary_failure", "reauthorization_required"}) {
             refreshes.labelValues(outcome);
+        }
+        for (RelayOutcome outcome : RelayOutcome.values()) {
+            relayMessages.labelValues(outcome.label());
         }
         for (FailureKind kind : FailureKind.values()) {
             for (Source source : Source.values()) {
@@ -109,6 +124,11 @@ public final class DaemonMetrics implements ProxyEvents {
     public void refreshFailed(FailureKind kind) {
         refreshes.labelValues(kind == FailureKind.REAUTHORIZATION_REQUIRED ? "reauthorization_required" : "temporary_failure").inc();
         failed(kind, Source.REFRESH);
+    }
+
+    /** The relay finished an attempt of a message with {@code outcome}. */
+    public void relayOutcome(RelayOutcome outcome) {
+        relayMessages.labelValues(outcome.label()).inc();
     }
 
     /** A failure of {@code kind} met at {@code source}. */

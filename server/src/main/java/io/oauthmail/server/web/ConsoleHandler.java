@@ -46,6 +46,8 @@ final class ConsoleHandler extends Handler.Abstract {
 
     private static final Logger LOG = LoggerFactory.getLogger(ConsoleHandler.class);
     static final String COOKIE = "oauthmail_console";
+    /** The largest form read (the new-account form is the largest, a few KiB); a larger one is refused unread. */
+    static final int MAX_FORM = 64 * 1024;
     static final String CSP = "default-src 'none'; style-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
 
     private final ConsoleServices services;
@@ -53,6 +55,7 @@ final class ConsoleHandler extends Handler.Abstract {
     private final Sessions sessions;
     private final URI callbackUri;
     private final boolean tls;
+    private final NewAccountConnect newAccount;
     /** Sign-in with the OpenID Connect provider of {@code [web] oidc_issuer}, or null without one. */
     private final SignInRoutes signIn;
 
@@ -62,6 +65,7 @@ final class ConsoleHandler extends Handler.Abstract {
         this.sessions = new Sessions(services.clock());
         this.callbackUri = base.resolve("/callback");
         this.tls = tls;
+        this.newAccount = new NewAccountConnect(services, callbackUri);
         this.signIn = signIn.map(settings -> new SignInRoutes(settings, base, sessions, services.clock())).orElse(null);
     }
 
@@ -107,7 +111,14 @@ final class ConsoleHandler extends Handler.Abstract {
             return;
         }
         Sessions.Session session = found.get();
-        Fields form = post ? FormFields.getFields(exchange.request()) : Request.extractQueryParameters(exchange.request());
+        Fields form;
+        try {
+            form = post ? FormFields.getFields(exchange.request(), 64, MAX_FORM) : Request.extractQueryParameters(exchange.request());
+        } catch (RuntimeException e) {
+            exchange.html(413, Pages.problem("Too large", "The form was larger than the console accepts ("
+                    + MAX_FORM / 1024 + " KiB): nothing was changed.", true, session.csrf()));
+            return;
+        }
         if (post && !session.csrfMatches(form.getValue("csrf"))) {
             exchange.html(403, Pages.problem("Refused", "This form came without this session's CSRF token (from"
                     + " another site, or an old page): nothing was changed.", true, session.csrf()));
@@ -116,6 +127,8 @@ final class ConsoleHandler extends Handler.Abstract {
         switch (method + " " + path) {
             case "GET /", "GET /accounts" -> exchange.html(200, Pages.accounts(rows(session), session.csrf(), null));
             case "GET /connect" -> connect(exchange, session, form.getValue("account"), false);
+            case "GET /connect/new" -> newAccount.form(exchange, session);
+            case "POST /connect/new" -> newAccount.submit(exchange, session, form);
             case "GET /reauthorize" -> connect(exchange, session, form.getValue("account"), true);
             case "GET /callback" -> callback(exchange, session);
             case "POST /remove" -> remove(exchange, session, form.getValue("account"));
@@ -192,8 +205,15 @@ final class ConsoleHandler extends Handler.Abstract {
         parameters.remove("resume");
         try {
             Connected connected = services.connect().callback(session.id(), parameters);
+            services.connected().run();
             if (connected.askAgain() != null) {
                 exchange.redirect(connected.askAgain().toString());
+                return;
+            }
+            if (connected.refreshToken() == Connected.RefreshToken.MISSING) {
+                LOG.warn("web console: {} connected, but the provider gave no refresh token despite forced consent",
+                        connected.account());
+                exchange.html(200, Pages.withoutRefreshToken(connected.account(), session.csrf()));
                 return;
             }
             LOG.info("web console: {} connected", connected.account());
@@ -281,11 +301,14 @@ final class ConsoleHandler extends Handler.Abstract {
         String to = Optional.ofNullable(account.get().email()).orElse(name);
         SmtpSender sender = new SmtpSender(services.mail());
         try {
+            String subject = "oauthmail test mail from the web console, " + java.time.format.DateTimeFormatter
+                    .ofPattern("yyyy-MM-dd HH:mm:ss 'UTC'").withZone(java.time.ZoneOffset.UTC).format(services.clock().instant());
             String id = sender.send(account.get(), Email.to(to)
-                    .subject("oauthmail test mail from the web console, " + services.clock().instant())
+                    .subject(subject)
                     .text("This mail was sent by oauthmail's web console to check that " + name + " can send."));
             exchange.html(200, Pages.accounts(rows(session), session.csrf(), "A test mail was sent from " + name
-                    + " to " + to + " (" + id + ")."));
+                    + " to " + to + ": it should be in that inbox in a moment, with the subject \"" + subject
+                    + "\". (Its Message-ID is " + id + ".)"));
         } catch (ReauthorizationRequired e) {
             exchange.html(409, Pages.problem("Not sent", e.messageWithHint() + " Re-authorize the account on the"
                     + " Accounts page.", true, session.csrf()));

@@ -14,9 +14,15 @@ final class Html {
             nav a{margin-right:1rem}
             table{border-collapse:collapse;width:100%}
             td,th{border-bottom:1px solid #ccc;padding:.4rem;text-align:left;vertical-align:top}
+            th,nav{white-space:nowrap}
+            @media (min-width:64rem){body{max-width:62rem}}
             .ok{color:#070}.bad{color:#a00}.warn{color:#a60}
             form{display:inline}
-            input,button{font-size:1rem;padding:.3rem .6rem;margin:.2rem .3rem .2rem 0}
+            form.wide{display:block}
+            .field label{display:block;font-weight:600}
+            .field input,.field select{width:100%;max-width:32rem;box-sizing:border-box}
+            .field small,.field .bad{display:block}
+            input,button,select{font-size:1rem;padding:.3rem .6rem;margin:.2rem .3rem .2rem 0}
             code{background:#eee;padding:.1rem .3rem}
             a.button{display:inline-block;border:1px solid #767676;border-radius:3px;background:#efefef;color:#000;padding:.3rem .6rem;text-decoration:none}
             @media (max-width:36rem){td,th{display:block;border:0}tr{display:block;border-bottom:1px solid #ccc}

@@ -45,8 +45,8 @@ final class Pages {
             body.append("<p class=\"ok\">").append(text(notice)).append("</p>");
         }
         if (rows.isEmpty()) {
-            body.append("<p>No account is configured. Add one with <code>oauthmail accounts add</code>, then reload"
-                    + " the daemon (<code>oauthmail reload</code>).</p>");
+            body.append("<p>No account is configured. <a href=\"/connect/new\">Connect a new account</a> here, or add"
+                    + " one with <code>oauthmail accounts add</code> and reload the daemon (<code>oauthmail reload</code>).</p>");
         }
         body.append("<table><tr><th>Account</th><th>State</th><th>Refresh token age</th><th></th></tr>");
         for (AccountRow row : rows) {
@@ -69,9 +69,12 @@ final class Pages {
             } else if (!row.connected()) {
                 body.append(link("/connect", row.name(), "Connect")).append(' ');
             }
+            if (row.connected() && !row.needsReauthorization()) {
+                // a mail that cannot be sent is no test: the account is offered Re-authorize instead (above)
+                body.append(button("/test-mail", row.name(), "Send a test mail", csrf));
+            }
             if (row.connected()) {
-                body.append(button("/test-mail", row.name(), "Send a test mail", csrf))
-                        .append(button("/remove", row.name(), "Remove tokens", csrf));
+                body.append(button("/remove", row.name(), "Remove tokens", csrf));
             }
             body.append(Html.form("/local-password", row.name(), "<input type=\"password\" name=\"password\" minlength=\"8\""
                     + " autocomplete=\"new-password\" aria-label=\"local password\" placeholder=\"proxy password\">",
@@ -83,14 +86,27 @@ final class Pages {
 
     static String connect(List<String> accounts, String csrf) {
         StringBuilder body = new StringBuilder("<p>Connecting sends you to the account's provider to log in and"
-                + " consent; the tokens are then stored where the CLI, the daemon and the proxy use them. Accounts"
-                + " are added to the config with <code>oauthmail accounts add</code> (it needs a confidential"
-                + " client: a client secret, and this console's <code>/callback</code> registered as redirect"
-                + " URI).</p><ul>");
+                + " consent; the tokens are then stored where the CLI, the daemon and the proxy use them.</p>"
+                + "<p><a href=\"/connect/new\">Connect a new account</a> (it needs a confidential client: a client"
+                + " secret, and this console's <code>/callback</code> registered as redirect URI), or one that is"
+                + " configured already:</p><ul>");
         for (String account : accounts) {
             body.append("<li>").append(link("/connect", account, "Connect " + account)).append("</li>");
         }
         return page("Connect an account", body.append("</ul>").toString(), true, csrf);
+    }
+
+    /**
+     * The provider gave no refresh token although this login forced the consent that should yield one: asking
+     * again would go round in circles, so the page says what to check at the provider instead.
+     */
+    static String withoutRefreshToken(String account, String csrf) {
+        return page("Connected without a refresh token", "<p class=\"warn\">" + text(account) + " is connected for"
+                + " now, but the provider gave no refresh token, even after asking for consent again. It works until"
+                + " the access token expires (often an hour); then it needs you again.</p><p>Check the client's settings"
+                + " at the provider: it must be allowed offline access (the <code>offline_access</code> scope, Google's"
+                + " <code>access_type=offline</code>), and the consent screen must not be skipped. Then connect it"
+                + " again.</p><p><a href=\"/accounts\">Back to the accounts</a></p>", true, csrf);
     }
 
     static String connected(String account, String email, String csrf) {
@@ -101,10 +117,20 @@ final class Pages {
 
     /** The page the callback answers with when the browser left the session cookie behind (see ConsoleHandler). */
     static String resume(String url) {
+        return moveOn(url, "");
+    }
+
+    /** Says {@code sentence} and moves on to {@code url} (the provider's login) by itself, without a script. */
+    static String continueTo(String sentence, java.net.URI url) {
+        return moveOn(url.toString(), "<p class=\"ok\">" + text(sentence) + "</p>");
+    }
+
+    private static String moveOn(String url, String said) {
         return "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\">"
                 + "<meta http-equiv=\"refresh\" content=\"0;url=" + text(url) + "\">"
-                + "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><title>Continue</title></head>"
-                + "<body><p><a href=\"" + text(url) + "\">Continue</a></p></body></html>";
+                + "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><title>Continue</title>"
+                + "<link rel=\"stylesheet\" href=\"/style.css\"></head><body>" + said + "<p><a href=\"" + text(url)
+                + "\">Continue</a></p></body></html>";
     }
 
     static String problem(String title, String message, boolean nav, String csrf) {

@@ -1,6 +1,7 @@
 package io.oauthmail.server.web;
 
 import io.oauthmail.account.Account;
+import io.oauthmail.config.ConfigReader;
 import io.oauthmail.config.WebSettings;
 import io.oauthmail.error.OAuthMailException;
 import io.oauthmail.mail.MailSessions;
@@ -74,6 +75,24 @@ public final class WebConsole implements AutoCloseable {
      */
     public static WebConsole start(WebSettings settings, OAuthMailRuntime runtime, Supplier<List<Account>> accounts,
             TokenManager tokens) {
+        return start(settings, runtime, accounts, tokens, runtime::configChanged);
+    }
+
+    /**
+     * Like {@link #start(WebSettings, OAuthMailRuntime, Supplier, TokenManager)}; {@code reload} runs after the
+     * console added an account to the config file (the daemon's reload, so {@code accounts} and its status have it).
+     */
+    public static WebConsole start(WebSettings settings, OAuthMailRuntime runtime, Supplier<List<Account>> accounts,
+            TokenManager tokens, Runnable reload) {
+        return start(settings, runtime, accounts, tokens, reload, () -> { });
+    }
+
+    /**
+     * Like {@link #start(WebSettings, OAuthMailRuntime, Supplier, TokenManager, Runnable)}; {@code connected} runs
+     * after the console stored an account's tokens (the daemon's refresher looks again, so its status shows it).
+     */
+    public static WebConsole start(WebSettings settings, OAuthMailRuntime runtime, Supplier<List<Account>> accounts,
+            TokenManager tokens, Runnable reload, Runnable connected) {
         String listen = settings.listen().orElseThrow(() -> new IllegalArgumentException("no address to listen on"));
         InetSocketAddress address = address(listen, settings.tls());
         QueuedThreadPool threads = new QueuedThreadPool(16, 2);
@@ -93,7 +112,8 @@ public final class WebConsole implements AutoCloseable {
             WebConnect connect = new WebConnect(runtime.store(), lostGrants, tokens, runtime.clock(),
                     "connect the account again on the console's Accounts page (" + url + ")");
             ConsoleServices services = new ConsoleServices(accounts, runtime.store(), lostGrants, connect,
-                    new MailSessions(tokens, java.time.Duration.ofSeconds(20)), runtime.clock(), runtime.paths());
+                    new MailSessions(tokens, java.time.Duration.ofSeconds(20)), runtime.clock(), runtime.paths(),
+                    () -> ConfigReader.read(runtime.paths()), reload, connected);
             server.setHandler(new ConsoleHandler(services, url, certificate != null, settings.signIn()));
             server.start();
             return new WebConsole(server, url, certificate);

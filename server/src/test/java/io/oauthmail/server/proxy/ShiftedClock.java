@@ -9,7 +9,7 @@ import java.time.ZoneId;
  * The system clock plus a shift a test moves: the proxies' token manager sees its tokens expire without the test
  * sleeping, while everything else (the sandbox, the sessions, the manager's own waits) keeps running on real time.
  */
-final class ShiftedClock extends Clock {
+public final class ShiftedClock extends Clock {
 
     private volatile Clock shifted = Clock.systemUTC();
 
@@ -30,7 +30,7 @@ final class ShiftedClock extends Clock {
     }
 
     /** Moves this clock {@code duration} further ahead of real time. */
-    void advance(Duration duration) {
+    public void advance(Duration duration) {
         shifted = Clock.offset(shifted, duration);
     }
 }

@@ -1,16 +1,14 @@
-package io.oauthmail.cli.accounts;
+package io.oauthmail.config;
 
 import io.oauthmail.account.Account;
-import io.oauthmail.config.AccountResolver;
-import io.oauthmail.config.AccountSettings;
 import io.oauthmail.error.OAuthMailException;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 
 /**
- * What {@code accounts add} does to an account that exists: the stored tokens belong to a grant of one provider,
- * client and set of scopes, for one person. If the new settings keep all of those, the grant still applies, and so
+ * What {@code accounts add} does to an account that exists (for every front end, through {@link AccountAdd}): the
+ * stored tokens belong to a grant of one provider, client and set of scopes, for one person. If the new settings keep all of those, the grant still applies, and so
  * does the address learned with it, which the new table keeps unless {@code --email} gives one. If any changed, the
  * tokens are another grant's (a refresh would fail, or act for the wrong client or address): they go, with the
  * learned address, and the account must log in again.
