@@ -9,6 +9,7 @@ import io.oauthmail.config.RelaySettings;
 import io.oauthmail.runtime.OAuthMailRuntime;
 import io.oauthmail.server.relay.Backoff;
 import io.oauthmail.server.relay.FileSpool;
+import io.oauthmail.server.relay.JdbcRelayQueue;
 import io.oauthmail.server.relay.RelayDelivery;
 import io.oauthmail.server.relay.RelayQueue;
 import io.oauthmail.server.relay.RelayRoute;
@@ -31,30 +32,43 @@ final class RelayService implements AutoCloseable {
     /** Longer than any one SMTP exchange, and a quarter of the workers' lease (RelayDelivery.Settings). */
     private static final Duration MAIL_TIMEOUT = Duration.ofSeconds(60);
 
+    /**
+     * Connections of the PostgreSQL queue's pool: each call holds one for one short transaction, so this covers the
+     * listeners' accepts and the workers' claims without taking much of the server's max_connections.
+     */
+    private static final int JDBC_POOL = 8;
+
     private final RelayQueue queue;
+    /** Where the queue is, for the daemon's messages: a folder, or PostgreSQL (never its URL: it may hold a password). */
+    private final String where;
     private final RelayDelivery delivery;
     private final Map<RelayRoute, Sender> restSenders = new EnumMap<>(RelayRoute.class);
 
-    private RelayService(RelayQueue queue, OAuthMailRuntime runtime, TokenManager tokens,
+    private RelayService(RelayQueue queue, String where, OAuthMailRuntime runtime, TokenManager tokens,
             Function<String, Optional<Account>> accounts, Daemon daemon, RelayDelivery.Settings settings) {
         this.queue = queue;
+        this.where = where;
         this.delivery = new RelayDelivery(queue, accounts, account -> RelayRoute.SMTP, new MailSessions(tokens, MAIL_TIMEOUT),
                 route -> restSender(route, runtime, tokens), new RelayNotices(daemon.events(), accounts), daemon.metrics(),
                 runtime.clock(), settings);
     }
 
     /**
-     * Opens the embedded spool ({@code [relay] spool}, or under the state folder) with {@code [relay]}'s limits and
-     * starts delivering what it holds with its workers, retrying for its {@code max_queue_time}.
+     * Opens the queue and starts delivering what it holds: in PostgreSQL when the token store is there (daemons that
+     * share their tokens share their mail, see JdbcRelayQueue#openFor), else the embedded spool ({@code [relay] spool},
+     * or under the state folder); with {@code [relay]}'s limits, workers and {@code max_queue_time}.
      */
     static RelayService start(OAuthMailRuntime runtime, TokenManager tokens, Function<String, Optional<Account>> accounts,
             Daemon daemon) throws IOException {
         RelaySettings relay = runtime.config().relay();
         Path folder = Serve.spoolFolder(relay, runtime.paths());
-        RelayQueue queue = FileSpool.open(folder, new FileSpool.Limits(relay.reserveBytes(), relay.maxMessages()), runtime.clock());
+        Optional<JdbcRelayQueue> shared = JdbcRelayQueue.openFor(runtime.config(), JDBC_POOL, relay.maxMessages(), runtime.clock());
+        RelayQueue queue = shared.isPresent() ? shared.get()
+                : FileSpool.open(folder, new FileSpool.Limits(relay.reserveBytes(), relay.maxMessages()), runtime.clock());
+        String where = shared.isPresent() ? "PostgreSQL (the token store's database)" : folder.toString();
         RelayDelivery.Settings defaults = RelayDelivery.Settings.defaults(hostName());
         Backoff backoff = new Backoff(defaults.backoff().first(), defaults.backoff().cap(), relay.maxQueueTime());
-        RelayService service = new RelayService(queue, runtime, tokens, accounts, daemon, new RelayDelivery.Settings(
+        RelayService service = new RelayService(queue, where, runtime, tokens, accounts, daemon, new RelayDelivery.Settings(
                 defaults.host(), relay.workers(), defaults.lease(), defaults.poll(), defaults.idleConnection(), backoff));
         service.delivery.start();
         return service;
@@ -62,6 +76,10 @@ final class RelayService implements AutoCloseable {
 
     RelayQueue queue() {
         return queue;
+    }
+
+    String where() {
+        return where;
     }
 
     /** A message was queued: the workers look now. */

@@ -219,8 +219,8 @@ public final class Serve implements AutoCloseable {
             relay = RelayService.start(runtime, tokens, name -> accounts.stream()
                     .filter(account -> account.name().equals(name)).findFirst(), daemon);
             daemon.metrics().relayQueue(RelayStatus.gauges(relay.queue(), runtime.clock()));
-            say("relay queue in " + spoolFolder(runtime.config().relay(), runtime.paths()) + ": "
-                    + relay.queue().counts().queued() + " message(s) waiting");
+            say("relay queue in " + relay.where() + ": " + relay.queue().counts().queued()
+                    + " message(s) waiting");
         }
         return relay.queue();
     }
