@@ -28,6 +28,11 @@ final class DirectQueue implements QueueAccess {
         this.clock = clock;
     }
 
+    /** {@code queue}, closed with this. */
+    static QueueAccess of(RelayQueue queue, Clock clock) {
+        return new DirectQueue(queue, clock);
+    }
+
     static QueueAccess open(Path folder, RelaySettings settings, Clock clock) throws IOException {
         if (!Files.isDirectory(folder)) {
             return new DirectQueue(null, clock);

@@ -5,6 +5,7 @@ import io.oauthmail.error.OAuthMailException;
 import io.oauthmail.error.TemporaryFailure;
 import io.oauthmail.server.ControlClient;
 import io.oauthmail.server.Daemon;
+import io.oauthmail.server.relay.JdbcRelayQueue;
 import io.oauthmail.server.relay.RelayQueue.Entry;
 import io.oauthmail.server.relay.RelayQueue.MessageId;
 import java.io.IOException;
@@ -47,7 +48,21 @@ interface QueueAccess extends AutoCloseable {
     record Deleted(Optional<Entry> removed, Optional<String> deliveringBy) {
     }
 
-    /** Through the daemon if one holds the queue, else the spool itself. */
+    /**
+     * The PostgreSQL queue, when the token store is there (as the daemons choose it): shared by design, so it is opened
+     * directly whether or not a daemon runs elsewhere.
+     */
+    private static Optional<QueueAccess> shared(CliContext context) {
+        try {
+            return JdbcRelayQueue.openFor(context.config(), 2, context.config().relay().maxMessages(), context.clock())
+                    .map(queue -> DirectQueue.of(queue, context.clock()));
+        } catch (IOException e) {
+            throw new TemporaryFailure("the relay queue in PostgreSQL (the token store's database) cannot be reached: "
+                    + e.getMessage(), "check that the database is up; oauthmail accounts uses the same one", e);
+        }
+    }
+
+    /** Through the daemon if one holds the queue, else the queue itself. */
     static QueueAccess open(CliContext context) {
         Path socket = Daemon.socketIn(context.paths().stateDir());
         if (Files.exists(socket)) {
@@ -60,6 +75,10 @@ interface QueueAccess extends AutoCloseable {
             } catch (IOException e) {
                 // no daemon answers: a stale socket; the spool's lock says whether something holds the queue
             }
+        }
+        Optional<QueueAccess> shared = shared(context);
+        if (shared.isPresent()) {
+            return shared.get();
         }
         Path folder = io.oauthmail.server.Serve.spoolFolder(context.config().relay(), context.paths());
         try {
