@@ -19,6 +19,8 @@ import java.util.EnumMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The relay's two halves as the daemon runs them: its queue (opened with the first relay listener and kept across
@@ -26,6 +28,8 @@ import java.util.function.Function;
  * {@link #accepted} of each message it queued, so it goes out at once rather than at the next poll.
  */
 final class RelayService implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(RelayService.class);
 
     /** Longer than any one SMTP exchange, and a quarter of the workers' lease (RelayDelivery.Settings). */
     private static final Duration MAIL_TIMEOUT = Duration.ofSeconds(60);
@@ -64,6 +68,10 @@ final class RelayService implements AutoCloseable {
                 : FileSpool.open(folder, FileSpool.Limits.defaults(), runtime.clock());
         String where = shared.isPresent() ? "PostgreSQL (the token store's database)" : folder.toString();
         RelayService service = new RelayService(queue, where, runtime, tokens, accounts, daemon);
+        int released = queue.releaseLeases(RelayService::deadProcessOfThisHost);
+        if (released > 0) {
+            LOG.info("relay: {} message(s) leased by an earlier daemon on this host that is gone are claimable again", released);
+        }
         service.delivery.start();
         return service;
     }
@@ -91,6 +99,10 @@ final class RelayService implements AutoCloseable {
      * sharing a database never take each other's leases for their own.
      */
     private static String hostName() {
+        return hostPart() + "-" + ProcessHandle.current().pid();
+    }
+
+    private static String hostPart() {
         String host = System.getenv("HOSTNAME");
         if (host == null || host.isBlank()) {
             try {
@@ -99,7 +111,24 @@ final class RelayService implements AutoCloseable {
                 host = "localhost";
             }
         }
-        return host + "-" + ProcessHandle.current().pid();
+        return host;
+    }
+
+    /**
+     * True for a lease holder named like this daemon ({@link #hostName}) on this host whose process no longer runs:
+     * a daemon killed and started again. Another host's leases run out on their own, as only that host could know.
+     */
+    static boolean deadProcessOfThisHost(String holder) {
+        String prefix = hostPart() + "-";
+        if (!holder.startsWith(prefix)) {
+            return false;
+        }
+        try {
+            long pid = Long.parseLong(holder.substring(prefix.length()));
+            return pid != ProcessHandle.current().pid() && ProcessHandle.of(pid).map(p -> !p.isAlive()).orElse(true);
+        } catch (NumberFormatException e) {
+            return false;
+        }
     }
 
     /** The workers first (sends in progress end, claimed messages go back), then the queue. */
