@@ -21,6 +21,8 @@ import java.util.EnumMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The relay's two halves as the daemon runs them: its queue (opened with the first relay listener and kept across
@@ -28,6 +30,8 @@ import java.util.function.Function;
  * {@link #accepted} of each message it queued, so it goes out at once rather than at the next poll.
  */
 final class RelayService implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(RelayService.class);
 
     /** Longer than any one SMTP exchange, and a quarter of the workers' lease (RelayDelivery.Settings). */
     private static final Duration MAIL_TIMEOUT = Duration.ofSeconds(60);
@@ -70,6 +74,10 @@ final class RelayService implements AutoCloseable {
         Backoff backoff = new Backoff(defaults.backoff().first(), defaults.backoff().cap(), relay.maxQueueTime());
         RelayService service = new RelayService(queue, where, runtime, tokens, accounts, daemon, new RelayDelivery.Settings(
                 defaults.host(), relay.workers(), defaults.lease(), defaults.poll(), defaults.idleConnection(), backoff));
+        int released = queue.releaseLeases(RelayService::deadProcessOfThisHost);
+        if (released > 0) {
+            LOG.info("relay: {} message(s) leased by an earlier daemon on this host that is gone are claimable again", released);
+        }
         service.delivery.start();
         return service;
     }
@@ -97,6 +105,10 @@ final class RelayService implements AutoCloseable {
      * sharing a database never take each other's leases for their own.
      */
     private static String hostName() {
+        return hostPart() + "-" + ProcessHandle.current().pid();
+    }
+
+    private static String hostPart() {
         String host = System.getenv("HOSTNAME");
         if (host == null || host.isBlank()) {
             try {
@@ -105,7 +117,24 @@ final class RelayService implements AutoCloseable {
                 host = "localhost";
             }
         }
-        return host + "-" + ProcessHandle.current().pid();
+        return host;
+    }
+
+    /**
+     * True for a lease holder named like this daemon ({@link #hostName}) on this host whose process no longer runs:
+     * a daemon killed and started again. Another host's leases run out on their own, as only that host could know.
+     */
+    static boolean deadProcessOfThisHost(String holder) {
+        String prefix = hostPart() + "-";
+        if (!holder.startsWith(prefix)) {
+            return false;
+        }
+        try {
+            long pid = Long.parseLong(holder.substring(prefix.length()));
+            return pid != ProcessHandle.current().pid() && ProcessHandle.of(pid).map(p -> !p.isAlive()).orElse(true);
+        } catch (NumberFormatException e) {
+            return false;
+        }
     }
 
     /** The workers first (sends in progress end, claimed messages go back), then the queue. */
