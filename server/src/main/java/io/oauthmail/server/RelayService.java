@@ -5,7 +5,9 @@ import io.oauthmail.mail.MailSessions;
 import io.oauthmail.mail.Sender;
 import io.oauthmail.mail.rest.GmailApiSender;
 import io.oauthmail.mail.rest.GraphSender;
+import io.oauthmail.config.RelaySettings;
 import io.oauthmail.runtime.OAuthMailRuntime;
+import io.oauthmail.server.relay.Backoff;
 import io.oauthmail.server.relay.FileSpool;
 import io.oauthmail.server.relay.JdbcRelayQueue;
 import io.oauthmail.server.relay.RelayDelivery;
@@ -47,27 +49,31 @@ final class RelayService implements AutoCloseable {
     private final Map<RelayRoute, Sender> restSenders = new EnumMap<>(RelayRoute.class);
 
     private RelayService(RelayQueue queue, String where, OAuthMailRuntime runtime, TokenManager tokens,
-            Function<String, Optional<Account>> accounts, Daemon daemon) {
+            Function<String, Optional<Account>> accounts, Daemon daemon, RelayDelivery.Settings settings) {
         this.queue = queue;
         this.where = where;
         this.delivery = new RelayDelivery(queue, accounts, account -> RelayRoute.SMTP, new MailSessions(tokens, MAIL_TIMEOUT),
                 route -> restSender(route, runtime, tokens), new RelayNotices(daemon.events(), accounts), daemon.metrics(),
-                runtime.clock(), RelayDelivery.Settings.defaults(hostName()));
+                runtime.clock(), settings);
     }
 
     /**
      * Opens the queue and starts delivering what it holds: in PostgreSQL when the token store is there (daemons that
-     * share their tokens share their mail, see JdbcRelayQueue#openFor), else the embedded spool under the state folder.
+     * share their tokens share their mail, see JdbcRelayQueue#openFor), else the embedded spool ({@code [relay] spool},
+     * or under the state folder); with {@code [relay]}'s limits, workers and {@code max_queue_time}.
      */
     static RelayService start(OAuthMailRuntime runtime, TokenManager tokens, Function<String, Optional<Account>> accounts,
             Daemon daemon) throws IOException {
-        Path folder = FileSpool.defaultFolder(runtime.paths());
-        Optional<JdbcRelayQueue> shared = JdbcRelayQueue.openFor(runtime.config(), JDBC_POOL,
-                FileSpool.Limits.defaults().maxMessages(), runtime.clock());
+        RelaySettings relay = runtime.config().relay();
+        Path folder = Serve.spoolFolder(relay, runtime.paths());
+        Optional<JdbcRelayQueue> shared = JdbcRelayQueue.openFor(runtime.config(), JDBC_POOL, relay.maxMessages(), runtime.clock());
         RelayQueue queue = shared.isPresent() ? shared.get()
-                : FileSpool.open(folder, FileSpool.Limits.defaults(), runtime.clock());
+                : FileSpool.open(folder, new FileSpool.Limits(relay.reserveBytes(), relay.maxMessages()), runtime.clock());
         String where = shared.isPresent() ? "PostgreSQL (the token store's database)" : folder.toString();
-        RelayService service = new RelayService(queue, where, runtime, tokens, accounts, daemon);
+        RelayDelivery.Settings defaults = RelayDelivery.Settings.defaults(hostName());
+        Backoff backoff = new Backoff(defaults.backoff().first(), defaults.backoff().cap(), relay.maxQueueTime());
+        RelayService service = new RelayService(queue, where, runtime, tokens, accounts, daemon, new RelayDelivery.Settings(
+                defaults.host(), relay.workers(), defaults.lease(), defaults.poll(), defaults.idleConnection(), backoff));
         int released = queue.releaseLeases(RelayService::deadProcessOfThisHost);
         if (released > 0) {
             LOG.info("relay: {} message(s) leased by an earlier daemon on this host that is gone are claimable again", released);
