@@ -18,6 +18,7 @@ import java.util.Set;
  * max_messages = 100000            # the most messages queued at once; 0 for no limit
  * max_queue_time = "5d"            # how long a message is retried before it bounces
  * workers = 4                      # delivery workers
+ * via = { "work@contoso.com" = "graph", "me@gmail.com" = "gmail-api" }   # default: smtp
  * </pre>
  *
  * @param spool        the spool folder, if set (else {@code relay/} in the state folder)
@@ -25,19 +26,36 @@ import java.util.Set;
  * @param maxMessages  the most messages queued at once; 0 for no limit
  * @param maxQueueTime how long a message is retried after it was accepted before it bounces
  * @param workers      how many messages are delivered at once
+ * @param via          how an account's mail goes out, by account name: {@code smtp} (everyone not listed),
+ *                     {@code gmail-api} or {@code graph} (where SMTP AUTH is switched off)
  */
-public record RelaySettings(Optional<Path> spool, long reserveBytes, int maxMessages, Duration maxQueueTime, int workers) {
+public record RelaySettings(Optional<Path> spool, long reserveBytes, int maxMessages, Duration maxQueueTime, int workers,
+        java.util.Map<String, String> via) {
+
+    /** The values {@code via} takes. */
+    public static final List<String> VIAS = List.of("smtp", "gmail-api", "graph");
 
     /** No {@code [relay]} table: the spool in the state folder, 100 MiB kept free, 100,000 messages, 5 days, 4 workers. */
     public static final RelaySettings DEFAULT = new RelaySettings(Optional.empty(), 100L * 1024 * 1024, 100_000,
-            Duration.ofDays(5), 4);
+            Duration.ofDays(5), 4, java.util.Map.of());
 
-    private static final Set<String> KEYS = Set.of("spool", "reserve", "max_messages", "max_queue_time", "workers");
+    /** As before {@code via} existed: every account over SMTP. */
+    public RelaySettings(Optional<Path> spool, long reserveBytes, int maxMessages, Duration maxQueueTime, int workers) {
+        this(spool, reserveBytes, maxMessages, maxQueueTime, workers, java.util.Map.of());
+    }
+
+    private static final Set<String> KEYS = Set.of("spool", "reserve", "max_messages", "max_queue_time", "workers", "via");
     private static final List<String> TABLE = List.of("relay");
 
     public RelaySettings {
         java.util.Objects.requireNonNull(spool, "spool");
         java.util.Objects.requireNonNull(maxQueueTime, "maxQueueTime");
+        via = java.util.Map.copyOf(via);
+    }
+
+    /** How {@code account}'s mail goes out: one of {@link #VIAS}. */
+    public String via(String account) {
+        return via.getOrDefault(account, "smtp");
     }
 
     /** Reads {@code [relay]}; absent, {@link #DEFAULT}. */
@@ -71,7 +89,24 @@ public record RelaySettings(Optional<Path> spool, long reserveBytes, int maxMess
             }
         }
         int workers = whole(check, relay, "workers", DEFAULT.workers(), 1, "e.g. workers = 4 (the default)");
-        return new RelaySettings(Optional.ofNullable(spool).map(Path::of), reserve, maxMessages, maxQueueTime, workers);
+        java.util.Map<String, String> via = new java.util.LinkedHashMap<>();
+        JsonNode viaNode = relay.get("via");
+        if (viaNode != null) {
+            if (!viaNode.isObject()) {
+                throw check.error(TABLE, "via", "via is not a table of account names",
+                        "via = { \"work@contoso.com\" = \"graph\", \"me@gmail.com\" = \"gmail-api\" }");
+            }
+            for (java.util.Iterator<java.util.Map.Entry<String, JsonNode>> it = viaNode.fields(); it.hasNext(); ) {
+                java.util.Map.Entry<String, JsonNode> entry = it.next();
+                String value = entry.getValue().isTextual() ? entry.getValue().asText() : "";
+                if (!VIAS.contains(value)) {
+                    throw check.error(TABLE, "via", "account " + entry.getKey() + ": '" + entry.getValue().asText()
+                            + "' is not a way to send", "use one of: " + String.join(", ", VIAS));
+                }
+                via.put(entry.getKey(), value);
+            }
+        }
+        return new RelaySettings(Optional.ofNullable(spool).map(Path::of), reserve, maxMessages, maxQueueTime, workers, via);
     }
 
     private static int whole(ConfigReader.Checker check, JsonNode relay, String key, int fallback, int min, String hint) {

@@ -33,6 +33,18 @@ class RelaySettingsTest {
     }
 
     @Test
+    void viaNamesHowEachAccountsMailGoesOutAndSmtpForTheRest() {
+        RelaySettings set = parse(String.join("\n", "[relay]", "via = { \"work\" = \"graph\", \"me@gmail.com\" = \"gmail-api\" }",
+                "")).relay();
+        assertThat(set.via("work")).isEqualTo("graph");
+        assertThat(set.via("me@gmail.com")).isEqualTo("gmail-api");
+        assertThat(set.via("other")).isEqualTo("smtp");
+        assertThatThrownBy(() -> parse("[relay]\nvia = { work = \"pigeon\" }\n")).isInstanceOf(ConfigException.class)
+                .hasMessageContaining("account work: 'pigeon' is not a way to send")
+                .satisfies(e -> assertThat(((ConfigException) e).hint()).hasValueSatisfying(h -> assertThat(h).contains("smtp, gmail-api, graph")));
+    }
+
+    @Test
     void mistakesNameTheKeyTheLineAndAnExample() {
         assertThatThrownBy(() -> parse("[relay]\nreserve = \"lots\"\n")).isInstanceOf(ConfigException.class)
                 .hasMessageContaining(":2: relay.reserve: 'lots' is not a size")

@@ -1,11 +1,13 @@
 package io.oauthmail.server;
 
 import io.oauthmail.account.Account;
+import io.oauthmail.config.RelaySettings;
+import io.oauthmail.error.OAuthMailException;
 import io.oauthmail.mail.MailSessions;
 import io.oauthmail.mail.Sender;
 import io.oauthmail.mail.rest.GmailApiSender;
 import io.oauthmail.mail.rest.GraphSender;
-import io.oauthmail.config.RelaySettings;
+import io.oauthmail.provider.ProviderFamily;
 import io.oauthmail.runtime.OAuthMailRuntime;
 import io.oauthmail.server.relay.Backoff;
 import io.oauthmail.server.relay.FileSpool;
@@ -52,7 +54,9 @@ final class RelayService implements AutoCloseable {
             Function<String, Optional<Account>> accounts, Daemon daemon, RelayDelivery.Settings settings) {
         this.queue = queue;
         this.where = where;
-        this.delivery = new RelayDelivery(queue, accounts, account -> RelayRoute.SMTP, new MailSessions(tokens, MAIL_TIMEOUT),
+        RelaySettings relay = runtime.config().relay();
+        this.delivery = new RelayDelivery(queue, accounts, account -> route(relay.via(account.name())),
+                new MailSessions(tokens, MAIL_TIMEOUT),
                 route -> restSender(route, runtime, tokens), new RelayNotices(daemon.events(), accounts), daemon.metrics(),
                 runtime.clock(), settings);
     }
@@ -65,6 +69,7 @@ final class RelayService implements AutoCloseable {
     static RelayService start(OAuthMailRuntime runtime, TokenManager tokens, Function<String, Optional<Account>> accounts,
             Daemon daemon) throws IOException {
         RelaySettings relay = runtime.config().relay();
+        checkRoutes(relay, accounts);
         Path folder = Serve.spoolFolder(relay, runtime.paths());
         Optional<JdbcRelayQueue> shared = JdbcRelayQueue.openFor(runtime.config(), JDBC_POOL, relay.maxMessages(), runtime.clock());
         RelayQueue queue = shared.isPresent() ? shared.get()
@@ -84,6 +89,34 @@ final class RelayService implements AutoCloseable {
 
     RelayQueue queue() {
         return queue;
+    }
+
+    private static RelayRoute route(String via) {
+        return switch (via) {
+            case "gmail-api" -> RelayRoute.GMAIL_API;
+            case "graph" -> RelayRoute.GRAPH;
+            default -> RelayRoute.SMTP;
+        };
+    }
+
+    /**
+     * The Gmail API takes only Google's tokens and Graph only Microsoft's: a {@code [relay] via} that does not fit
+     * its account's provider would bounce every message after days of retries, so the daemon refuses to start with it.
+     */
+    static void checkRoutes(RelaySettings relay, Function<String, Optional<Account>> accounts) {
+        for (Map.Entry<String, String> via : relay.via().entrySet()) {
+            ProviderFamily needed = switch (via.getValue()) {
+                case "gmail-api" -> ProviderFamily.GOOGLE;
+                case "graph" -> ProviderFamily.MICROSOFT;
+                default -> null;
+            };
+            Optional<Account> account = accounts.apply(via.getKey());
+            if (needed != null && account.isPresent() && ProviderFamily.of(account.get().provider()) != needed) {
+                throw new OAuthMailException("[relay] via: account " + via.getKey() + " is not a "
+                        + (needed == ProviderFamily.GOOGLE ? "Google" : "Microsoft") + " account, so it cannot send through "
+                        + via.getValue(), "remove it from [relay] via (it then sends over SMTP), or write \"smtp\"");
+            }
+        }
     }
 
     String where() {
