@@ -82,6 +82,19 @@ class ServeProcessTest {
         }
     }
 
+    /** The process's thread dump (jcmd), to say where a daemon that does not answer is waiting. */
+    private static String threads(Process process) {
+        try {
+            Process jcmd = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(),
+                    String.valueOf(process.pid()), "Thread.print").redirectErrorStream(true).start();
+            String dump = new String(jcmd.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            jcmd.waitFor(30, java.util.concurrent.TimeUnit.SECONDS);
+            return dump;
+        } catch (java.io.IOException | InterruptedException e) {
+            return "(no thread dump: " + e + ")";
+        }
+    }
+
     /** {@code oauthmail serve ARGS} as its own process, its stderr in {@code err}. */
     private static Process serve(Output err, String... args) throws java.io.IOException {
         List<String> command = new ArrayList<>(List.of(
@@ -118,7 +131,12 @@ class ServeProcessTest {
             Files.writeString(config, String.join("\n", "", "[[listener]]", "protocol = \"pop\"", "listen = \"127.0.0.1:0\"",
                     "accounts = [\"bob@sandbox.test\"]", ""), StandardOpenOption.APPEND);
             assertThat(new ProcessBuilder("kill", "-HUP", String.valueOf(serve.pid())).start().waitFor()).isZero();
-            String printed = err.await(t -> t.contains("reloaded "), "the reload on SIGHUP");
+            String printed;
+            try {
+                printed = err.await(t -> t.contains("reloaded "), "the reload on SIGHUP");
+            } catch (org.awaitility.core.ConditionTimeoutException e) {
+                throw new AssertionError(e.getMessage() + "\nthe daemon's threads:\n" + threads(serve), e);
+            }
             Matcher pop = Pattern.compile("proxy pop on 127\\.0\\.0\\.1:(\\d+)").matcher(printed);
             assertThat(pop.find()).as(printed).isTrue();
             assertThat(printed).contains("2 account(s), 2 proxy listener(s)");
