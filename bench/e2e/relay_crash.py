@@ -162,12 +162,21 @@ def one_run(args, run, daemon):
     time.sleep(5)
     counts = subjects(args.user, prefix)
     lost = sorted(acked - counts.keys())
+    queued = None
+    if lost:  # not arrived: still in the queue (stalled), or gone (lost)? The queue says, and the log is kept.
+        listing = subprocess.run(args.queue_cmd, shell=True, capture_output=True, text=True)
+        queued = sum(1 for line in listing.stdout.splitlines() if line.startswith("{"))
+        kept = f"/tmp/relay-crash-{args.tag}-run{run}.log"
+        with open(args.log, "rb") as log, open(kept, "wb") as copy:
+            copy.write(log.read())
+        print(f"run {run}: {len(lost)} acknowledged messages have not arrived; {queued} message(s) still queued; "
+              f"the daemon's log is kept in {kept}", flush=True)
     flying = in_flight(args.log)
     twice = [s for s, n in counts.items() if n > 1]
     allowed = sorted(s for s in twice if s in sent_twice)
     window = sorted(s for s in twice if s not in sent_twice and set(ids.get(s, [])) & flying)
     dup = sorted(s for s in twice if s not in sent_twice and s not in window)
-    return {"run": run, "kill_after": kill_at, "acknowledged": len(acked), "resent": len(sent_twice),
+    return {"run": run, "kill_after": kill_at, "still_queued": queued, "acknowledged": len(acked), "resent": len(sent_twice),
             "arrived": len(counts), "lost": lost, "duplicated": dup, "resent_arrived_twice": allowed,
             "in_flight_arrived_twice": window}
 
@@ -181,6 +190,7 @@ def main():
     p.add_argument("--runs", type=int, default=20)
     p.add_argument("--messages", type=int, default=1000)
     p.add_argument("--log", required=True)
+    p.add_argument("--queue-cmd", required=True, help="prints the queue as JSON lines (oauthmail queue list --json)")
     args = p.parse_args()
     args.password = os.environ["RELAY_CRASH_PASSWORD"]  # not on the command line, where ps shows it
     args.tag = str(int(time.time()))
