@@ -19,10 +19,11 @@ import javax.sql.DataSource;
  * <p>Each account is one row of {@code oauthmail_tokens} holding the record sealed exactly as
  * {@link EncryptedFileStore} seals a file (AES-256-GCM, the account name as associated data), so the
  * database never sees a token in the clear and a row copied to another account does not open. The tables
- * are created on first use. {@link #lock} holds a row lock in an open transaction on its own connection,
+ * are created and upgraded on first use, by Flyway. {@link #lock} holds a row lock in an open transaction on its own connection,
  * so it holds across processes and hosts, and a process that dies (its connection dropped) releases it.
  *
- * <p>Needs the H2 or PostgreSQL JDBC driver on the class path: {@code oauthmail-core} declares both optional.
+ * <p>Needs the H2 or PostgreSQL JDBC driver and Flyway ({@code flyway-core}, and for PostgreSQL
+ * {@code flyway-database-postgresql}) on the class path: {@code oauthmail-core} declares them optional.
  */
 public final class JdbcTokenStore implements TokenStore {
 
@@ -30,6 +31,8 @@ public final class JdbcTokenStore implements TokenStore {
     private final TokenSealing sealing;
     private final JdbcLocks locks;
     private volatile boolean schemaReady;
+    /** One migration per store at a time: the threads of one process need not all queue on Flyway's lock. */
+    private final Object schemaLock = new Object();
 
     /**
      * A store in the database behind {@code dataSource}, sealing records with the 32-byte {@code key}.
@@ -161,13 +164,17 @@ public final class JdbcTokenStore implements TokenStore {
 
     /** A connection in auto-commit mode (a pool may hand out others), on a database that has the tables. */
     private Connection connect() throws SQLException {
+        if (!schemaReady) {
+            synchronized (schemaLock) {
+                if (!schemaReady) {
+                    JdbcSchema.migrate(dataSource);
+                    schemaReady = true;
+                }
+            }
+        }
         Connection c = dataSource.getConnection();
         try {
             c.setAutoCommit(true);
-            if (!schemaReady) {
-                JdbcSchema.create(c);
-                schemaReady = true;
-            }
             return c;
         } catch (SQLException | RuntimeException e) {
             c.close();

@@ -185,6 +185,29 @@ abstract class JdbcTokenStoreContract {
     }
 
     @Test
+    void aDatabaseTheStoreMadeBeforeFlywayKeepsItsTokensAndGetsTheNewColumns() throws Exception {
+        store().save("me@example.com", tokens);
+        // as the oldest store left it: its tables, no refresh journal, no Flyway history
+        execute("DROP TABLE \"" + JdbcSchema.HISTORY_TABLE + "\"");
+        execute("ALTER TABLE " + JdbcSchema.TOKENS + " DROP COLUMN refresh_pending");
+        execute("ALTER TABLE " + JdbcSchema.TOKENS + " DROP COLUMN refresh_answer");
+
+        JdbcTokenStore upgraded = store();
+        assertThat(upgraded.load("me@example.com")).contains(tokens);
+        try (TokenStore.PreparedSave save = upgraded.prepareSave("me@example.com")) {
+            save.save(tokens);
+        }
+        assertThat(store().load("me@example.com")).contains(tokens);
+        try (Connection c = database.getConnection(); PreparedStatement history = c.prepareStatement(
+                "SELECT COUNT(*) FROM \"" + JdbcSchema.HISTORY_TABLE + "\" WHERE \"version\" = ? AND \"success\"")) {
+            history.setString(1, JdbcSchema.LATEST);
+            try (ResultSet row = history.executeQuery()) {
+                assertThat(row.next() && row.getInt(1) == 1).as("the newest migration is recorded").isTrue();
+            }
+        }
+    }
+
+    @Test
     void anUnreachableDatabaseIsATemporaryFailureWithoutThePassword() {
         JdbcTokenStore store = new JdbcTokenStore(unreachable(), KEY);
         assertThatThrownBy(() -> store.load("me@example.com")).isInstanceOf(TemporaryFailure.class)

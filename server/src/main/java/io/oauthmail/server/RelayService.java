@@ -7,6 +7,7 @@ import io.oauthmail.mail.rest.GmailApiSender;
 import io.oauthmail.mail.rest.GraphSender;
 import io.oauthmail.runtime.OAuthMailRuntime;
 import io.oauthmail.server.relay.FileSpool;
+import io.oauthmail.server.relay.JdbcRelayQueue;
 import io.oauthmail.server.relay.RelayDelivery;
 import io.oauthmail.server.relay.RelayQueue;
 import io.oauthmail.server.relay.RelayRoute;
@@ -29,30 +30,50 @@ final class RelayService implements AutoCloseable {
     /** Longer than any one SMTP exchange, and a quarter of the workers' lease (RelayDelivery.Settings). */
     private static final Duration MAIL_TIMEOUT = Duration.ofSeconds(60);
 
+    /**
+     * Connections of the PostgreSQL queue's pool: each call holds one for one short transaction, so this covers the
+     * listeners' accepts and the workers' claims without taking much of the server's max_connections.
+     */
+    private static final int JDBC_POOL = 8;
+
     private final RelayQueue queue;
+    /** Where the queue is, for the daemon's messages: a folder, or PostgreSQL (never its URL: it may hold a password). */
+    private final String where;
     private final RelayDelivery delivery;
     private final Map<RelayRoute, Sender> restSenders = new EnumMap<>(RelayRoute.class);
 
-    private RelayService(RelayQueue queue, OAuthMailRuntime runtime, TokenManager tokens,
+    private RelayService(RelayQueue queue, String where, OAuthMailRuntime runtime, TokenManager tokens,
             Function<String, Optional<Account>> accounts, Daemon daemon) {
         this.queue = queue;
+        this.where = where;
         this.delivery = new RelayDelivery(queue, accounts, account -> RelayRoute.SMTP, new MailSessions(tokens, MAIL_TIMEOUT),
                 route -> restSender(route, runtime, tokens), new RelayNotices(daemon.events(), accounts), daemon.metrics(),
                 runtime.clock(), RelayDelivery.Settings.defaults(hostName()));
     }
 
-    /** Opens the embedded spool under the state folder and starts delivering what it holds. */
+    /**
+     * Opens the queue and starts delivering what it holds: in PostgreSQL when the token store is there (daemons that
+     * share their tokens share their mail, see JdbcRelayQueue#openFor), else the embedded spool under the state folder.
+     */
     static RelayService start(OAuthMailRuntime runtime, TokenManager tokens, Function<String, Optional<Account>> accounts,
             Daemon daemon) throws IOException {
         Path folder = FileSpool.defaultFolder(runtime.paths());
-        RelayQueue queue = FileSpool.open(folder, FileSpool.Limits.defaults(), runtime.clock());
-        RelayService service = new RelayService(queue, runtime, tokens, accounts, daemon);
+        Optional<JdbcRelayQueue> shared = JdbcRelayQueue.openFor(runtime.config(), JDBC_POOL,
+                FileSpool.Limits.defaults().maxMessages(), runtime.clock());
+        RelayQueue queue = shared.isPresent() ? shared.get()
+                : FileSpool.open(folder, FileSpool.Limits.defaults(), runtime.clock());
+        String where = shared.isPresent() ? "PostgreSQL (the token store's database)" : folder.toString();
+        RelayService service = new RelayService(queue, where, runtime, tokens, accounts, daemon);
         service.delivery.start();
         return service;
     }
 
     RelayQueue queue() {
         return queue;
+    }
+
+    String where() {
+        return where;
     }
 
     /** A message was queued: the workers look now. */

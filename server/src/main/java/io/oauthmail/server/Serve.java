@@ -10,7 +10,6 @@ import io.oauthmail.error.OAuthMailException;
 import io.oauthmail.runtime.OAuthMailRuntime;
 import io.oauthmail.server.proxy.Proxy;
 import io.oauthmail.server.proxy.ProxyListeners;
-import io.oauthmail.server.relay.FileSpool;
 import io.oauthmail.server.relay.RelayListener;
 import io.oauthmail.server.relay.RelayQueue;
 import io.oauthmail.server.web.WebConsole;
@@ -212,7 +211,7 @@ public final class Serve implements AutoCloseable {
         if (relay == null) {
             relay = RelayService.start(runtime, tokens, name -> accounts.stream()
                     .filter(account -> account.name().equals(name)).findFirst(), daemon);
-            say("relay queue in " + FileSpool.defaultFolder(runtime.paths()) + ": " + relay.queue().counts().queued()
+            say("relay queue in " + relay.where() + ": " + relay.queue().counts().queued()
                     + " message(s) waiting");
         }
         return relay.queue();

@@ -3,6 +3,7 @@ package io.oauthmail.server.web;
 import io.oauthmail.config.AccountAdd;
 import io.oauthmail.config.AccountSettings;
 import io.oauthmail.error.OAuthMailException;
+import io.oauthmail.provider.MailServer;
 import io.oauthmail.provider.OAuthEndpoints;
 import jakarta.mail.internet.AddressException;
 import jakarta.mail.internet.InternetAddress;
@@ -28,7 +29,7 @@ import org.eclipse.jetty.util.Fields;
  * {@code accounts add} leaves it.
  */
 record NewAccount(String name, String email, String provider, String issuer, String tenant, String clientId,
-        String scopes) {
+        String scopes, String imap, String smtp) {
 
     /** The presets offered: google and microsoft know their endpoints and scopes; generic discovers the issuer's. */
     static final List<String> PROVIDERS = List.of("google", "microsoft", "generic");
@@ -41,7 +42,7 @@ record NewAccount(String name, String email, String provider, String issuer, Str
 
     static NewAccount from(Fields form) {
         return new NewAccount(value(form, "name"), value(form, "email"), value(form, "provider"), value(form, "issuer"),
-                value(form, "tenant"), value(form, "client_id"), value(form, "scopes"));
+                value(form, "tenant"), value(form, "client_id"), value(form, "scopes"), value(form, "imap"), value(form, "smtp"));
     }
 
     private static String value(Fields form, String field) {
@@ -51,7 +52,7 @@ record NewAccount(String name, String email, String provider, String issuer, Str
 
     /** An empty form, Google preselected. */
     static NewAccount blank() {
-        return new NewAccount("", "", "google", "", "", "", "");
+        return new NewAccount("", "", "google", "", "", "", "", "", "");
     }
 
     /**
@@ -90,6 +91,18 @@ record NewAccount(String name, String email, String provider, String issuer, Str
         if (check(problems, "scopes", scopes, AccountAdd.needsEndpoints(provider))
                 && !scopeList().stream().allMatch(scope -> SCOPE.matcher(scope).matches())) {
             problems.put("scopes", "Scopes are separated by spaces and have no quotes or backslashes.");
+        }
+        // Google and Microsoft presets know their servers; another provider's mail servers must be given to send or read.
+        for (String server : List.of("imap", "smtp")) {
+            String spec = server.equals("imap") ? imap : smtp;
+            if (check(problems, server, spec, false) && !spec.isEmpty()) {
+                try {
+                    MailServer.parse(spec);
+                } catch (IllegalArgumentException e) {
+                    problems.put(server, "Write it as HOST:PORT or HOST:PORT:tls|starttls|plain, e.g. mail.example.com:"
+                            + (server.equals("imap") ? "993" : "587") + " (" + e.getMessage() + ").");
+                }
+            }
         }
         return problems;
     }
@@ -149,11 +162,15 @@ record NewAccount(String name, String email, String provider, String issuer, Str
     AccountSettings settings(String secret, OAuthEndpoints endpoints) {
         boolean generic = AccountAdd.needsEndpoints(provider);
         return new AccountSettings(name, provider, provider.equals("microsoft") && !tenant.isEmpty() ? tenant : null,
-                generic ? issuer : null, clientId, secret, null, email.isEmpty() ? null : email, scopeList(), null, null,
-                null, null, null, null, generic ? endpoints.authorization().toString() : null,
+                generic ? issuer : null, clientId, secret, null, email.isEmpty() ? null : email, scopeList(), orNull(imap), null,
+                orNull(smtp), null, null, null, generic ? endpoints.authorization().toString() : null,
                 generic ? endpoints.token().toString() : null, string(endpoints == null ? null : endpoints.deviceAuthorization()),
                 string(endpoints == null ? null : endpoints.revocation()), string(endpoints == null ? null : endpoints.userInfo()),
                 null, null);
+    }
+
+    private static String orNull(String value) {
+        return value.isEmpty() ? null : value;
     }
 
     private static String string(URI uri) {

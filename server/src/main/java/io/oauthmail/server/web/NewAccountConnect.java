@@ -148,6 +148,12 @@ final class NewAccountConnect {
                 "Leave empty for the preset's: Google " + String.join(" ", Providers.google().scopes())
                         + "; Microsoft " + String.join(" ", Providers.microsoft(null).scopes())
                         + ". Another OpenID provider needs its own, e.g. openid email offline_access MAIL-SCOPE.");
+        field(body, problems, "imap", "IMAP server", input("text", "imap", values.imap(), "autocomplete=\"off\""
+                + " placeholder=\"mail.example.com:993\""), "Leave empty for Google and Microsoft. HOST:PORT, with"
+                        + " :starttls or :tls if the port does not say it.");
+        field(body, problems, "smtp", "SMTP server", input("text", "smtp", values.smtp(), "autocomplete=\"off\""
+                + " placeholder=\"mail.example.com:587\""), "Leave empty for Google and Microsoft; 587 is STARTTLS,"
+                        + " 465 TLS.");
         body.append("<p><button>Add and connect</button></p></form>");
         return Html.page("Connect a new account", body.toString(), true, csrf);
     }

@@ -96,7 +96,8 @@ class ConsoleNewAccountTest {
         String config = Files.readString(runtime.paths().configFile());
         assertThat(config).contains("[accounts.\"bob\"]", "provider = \"generic\"", "client_id = \"oauthmail-web\"",
                 "client_secret = \"" + SECRET + "\"", "email = \"" + BOB + "\"",
-                "token_endpoint = \"" + sandbox.tokenEndpoint() + "\"");
+                "token_endpoint = \"" + sandbox.tokenEndpoint() + "\"", "imap = \"" + sandbox.imaps() + ":tls\"",
+                "smtp = \"" + sandbox.submission() + ":starttls\"");
 
         HttpResponse<String> done = seen(browser.get(sandbox.browser().login(consent, BOB)));
         assertThat(done.statusCode()).as(done.body()).isEqualTo(200);
@@ -127,6 +128,8 @@ class ConsoleNewAccountTest {
         refused(400, "scopes", "quotes", submit("bob", BOB, "generic", sandbox.issuer().toString(), "openid \"x"));
         refused(400, "scopes", "no quotes or backslashes", submit("bob", BOB, "generic", sandbox.issuer().toString(), "a\\b"));
         refused(400, "tenant", "Not a Microsoft tenant", submit("bob", BOB, "microsoft", "", "a/b"));
+        refused(400, "smtp", "Write it as HOST:PORT", seen(browser.post("/connect/new", "csrf", browser.csrf(), "name", "bob",
+                "provider", "google", "client_id", "oauthmail-web", "client_secret", SECRET, "smtp", "mail.example.com:smtp")));
         HttpResponse<String> noIssuer = submit("bob", BOB, "generic", "http://127.0.0.1:9/nothing", "");
         refused(502, "issuer", "cannot read the OpenID configuration", noIssuer);
         assertThat(noIssuer.body()).contains("value=\"http://127.0.0.1:9/nothing\"").doesNotContain(SECRET);
@@ -181,7 +184,9 @@ class ConsoleNewAccountTest {
         String scopes = provider.equals("generic") && extra.isEmpty() ? "openid email " + Sandbox.MAIL_SCOPE : extra;
         return seen(browser.post("/connect/new", "csrf", browser.csrf(), "name", name, "email", email, "provider", provider,
                 "issuer", issuer, "tenant", tenant, "client_id", "oauthmail-web", "client_secret", SECRET,
-                "scopes", provider.equals("microsoft") ? "" : scopes));
+                "scopes", provider.equals("microsoft") ? "" : scopes,
+                "imap", provider.equals("generic") ? sandbox.imaps() + ":tls" : "",
+                "smtp", provider.equals("generic") ? sandbox.submission() + ":starttls" : ""));
     }
 
     /** The provider's URL the page moves on to, after an account was added. */
