@@ -2,7 +2,7 @@
 """The relay while its provider slows to 10 messages/s and then vanishes (issue 14; see bench/e2e/relay-outage).
 
     RELAY_OUTAGE_PASSWORD=PW relay_outage.py --serve CMD --port P --proxy-port Q --accounts A,B --user U
-        [--messages 1000] [--slow 30] [--outage 300] [--rate 10] [--log LOG]
+        [--messages 1000] [--slow 30] [--outage 300] [--rate 10] [--log LOG] [--at-return CMD]
 
 A TCP proxy on Q (the accounts' smtp points at it) passes bytes to the test bed's submission port untouched
 (STARTTLS and all: it never reads them), in three phases from the start of the burst:
@@ -11,7 +11,8 @@ A TCP proxy on Q (the accounts' smtp points at it) passes bytes to the test bed'
           commands and TLS records) per second; the delivery rate it gives is measured, from the INBOX, not assumed.
   down    --outage seconds: the listening socket is closed (new connections are refused) and open connections are
           cut, as a provider that vanishes.
-  up      passes again, at full speed.
+  up      passes again, at full speed; --at-return CMD then runs (e.g. oauthmail queue retry --all, the user's
+          lever when the backoff would wait on).
 The daemon (CMD) relays on P; MESSAGES messages go to it in a burst, half as each account (one SMTP connection per
 account, side by side, AUTH PLAIN with the local password), Subject "relay-outage TAG ACCOUNT SEQ". Then U's INBOX is
 polled until every acknowledged message is there (or --outage + 15 minutes): nothing lost? Order is checked where
@@ -21,7 +22,7 @@ before, so that log's order is the order the relay delivered in. (The INBOX's UI
 manager delivers to Dovecot side by side and reorders.) A second copy of a message whose 250 from Postfix was cut
 off by the outage is counted apart, as SMTP allows it; order is judged by first copies.
 """
-import argparse, os, re, smtplib, socket, sys, threading, time
+import argparse, os, re, smtplib, socket, subprocess, sys, threading, time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from relay_crash import Daemon, empty, imap  # noqa: E402  (the daemon's lifecycle and the INBOX, as relay-crash does)
@@ -176,6 +177,7 @@ def main():
     p.add_argument("--outage", type=float, default=300)
     p.add_argument("--rate", type=float, default=10)
     p.add_argument("--log", required=True)
+    p.add_argument("--at-return", help="a shell command run as the provider returns")
     o = p.parse_args()
     password = os.environ["RELAY_OUTAGE_PASSWORD"]  # not on the command line, where ps shows it
     accounts = o.accounts.split(",")
@@ -214,6 +216,10 @@ def main():
                     marks["up"] = now
                     phase = "up"
                     print(f"  {now - t0:6.1f} s: provider back ({marks['down_delivered']} delivered by then)", flush=True)
+                    if o.at_return:
+                        done = subprocess.run(o.at_return, shell=True, capture_output=True, text=True)
+                        print(f"  {time.monotonic() - t0:6.1f} s: ran {o.at_return!r}: exit {done.returncode}, "
+                              f"{(done.stdout + done.stderr).strip()[:200]}", flush=True)
                 if "acked" not in marks and all(not t.is_alive() for t in senders):
                     marks["acked"] = max(a[2] for a in acked) if acked else now
                     print(f"  {marks['acked'] - t0:6.1f} s: burst acknowledged ({len(acked)} messages, "
