@@ -183,7 +183,7 @@ public final class RelayDelivery implements AutoCloseable {
                 queue.deferred(entry.id(), settings.host(), now, "the account's queue is held: its grant is gone");
                 return;
             }
-            Optional<RelayOutcomes.Pause> pause = outcomes.pause(name, now, claimed.claimedAt());
+            Optional<RelayOutcomes.Pause> pause = outcomes.pause(name, claimed.claimedAt());
             if (pause.isPresent()) {
                 queue.deferred(entry.id(), settings.host(), later(pause.get().until(), now),
                         "after an earlier message of the account: " + pause.get().reason());

@@ -205,6 +205,18 @@ class RelayDeliveryTest {
     }
 
     @Test
+    void aRetryAfterATemporaryFailureSendsAtOnceNotAfterTheBackoff() throws Exception {
+        sandbox.submissionFaults().refuseNextMessages(1, 451, "4.3.0 Mail server temporarily rejected message");
+        Entry entry = accept(ALICE, ALICE, List.of(BOB), message("retried-1"));
+        await().atMost(Duration.ofSeconds(20)).until(() -> queue.find(entry.id()).orElseThrow().attempts() == 1);
+        assertThat(queue.find(entry.id()).orElseThrow().nextAttempt()).isAfter(clock.instant().plusSeconds(30));
+
+        assertThat(queue.retryNow(entry.id(), clock.instant())).isTrue(); // oauthmail queue retry ID; the clock stays
+        awaitEmpty();
+        assertThat(received("retried-1")).hasSize(1);
+    }
+
+    @Test
     void refusedRecipientsBounceToTheSenderAndTheOthersGetItOnce() throws Exception {
         Entry entry = accept(ALICE, ALICE, List.of(BOB, "nobody@sandbox.test"), message("partial-1"));
         awaitEmpty();
