@@ -36,6 +36,14 @@ final class RelayService implements AutoCloseable {
      */
     private static final int JDBC_POOL = 8;
 
+    /**
+     * {@code -Doauthmail.relay.lease=SECONDS}: the workers' lease in place of RelayDelivery.Settings' 10 minutes. For
+     * tests of several daemons that kill one and must see its claimed messages return in seconds, not a setting for
+     * users (there is no {@code [relay]} table): a lease shorter than one attempt's longest time ({@link #MAIL_TIMEOUT})
+     * lets another host send a message that is still in flight.
+     */
+    static final String LEASE_PROPERTY = "oauthmail.relay.lease";
+
     private final RelayQueue queue;
     /** Where the queue is, for the daemon's messages: a folder, or PostgreSQL (never its URL: it may hold a password). */
     private final String where;
@@ -48,7 +56,21 @@ final class RelayService implements AutoCloseable {
         this.where = where;
         this.delivery = new RelayDelivery(queue, accounts, account -> RelayRoute.SMTP, new MailSessions(tokens, MAIL_TIMEOUT),
                 route -> restSender(route, runtime, tokens), new RelayNotices(daemon.events(), accounts), daemon.metrics(),
-                runtime.clock(), RelayDelivery.Settings.defaults(hostName()));
+                runtime.clock(), settings(hostName()));
+    }
+
+    private static RelayDelivery.Settings settings(String host) {
+        RelayDelivery.Settings defaults = RelayDelivery.Settings.defaults(host);
+        String lease = System.getProperty(LEASE_PROPERTY, "").trim();
+        if (lease.isEmpty()) {
+            return defaults;
+        }
+        try {
+            return new RelayDelivery.Settings(host, defaults.workers(), Duration.ofSeconds(Long.parseLong(lease)), defaults.poll(),
+                    defaults.idleConnection(), defaults.backoff());
+        } catch (IllegalArgumentException e) { // NumberFormatException too
+            throw new IllegalArgumentException("-D" + LEASE_PROPERTY + "=" + lease + ": use a whole number of seconds over 0", e);
+        }
     }
 
     /**
