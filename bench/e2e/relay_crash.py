@@ -103,8 +103,8 @@ def in_flight(log_path):
                 flying |= {qid for qid, what in last.items() if what == "sending"}
                 last = {}
                 continue
-            m = re.search(r"relay: ([0-9a-f]{16}) (delivered|sending|deferred|bounced)", line) or \
-                re.search(r": ([0-9a-f]{16}) (sending|delivered)", line)
+            m = re.search(r"relay: ([0-9a-f]{16,32}) (delivered|sending|deferred|bounced)", line) or \
+                re.search(r": ([0-9a-f]{16,32}) (sending|delivered)", line)
             if m:
                 last[m.group(1)] = m.group(2)
     return flying

@@ -103,6 +103,7 @@ public final class OAuthMailCli implements Runnable {
         commands.put("serve", ServeCommand::new);
         commands.put("status", StatusCommand::new);
         commands.put("reload", ReloadCommand::new);
+        commands.put("queue", io.oauthmail.cli.queue.QueueCommand::new);
         commands.put("web", io.oauthmail.cli.web.WebCommand::new);
         commands.put("demo", DemoCommand::new);
         commands.put("help", HelpCommand::new);

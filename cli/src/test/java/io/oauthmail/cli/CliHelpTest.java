@@ -76,6 +76,7 @@ class CliHelpTest {
                     String ran = parsed.commandSpec().qualifiedName();
                     if (!ran.equals(command.qualifiedName()) && !command.qualifiedName().equals("oauthmail")
                             && !command.qualifiedName().equals("oauthmail accounts")
+                            && !command.qualifiedName().equals("oauthmail queue")
                             && !command.qualifiedName().equals("oauthmail accounts remove")) {
                         wrong.add(example + " -> runs " + ran + ", in the help of " + command.qualifiedName());
                     }

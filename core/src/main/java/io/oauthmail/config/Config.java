@@ -24,10 +24,12 @@ import java.util.Optional;
  *                 default 15 s)
  * @param log      the daemon's log level and format ({@code [log]}), where the file sets them
  * @param web      the web console's address ({@code [web] listen}), where the file sets it
+ * @param relay    the relay's spool, limits and workers ({@code [relay]})
  */
 public record Config(Path file, Path tokenDir, String passphraseCmd, String storeKind, String jdbcUrl,
         Map<String, AccountSettings> accounts, Map<String, String> hooks, java.util.List<ListenerSettings> listeners,
-        java.time.Duration refreshMargin, java.time.Duration tokenTimeout, LogSettings log, WebSettings web) {
+        java.time.Duration refreshMargin, java.time.Duration tokenTimeout, LogSettings log, WebSettings web,
+        RelaySettings relay) {
 
     /** The event names a {@code [serve]} table may give commands for. */
     public static final java.util.Set<String> HOOKS = java.util.Set.of("on_reauth_needed", "on_error",
@@ -41,6 +43,13 @@ public record Config(Path file, Path tokenDir, String passphraseCmd, String stor
         tokenTimeout = tokenTimeout == null ? io.oauthmail.token.TokenManager.DEFAULT_TIMEOUT : tokenTimeout;
         log = log == null ? LogSettings.DEFAULT : log;
         web = web == null ? WebSettings.DEFAULT : web;
+        relay = relay == null ? RelaySettings.DEFAULT : relay;
+    }
+
+    public Config(Path file, Path tokenDir, String passphraseCmd, String storeKind, String jdbcUrl,
+            Map<String, AccountSettings> accounts, Map<String, String> hooks, java.util.List<ListenerSettings> listeners,
+            java.time.Duration refreshMargin, java.time.Duration tokenTimeout, LogSettings log, WebSettings web) {
+        this(file, tokenDir, passphraseCmd, storeKind, jdbcUrl, accounts, hooks, listeners, refreshMargin, tokenTimeout, log, web, null);
     }
 
     public Config(Path file, Path tokenDir, String passphraseCmd, String storeKind, String jdbcUrl,

@@ -63,7 +63,7 @@ public final class ConfigReader {
             throw new ConfigException(file, 0, null, "cannot read it: " + e.getMessage(), null);
         }
         Checker check = new Checker(file, text);
-        check.onlyKeys(root, List.of(), Set.of("store", "accounts", "serve", "listener", "tokens", "log", "web"));
+        check.onlyKeys(root, List.of(), Set.of("store", "accounts", "serve", "listener", "tokens", "log", "web", "relay"));
         Duration refreshMargin = duration(check, root.get("tokens"), "refresh_margin", TokenSettingsScan.MIN_MARGIN,
                 TokenSettingsScan.MAX_MARGIN, "write it like \"5m\" (the default), \"90s\" or \"10m\"");
         Duration tokenTimeout = duration(check, root.get("tokens"), "timeout", TokenSettingsScan.MIN_TIMEOUT, TokenSettingsScan.MAX_TIMEOUT,
@@ -114,7 +114,8 @@ public final class ConfigReader {
         }
         return new Config(file, tokenDir, passphraseCmd, kind, jdbcUrl, accounts, hooks,
                 ListenerReader.read(check, root.get("listener"), accounts.keySet()), refreshMargin, tokenTimeout,
-                LogSettings.read(check, root.get("log")), WebSettings.read(check, root.get("web")));
+                LogSettings.read(check, root.get("log")), WebSettings.read(check, root.get("web")),
+                RelaySettings.read(check, root.get("relay")));
     }
 
     /**

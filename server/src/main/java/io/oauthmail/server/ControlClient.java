@@ -77,7 +77,34 @@ public final class ControlClient {
         return request("GET", path);
     }
 
-    private Answer request(String method, String path) throws IOException {
+    /**
+     * One request on the control socket ({@code GET}, {@code POST}, {@code DELETE}), its answer's body as text.
+     * @throws IOException if no daemon answers
+     */
+    public Answer request(String method, String path) throws IOException {
+        return parse(exchange(method, path).toString(StandardCharsets.UTF_8));
+    }
+
+    /**
+     * A {@code GET} whose body is bytes as they are (a queued message's content: not text in any one charset).
+     * @throws IOException if no daemon answers, or it answers other than 200 (its text then is the message)
+     */
+    public byte[] bytes(String path) throws IOException {
+        byte[] response = exchange("GET", path).toByteArray();
+        int headEnd = 0;
+        while (headEnd + 3 < response.length && !(response[headEnd] == '\r' && response[headEnd + 1] == '\n'
+                && response[headEnd + 2] == '\r' && response[headEnd + 3] == '\n')) {
+            headEnd++;
+        }
+        Answer head = parse(new String(response, 0, Math.min(response.length, headEnd + 4), StandardCharsets.ISO_8859_1));
+        byte[] body = java.util.Arrays.copyOfRange(response, Math.min(response.length, headEnd + 4), response.length);
+        if (head.code() != 200) {
+            throw new IOException("the daemon answered " + head.code() + ": " + new String(body, StandardCharsets.UTF_8).strip());
+        }
+        return body;
+    }
+
+    private ByteArrayOutputStream exchange(String method, String path) throws IOException {
         try (SocketChannel channel = SocketChannel.open(UnixDomainSocketAddress.of(socket))) {
             channel.write(ByteBuffer.wrap((method + " " + path + " HTTP/1.0\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1)));
             ByteArrayOutputStream bytes = new ByteArrayOutputStream();
@@ -86,7 +113,7 @@ public final class ControlClient {
                 bytes.write(buffer.array(), 0, buffer.position());
                 buffer.clear();
             }
-            return parse(bytes.toString(StandardCharsets.UTF_8));
+            return bytes;
         }
     }
 

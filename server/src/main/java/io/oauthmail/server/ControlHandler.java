@@ -17,7 +17,7 @@ import org.eclipse.jetty.util.Callback;
 
 /**
  * The control socket's routes, on Jetty's core {@link Handler} API: {@code GET /status}, {@code GET /token/ACCOUNT},
- * {@code GET /metrics}, {@code POST /reload}. The status codes, bodies and content types are a contract: the launcher
+ * {@code GET /metrics}, {@code POST /reload}, and the relay queue's ({@link QueueRoutes}). The status codes, bodies and content types are a contract: the launcher
  * reads 200/410/503 from {@code /token/ACCOUNT} to choose its exit code, and {@link ControlClient} reads the same.
  * Blocking (the default {@link Handler.Abstract}): a token request may wait on a refresh, on a pool thread of its own.
  */
@@ -27,16 +27,18 @@ final class ControlHandler extends Handler.Abstract {
     private static final String TOKEN = "/token/";
 
     private final ControlServer.Answers answers;
+    private final QueueRoutes queue;
 
     ControlHandler(ControlServer.Answers answers) {
         this.answers = answers;
+        this.queue = new QueueRoutes(answers::relayQueue, java.time.Clock.systemUTC());
     }
 
     @Override
     public boolean handle(Request request, Response response, Callback callback) {
         // The raw path, not Jetty's decoded one: the account name is decoded below by the socket's own rule.
         Reply reply = reply(request.getMethod(), request.getHttpURI().getPath());
-        byte[] body = reply.body().getBytes(StandardCharsets.UTF_8);
+        byte[] body = reply.body();
         response.setStatus(reply.code());
         response.getHeaders().put(HttpHeader.CONTENT_TYPE, reply.contentType());
         response.getHeaders().put(HttpHeader.CACHE_CONTROL, "no-store");
@@ -49,6 +51,9 @@ final class ControlHandler extends Handler.Abstract {
     }
 
     private Reply reply(String method, String path) {
+        if (QueueRoutes.matches(path)) {
+            return queue.reply(method, path);
+        }
         if (path.equals("/reload")) {
             if (!method.equals("POST")) {
                 return Reply.text(405, "reload with POST /reload\n");
@@ -64,11 +69,11 @@ final class ControlHandler extends Handler.Abstract {
             return Reply.text(405, "only GET is served, and POST /reload\n");
         }
         if (path.equals("/metrics")) {
-            return answers.metrics().map(text -> new Reply(200, DaemonMetrics.CONTENT_TYPE, null, text))
+            return answers.metrics().map(text -> new Reply(200, DaemonMetrics.CONTENT_TYPE, null, utf8(text)))
                     .orElseGet(() -> Reply.text(404, "this daemon keeps no metrics\n"));
         }
         if (path.equals("/status")) {
-            return new Reply(200, "application/x-ndjson", null, answers.status() + "\n");
+            return Reply.json(200, answers.status() + "\n");
         }
         if (path.startsWith(TOKEN) && path.length() > TOKEN.length()) {
             return token(path.substring(TOKEN.length()));
@@ -89,7 +94,7 @@ final class ControlHandler extends Handler.Abstract {
             if (tokens.isEmpty()) {
                 return Reply.text(404, "oauthmail serve does not serve an account named " + account + "\n");
             }
-            return new Reply(200, TEXT, tokens.get().expiresAt().toString(), tokens.get().accessToken() + "\n");
+            return new Reply(200, TEXT, tokens.get().expiresAt().toString(), utf8(tokens.get().accessToken() + "\n"));
         } catch (OAuthMailException e) {
             // The message and hint name the account and the fix; they never carry a token. The status tells the
             // launcher which exit code to give (410: log in again, 3; 503: temporary, 4), so it need not ask twice.
@@ -101,11 +106,20 @@ final class ControlHandler extends Handler.Abstract {
         }
     }
 
+    private static byte[] utf8(String text) {
+        return text.getBytes(StandardCharsets.UTF_8);
+    }
+
     /** One answer; {@code expiresAt} is sent as the {@code Expires-At} header when present. */
-    private record Reply(int code, String contentType, String expiresAt, String body) {
+    record Reply(int code, String contentType, String expiresAt, byte[] body) {
 
         static Reply text(int code, String body) {
-            return new Reply(code, TEXT, null, body);
+            return new Reply(code, TEXT, null, utf8(body));
+        }
+
+        /** One JSON object per line. */
+        static Reply json(int code, String lines) {
+            return new Reply(code, "application/x-ndjson", null, utf8(lines));
         }
     }
 }

@@ -21,7 +21,8 @@ import org.eclipse.jetty.util.thread.ScheduledExecutorScheduler;
  * the same user can reach it (file permissions, no secret to leak). It speaks HTTP: {@code GET /status} (one JSON
  * object per account, no tokens), {@code GET /token/ACCOUNT} (the access token, refreshed first if due, with its
  * expiry in an {@code Expires-At} header), {@code GET /metrics} (the Prometheus text format) and
- * {@code POST /reload} (re-read the configuration); the routes are {@link ControlHandler}'s.
+ * {@code POST /reload} (re-read the configuration) and the relay queue's {@code /queue} routes; the routes are
+ * {@link ControlHandler}'s.
  *
  * <p>HTTP is what lets the launcher fetch a token with {@code curl --unix-socket} in a few milliseconds instead of
  * starting a JVM; Jetty (already the web console's server) parses it, on its {@link UnixDomainServerConnector}.
@@ -62,6 +63,11 @@ final class ControlServer implements AutoCloseable {
 
         /** The daemon's metrics in the Prometheus text format; empty where none are kept. */
         default Optional<String> metrics() {
+            return Optional.empty();
+        }
+
+        /** The relay's queue, while a relay listener runs ({@code oauthmail queue}); empty otherwise. */
+        default Optional<io.oauthmail.server.relay.RelayQueue> relayQueue() {
             return Optional.empty();
         }
     }

@@ -4,6 +4,7 @@ import io.oauthmail.account.Account;
 import io.oauthmail.account.TokenSet;
 import io.oauthmail.server.ops.DaemonMetrics;
 import io.oauthmail.server.ops.FailureKind;
+import io.oauthmail.server.relay.RelayQueue;
 import io.oauthmail.token.LostGrants;
 import io.oauthmail.token.TokenManager;
 import io.oauthmail.token.TokenState;
@@ -18,6 +19,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Supplier;
 import java.util.stream.Collectors;
 
 /**
@@ -39,6 +41,7 @@ public final class Daemon implements AutoCloseable {
     private final DaemonLock lock;
     private final LostGrants lostGrants;
     private final DaemonMetrics metrics;
+    private final Supplier<Optional<RelayQueue>> relay;
     /** The daemon's notices and counts, which the relay's outcomes also go to ({@link RelayNotices}). */
     private final Events events;
     private final AtomicBoolean closed = new AtomicBoolean();
@@ -46,9 +49,11 @@ public final class Daemon implements AutoCloseable {
     private volatile URI console;
 
     private Daemon(TokenManager tokens, Notifier notifier, Refresher refresher, List<Account> accounts, Path socket,
-            Reload reload, DaemonLock lock, LostGrants lostGrants, DaemonMetrics metrics, Events events) throws IOException {
+            Reload reload, DaemonLock lock, LostGrants lostGrants, DaemonMetrics metrics, Events events,
+            Supplier<Optional<RelayQueue>> relay) throws IOException {
         this.lock = lock;
         this.events = events;
+        this.relay = relay;
         this.metrics = metrics;
         this.lostGrants = lostGrants;
         this.tokens = tokens;
@@ -81,6 +86,11 @@ public final class Daemon implements AutoCloseable {
             public String reload() {
                 return reload.run();
             }
+
+            @Override
+            public Optional<RelayQueue> relayQueue() {
+                return relay.get();
+            }
         });
     }
 
@@ -102,6 +112,15 @@ public final class Daemon implements AutoCloseable {
     /** As {@link #start(List, TokenManager, Map, Path, Reload)}, counting in {@code metrics} (also served on the socket). */
     public static Daemon start(List<Account> accounts, TokenManager tokens, Map<String, String> hooks, Path socket,
             Reload reload, DaemonMetrics metrics) throws IOException {
+        return start(accounts, tokens, hooks, socket, reload, metrics, Optional::empty);
+    }
+
+    /**
+     * As {@link #start(List, TokenManager, Map, Path, Reload, DaemonMetrics)}, with the relay's queue while one runs
+     * ({@code relay} is asked at each request): its counts join the status, and {@code oauthmail queue} reaches it.
+     */
+    public static Daemon start(List<Account> accounts, TokenManager tokens, Map<String, String> hooks, Path socket,
+            Reload reload, DaemonMetrics metrics, Supplier<Optional<RelayQueue>> relay) throws IOException {
         Path runDir = socket.toAbsolutePath().getParent();
         DaemonLock lock = DaemonLock.acquire(runDir);
         Notifier notifier = new Notifier(hooks);
@@ -111,7 +130,7 @@ public final class Daemon implements AutoCloseable {
         Refresher refresher = new Refresher(tokens, Clock.systemUTC(), events);
         refresher.start(accounts);
         try {
-            return new Daemon(tokens, notifier, refresher, accounts, socket, reload, lock, lostGrants, metrics, events);
+            return new Daemon(tokens, notifier, refresher, accounts, socket, reload, lock, lostGrants, metrics, events, relay);
         } catch (IOException | RuntimeException e) {
             refresher.close();
             lock.close();
@@ -169,9 +188,16 @@ public final class Daemon implements AutoCloseable {
 
     /**
      * One JSON object per account; no tokens. When a web console runs, a first object names it
-     * ({@code {"web_console": URL}}, no {@code account}), so {@code oauthmail status} can say where it is.
+     * ({@code {"web_console": URL}}, no {@code account}), so {@code oauthmail status} can say where it is; while a
+     * relay runs, a last one carries its queue's counts ({@code {"relay": {...}}}, see {@link RelayStatus}).
      */
     private String statusJson() {
+        String accountLines = accountsJson().stripTrailing();
+        return relay.get().map(queue -> (accountLines.isEmpty() ? "" : accountLines + "\n")
+                + RelayStatus.json(queue, Instant.now())).orElse(accountLines);
+    }
+
+    private String accountsJson() {
         com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
         Instant now = Instant.now();
         String head = "";

@@ -5,11 +5,13 @@ import io.oauthmail.config.AccountResolver;
 import io.oauthmail.config.AccountSettings;
 import io.oauthmail.config.Config;
 import io.oauthmail.config.ListenerSettings;
+import io.oauthmail.config.RelaySettings;
 import io.oauthmail.config.WebSettings;
 import io.oauthmail.error.OAuthMailException;
 import io.oauthmail.runtime.OAuthMailRuntime;
 import io.oauthmail.server.proxy.Proxy;
 import io.oauthmail.server.proxy.ProxyListeners;
+import io.oauthmail.server.relay.FileSpool;
 import io.oauthmail.server.relay.RelayListener;
 import io.oauthmail.server.relay.RelayQueue;
 import io.oauthmail.server.web.WebConsole;
@@ -50,7 +52,7 @@ public final class Serve implements AutoCloseable {
     private List<Proxy> proxies = new ArrayList<>();
     private WebConsole console;
     /** The relay's queue and workers: started with the first relay listener, kept until the daemon stops. */
-    private RelayService relay;
+    private volatile RelayService relay;
     /** Told of each message the relay queued: the workers look at once. */
     private final Consumer<RelayQueue.Entry> relayAccepted = entry -> {
         RelayService running = relay;
@@ -68,7 +70,8 @@ public final class Serve implements AutoCloseable {
         Config config = runtime.config();
         this.accounts = accounts(config);
         this.listeners = listeners(config);
-        this.daemon = Daemon.start(accounts, tokens, config.hooks(), Daemon.socketIn(runtime.paths().stateDir()), this::reload);
+        this.daemon = Daemon.start(accounts, tokens, config.hooks(), Daemon.socketIn(runtime.paths().stateDir()), this::reload,
+                new io.oauthmail.server.ops.DaemonMetrics(), () -> Optional.ofNullable(relay).map(RelayService::queue));
     }
 
     /**
@@ -206,15 +209,25 @@ public final class Serve implements AutoCloseable {
                         relay, address, certificate, allowed, passwords, relayQueue(), relayAccepted, runtime.clock())));
     }
 
-    /** The relay's queue (the embedded spool under the state folder), its workers started with it. */
+    /**
+     * The relay's queue (the embedded spool, where {@code [relay] spool} says or under the state folder), its workers
+     * started with it, both with {@code [relay]} as it was at start (a reload keeps them). From then on the queue's
+     * counts are in the status and the metrics.
+     */
     private synchronized RelayQueue relayQueue() throws IOException {
         if (relay == null) {
             relay = RelayService.start(runtime, tokens, name -> accounts.stream()
                     .filter(account -> account.name().equals(name)).findFirst(), daemon);
+            daemon.metrics().relayQueue(RelayStatus.gauges(relay.queue(), runtime.clock()));
             say("relay queue in " + relay.where() + ": " + relay.queue().counts().queued()
                     + " message(s) waiting");
         }
         return relay.queue();
+    }
+
+    /** Where the embedded spool is: {@code [relay] spool}, or {@code relay/} in the state folder. */
+    public static Path spoolFolder(RelaySettings settings, io.oauthmail.config.OAuthMailPaths paths) {
+        return settings.spool().orElseGet(() -> FileSpool.defaultFolder(paths));
     }
 
     private List<Account> accounts(Config config) {

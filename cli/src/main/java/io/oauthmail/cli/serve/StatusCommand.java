@@ -16,7 +16,8 @@ import picocli.CommandLine.ParentCommand;
 
 /** {@code oauthmail status}: what the running daemon knows of each account. */
 @Command(name = "status", mixinStandardHelpOptions = true,
-        description = "Ask the running oauthmail serve for each account's state: token expiry, next refresh, problems.",
+        description = "Ask the running oauthmail serve for each account's state: token expiry, next refresh, problems; "
+                + "and, while a relay runs, its queue's counts.",
         footerHeading = HelpText.EXAMPLES,
         footer = {"  oauthmail status",
             "  oauthmail status --json"})
@@ -26,7 +27,8 @@ public final class StatusCommand implements Callable<Integer> {
     OAuthMailCli root;
 
     @Option(names = "--json", description = "One JSON object per account, as the daemon sends them (first, when it serves"
-            + " a web console, {\"web_console\": URL}).")
+            + " a web console, {\"web_console\": URL}; last, while a relay runs, {\"relay\": {\"queued\": N, \"deferred\": N,"
+            + " \"held\": N, \"held_accounts\": [...], \"bytes\": N, \"oldest\": TIME, \"oldest_seconds\": N}}).")
     boolean json;
 
     @Override

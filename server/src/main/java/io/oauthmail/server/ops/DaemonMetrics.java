@@ -5,6 +5,7 @@ import io.prometheus.metrics.config.EscapingScheme;
 import io.prometheus.metrics.core.datapoints.CounterDataPoint;
 import io.prometheus.metrics.core.metrics.Counter;
 import io.prometheus.metrics.core.metrics.Gauge;
+import io.prometheus.metrics.core.metrics.GaugeWithCallback;
 import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.io.ByteArrayOutputStream;
@@ -12,6 +13,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
+import java.util.function.Supplier;
 
 /**
  * The daemon's metrics, in the Prometheus Java client's registry: token refreshes by outcome, failures by kind and
@@ -70,8 +72,33 @@ public final class DaemonMetrics implements ProxyEvents {
                     + "failed), held (the account's grant is gone)").labelNames("outcome").register(registry);
     /** The byte counters resolved once per protocol, [to client, to server]: the relay adds to them on every read. */
     private final Map<String, CounterDataPoint[]> relayed;
+    /** The relay queue's counts, read at scrape; null (no relay series) until a relay listener opens the queue. */
+    private volatile Supplier<QueueCounts> relayQueue;
+
+    /**
+     * The relay queue at one moment, for its gauges: messages never tried yet, deferred (tried, waiting for the next
+     * attempt) and held (their account lost its grant), which add up to every queued message.
+     *
+     * @param oldestSeconds how long the oldest message has waited; 0 when the queue is empty
+     */
+    public record QueueCounts(long queued, long deferred, long held, long bytes, double oldestSeconds) {
+    }
 
     public DaemonMetrics() {
+        // Read at scrape, not kept up to date by the queue: a database queue counts with a query, which the cache in
+        // relayQueue() limits to one a second however often Prometheus or a person asks.
+        GaugeWithCallback.builder().name("oauthmail_relay_queue_messages")
+                .help("Relay queue messages by state (queued: not yet tried, deferred, held); their sum is every message")
+                .labelNames("state").callback(callback -> relayCounts(counts -> {
+                    callback.call(counts.queued(), "queued");
+                    callback.call(counts.deferred(), "deferred");
+                    callback.call(counts.held(), "held");
+                })).register(registry);
+        GaugeWithCallback.builder().name("oauthmail_relay_queue_bytes").help("Bytes of the messages in the relay queue")
+                .callback(callback -> relayCounts(counts -> callback.call(counts.bytes()))).register(registry);
+        GaugeWithCallback.builder().name("oauthmail_relay_oldest_seconds")
+                .help("Seconds the oldest message in the relay queue has waited (0 when it is empty)")
+                .callback(callback -> relayCounts(counts -> callback.call(counts.oldestSeconds()))).register(registry);
         relayed = Map.of("smtp", byteCounters("smtp"), "imap", byteCounters("imap"), "pop3", byteCounters("pop3"));
         // Series that exist from the start, at 0: a rate() over a counter that appears only at its first event
         // misses that event, and a dashboard shows "no data" instead of 0.
@@ -108,6 +135,23 @@ public final class DaemonMetrics implements ProxyEvents {
             throw new UncheckedIOException(e); // a byte array does not fail
         }
         return out.toString(StandardCharsets.UTF_8);
+    }
+
+    /**
+     * Exports the relay queue's gauges from now on, read from {@code counts} at scrape, at most once a second
+     * (three gauges, one read); before this the daemon runs no relay and exports none. {@code counts} returns null
+     * when the queue cannot count.
+     */
+    public void relayQueue(Supplier<QueueCounts> counts) {
+        relayQueue = new EverySecond<>(counts, System::nanoTime);
+    }
+
+    private void relayCounts(java.util.function.Consumer<QueueCounts> use) {
+        Supplier<QueueCounts> source = relayQueue;
+        QueueCounts counts = source == null ? null : source.get();
+        if (counts != null) { // null: the queue could not count (a database away); no series rather than a wrong 0
+            use.accept(counts);
+        }
     }
 
     /** The registry, for an exporter of its own (the loopback {@code --metrics} listener). */

@@ -335,6 +335,29 @@ public final class JdbcRelayQueue implements RelayQueue {
         }
     }
 
+    @Override
+    public int releaseLeases(java.util.function.Predicate<String> gone) throws IOException {
+        List<String> holders = new ArrayList<>();
+        try (Connection c = dataSource.getConnection(); PreparedStatement select = c.prepareStatement(
+                "SELECT DISTINCT leased_by FROM " + QUEUE + " WHERE leased_by IS NOT NULL")) {
+            try (ResultSet row = select.executeQuery()) {
+                while (row.next()) {
+                    holders.add(row.getString(1));
+                }
+            }
+        } catch (SQLException e) {
+            throw JdbcRelayDatabase.failure("cannot read the relay queue's leases", e);
+        }
+        int released = 0;
+        for (String holder : holders) {
+            if (gone.test(holder)) {
+                released += update("UPDATE " + QUEUE + " SET leased_by = NULL, lease_until = NULL WHERE leased_by = ?",
+                        "release the leases of " + holder, holder);
+            }
+        }
+        return released;
+    }
+
     private int update(String sql, String what, Object... parameters) throws IOException {
         try (Connection c = dataSource.getConnection(); PreparedStatement update = c.prepareStatement(sql)) {
             for (int i = 0; i < parameters.length; i++) {

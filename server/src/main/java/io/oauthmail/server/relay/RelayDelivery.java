@@ -64,7 +64,7 @@ public final class RelayDelivery implements AutoCloseable {
         }
     }
 
-    private record Claimed(Entry entry, Instant leasedUntil) {
+    private record Claimed(Entry entry, Instant claimedAt, Instant leasedUntil) {
     }
 
     private final RelayQueue queue;
@@ -140,7 +140,7 @@ public final class RelayDelivery implements AutoCloseable {
             List<Entry> claimed = queue.claim(settings.host(), room, settings.lease(), now);
             for (Entry entry : claimed) {
                 inFlight.incrementAndGet();
-                lanes.computeIfAbsent(entry.envelope().account(), a -> new Lane()).add(new Claimed(entry, now.plus(settings.lease())));
+                lanes.computeIfAbsent(entry.envelope().account(), a -> new Lane()).add(new Claimed(entry, now, now.plus(settings.lease())));
             }
         } catch (IOException | RuntimeException e) {
             // The queue (a full disk, a database away) or a bug: the next poll tries again; nothing is lost.
@@ -162,6 +162,10 @@ public final class RelayDelivery implements AutoCloseable {
         }
     }
 
+    private static Instant later(Instant a, Instant b) {
+        return a.isAfter(b) ? a : b;
+    }
+
     private void deliver(Claimed claimed) {
         Entry entry = claimed.entry();
         String name = entry.envelope().account();
@@ -179,9 +183,9 @@ public final class RelayDelivery implements AutoCloseable {
                 queue.deferred(entry.id(), settings.host(), now, "the account's queue is held: its grant is gone");
                 return;
             }
-            Optional<RelayOutcomes.Pause> pause = outcomes.pause(name, now);
+            Optional<RelayOutcomes.Pause> pause = outcomes.pause(name, now, claimed.claimedAt());
             if (pause.isPresent()) {
-                queue.deferred(entry.id(), settings.host(), pause.get().until(),
+                queue.deferred(entry.id(), settings.host(), later(pause.get().until(), now),
                         "after an earlier message of the account: " + pause.get().reason());
                 return;
             }

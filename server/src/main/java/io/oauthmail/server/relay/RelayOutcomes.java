@@ -29,8 +29,8 @@ final class RelayOutcomes {
 
     private static final Logger LOG = LoggerFactory.getLogger(RelayOutcomes.class);
 
-    /** Until when an account waits, and why. */
-    record Pause(Instant until, String reason) {
+    /** Since and until when an account waits, and why. */
+    record Pause(Instant since, Instant until, String reason) {
     }
 
     private final RelayQueue queue;
@@ -52,10 +52,16 @@ final class RelayOutcomes {
         this.metrics = metrics;
     }
 
-    /** The account's pause, while it lasts. */
-    Optional<Pause> pause(String account, Instant now) {
+    /**
+     * The account's pause, while it lasts, or one that began after {@code claimedAt} even if it has ended: then an
+     * older message of the account failed after this one was claimed with it, and this one must not overtake it
+     * (it is given back untried, and the queue hands the older one out first). Without the second rule a pause that
+     * ends while a lane still holds younger messages (a slow disk, or a test's clock moved on) let them go first.
+     */
+    Optional<Pause> pause(String account, Instant now, Instant claimedAt) {
         Pause pause = paused.get(account);
-        return pause != null && now.isBefore(pause.until()) ? Optional.of(pause) : Optional.empty();
+        return pause != null && (now.isBefore(pause.until()) || !pause.since().isBefore(claimedAt))
+                ? Optional.of(pause) : Optional.empty();
     }
 
     void handle(Entry entry, Account account, byte[] content, Attempt attempt, Instant now) throws IOException {
@@ -93,7 +99,7 @@ final class RelayOutcomes {
             return;
         }
         Instant next = backoff.next(entry.attempts() + 1, now, retryAfter);
-        paused.put(entry.envelope().account(), new Pause(next, reason));
+        paused.put(entry.envelope().account(), new Pause(now, next, reason));
         queue.deferred(entry.id(), host, next, reason);
         LOG.atWarn().addKeyValue("event", "relay_delivery").addKeyValue("outcome", "deferred").addKeyValue("id", entry.id())
                 .log("{}: {} deferred until {}: {}", entry.envelope().account(), entry.id(), next, reason);

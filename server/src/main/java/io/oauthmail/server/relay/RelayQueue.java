@@ -63,6 +63,16 @@ public interface RelayQueue extends AutoCloseable {
     /** A permanent failure (after its bounce was queued or sent): removed, like {@link #delivered}. */
     boolean failed(MessageId id, String host, String reason) throws IOException;
 
+    /**
+     * Ends every live lease whose holder {@code gone} says has died, so its messages are claimable now rather than
+     * when the leases run out; returns how many. A daemon restarted after a crash calls it for its own earlier
+     * process: on PostgreSQL the account's oldest message, leased by the dead process, would otherwise hold that
+     * account's mail for the whole lease. Leases that live only in memory (the file spool) died with their process.
+     */
+    default int releaseLeases(java.util.function.Predicate<String> gone) throws IOException {
+        return 0;
+    }
+
     /** Holds (or, with {@code reason} empty, releases) every message of {@code account}: a lost grant. */
     void hold(String account, Optional<String> reason) throws IOException;
 

@@ -72,6 +72,24 @@ class JdbcRelayQueueTest extends RelayQueueContract {
     }
 
     @Test
+    void theLeasesOfAProcessThatIsGoneAreReleasedAtOnceAndOnlyThose() throws Exception {
+        RelayQueue queue = createQueue();
+        try {
+            accept(queue, "a", "Subject: 1\r\n\r\nbody\r\n");
+            accept(queue, "b", "Subject: 2\r\n\r\nbody\r\n");
+            Duration lease = Duration.ofMinutes(10);
+            assertThat(queue.claim("host-1", 1, lease, T0)).hasSize(1);
+            assertThat(queue.claim("host-2", 1, lease, T0)).hasSize(1);
+            assertThat(queue.claim("host-3", 5, lease, T0)).as("both accounts' oldest are leased").isEmpty();
+
+            assertThat(queue.releaseLeases(holder -> holder.equals("host-1"))).isEqualTo(1);
+            assertThat(queue.claim("host-3", 5, lease, T0)).as("host-1's message, not host-2's").hasSize(1);
+        } finally {
+            queue.close();
+        }
+    }
+
+    @Test
     void aMessageOverTheLimitIsStillReadToItsEndSoTheSmtpSessionGoesOn() throws Exception {
         try (RelayQueue queue = createQueue()) {
             ByteArrayInputStream content = new ByteArrayInputStream(new byte[5000]);
