@@ -44,6 +44,14 @@ final class RelayService implements AutoCloseable {
      */
     private static final int JDBC_POOL = 8;
 
+    /**
+     * {@code -Doauthmail.relay.lease=SECONDS}: the workers' lease in place of RelayDelivery.Settings' 10 minutes. For
+     * tests of several daemons that kill one and must see its claimed messages return in seconds. Not a {@code [relay]}
+     * key on purpose: a lease shorter than one attempt's longest time ({@link #MAIL_TIMEOUT}) lets another host send a
+     * message that is still in flight, so users get no knob for it.
+     */
+    static final String LEASE_PROPERTY = "oauthmail.relay.lease";
+
     private final RelayQueue queue;
     /** Where the queue is, for the daemon's messages: a folder, or PostgreSQL (never its URL: it may hold a password). */
     private final String where;
@@ -78,7 +86,7 @@ final class RelayService implements AutoCloseable {
         RelayDelivery.Settings defaults = RelayDelivery.Settings.defaults(hostName());
         Backoff backoff = new Backoff(defaults.backoff().first(), defaults.backoff().cap(), relay.maxQueueTime());
         RelayService service = new RelayService(queue, where, runtime, tokens, accounts, daemon, new RelayDelivery.Settings(
-                defaults.host(), relay.workers(), defaults.lease(), defaults.poll(), defaults.idleConnection(), backoff));
+                defaults.host(), relay.workers(), lease(defaults.lease()), defaults.poll(), defaults.idleConnection(), backoff));
         int released = queue.releaseLeases(RelayService::deadProcessOfThisHost);
         if (released > 0) {
             LOG.info("relay: {} message(s) leased by an earlier daemon on this host that is gone are claimable again", released);
@@ -89,6 +97,23 @@ final class RelayService implements AutoCloseable {
 
     RelayQueue queue() {
         return queue;
+    }
+
+    /** The workers' lease: {@code fallback}, unless {@link #LEASE_PROPERTY} sets it. */
+    private static Duration lease(Duration fallback) {
+        String lease = System.getProperty(LEASE_PROPERTY, "").trim();
+        if (lease.isEmpty()) {
+            return fallback;
+        }
+        try {
+            Duration seconds = Duration.ofSeconds(Long.parseLong(lease));
+            if (seconds.isNegative() || seconds.isZero()) {
+                throw new NumberFormatException(lease);
+            }
+            return seconds;
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("-D" + LEASE_PROPERTY + "=" + lease + ": use a whole number of seconds over 0", e);
+        }
     }
 
     private static RelayRoute route(String via) {
