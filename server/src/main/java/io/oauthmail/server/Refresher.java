@@ -110,6 +110,9 @@ final class Refresher implements AutoCloseable {
     /** Runs in the scheduler: makes the token valid (refreshing if within the margin) and plans the next run. */
     private void refresh(Account account) {
         Instant now = clock.instant();
+        // Read before the attempt: a login that stores new tokens while the failure is being reported must count as
+        // new. Read after, the watch below took the new login's token for the dead one and never noticed it.
+        String storedBefore = storedRefreshToken(account);
         try {
             String before = tokens.peek(account).map(TokenSet::accessToken).orElse(null);
             TokenSet tokenSet = tokens.refreshIfDue(account);
@@ -127,7 +130,7 @@ final class Refresher implements AutoCloseable {
         } catch (ReauthorizationRequired e) {
             states.put(account.name(), new AccountState(account.name(), TokenState.NEEDS_LOGIN, null, null, e.getMessage()));
             events.reauthorizationNeeded(account, e.getMessage(), account.loginCommand());
-            watchForLogin(account, storedRefreshToken(account));
+            watchForLogin(account, storedBefore);
         } catch (TemporaryFailure e) {
             retryLater(account, now, e.getMessage());
         } catch (RuntimeException e) {
