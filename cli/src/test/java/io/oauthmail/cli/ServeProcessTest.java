@@ -97,7 +97,8 @@ class ServeProcessTest {
 
     /** {@code oauthmail serve ARGS} as its own process, its stderr in {@code err}. */
     private static Process serve(Output err, String... args) throws java.io.IOException {
-        List<String> command = new ArrayList<>(List.of(
+        // With SIGHUP at its default: a build run under nohup passes SIGHUP on ignored, and the JVM then keeps it so.
+        List<String> command = new ArrayList<>(List.of("env", "--default-signal=HUP",
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp", System.getProperty("java.class.path"),
                 "io.oauthmail.cli.Main", "serve"));
         command.addAll(List.of(args));

@@ -30,7 +30,13 @@ final class Signals {
     // javac notes "internal proprietary API" here; that is the point of this class, and cannot be silenced.
     private static boolean handle(String name, Runnable action) {
         try {
-            sun.misc.Signal.handle(new sun.misc.Signal(name), signal -> action.run());
+            sun.misc.SignalHandler old = sun.misc.Signal.handle(new sun.misc.Signal(name), signal -> action.run());
+            if (old == sun.misc.SignalHandler.SIG_IGN) {
+                // Ignored when the JVM started (nohup ignores SIGHUP): the JVM then leaves it ignored and says so only
+                // here, so the daemon must not promise a reload on SIGHUP.
+                LOG.debug("SIG{} was ignored when this process started (nohup?): it stays ignored", name);
+                return false;
+            }
             return true;
         } catch (IllegalArgumentException | LinkageError e) {
             LOG.debug("SIG{} cannot be caught in this JVM: {}", name, e.getMessage());
