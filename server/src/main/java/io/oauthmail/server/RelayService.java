@@ -63,7 +63,7 @@ final class RelayService implements AutoCloseable {
         this.queue = queue;
         this.where = where;
         RelaySettings relay = runtime.config().relay();
-        this.delivery = new RelayDelivery(queue, accounts, account -> route(relay.via(account.name())),
+        this.delivery = new RelayDelivery(queue, accounts, account -> RelayRoute.named(relay.via(account.name())),
                 new MailSessions(tokens, MAIL_TIMEOUT),
                 route -> restSender(route, runtime, tokens), new RelayNotices(daemon.events(), accounts), daemon.metrics(),
                 runtime.clock(), settings);
@@ -116,25 +116,13 @@ final class RelayService implements AutoCloseable {
         }
     }
 
-    private static RelayRoute route(String via) {
-        return switch (via) {
-            case "gmail-api" -> RelayRoute.GMAIL_API;
-            case "graph" -> RelayRoute.GRAPH;
-            default -> RelayRoute.SMTP;
-        };
-    }
-
     /**
      * The Gmail API takes only Google's tokens and Graph only Microsoft's: a {@code [relay] via} that does not fit
      * its account's provider would bounce every message after days of retries, so the daemon refuses to start with it.
      */
     static void checkRoutes(RelaySettings relay, Function<String, Optional<Account>> accounts) {
         for (Map.Entry<String, String> via : relay.via().entrySet()) {
-            ProviderFamily needed = switch (via.getValue()) {
-                case "gmail-api" -> ProviderFamily.GOOGLE;
-                case "graph" -> ProviderFamily.MICROSOFT;
-                default -> null;
-            };
+            ProviderFamily needed = RelayRoute.named(via.getValue()).needs().orElse(null);
             Optional<Account> account = accounts.apply(via.getKey());
             if (needed != null && account.isPresent() && ProviderFamily.of(account.get().provider()) != needed) {
                 throw new OAuthMailException("[relay] via: account " + via.getKey() + " is not a "
@@ -166,7 +154,8 @@ final class RelayService implements AutoCloseable {
         return hostPart() + "-" + ProcessHandle.current().pid();
     }
 
-    private static String hostPart() {
+    /** This machine's name: $HOSTNAME, else what the resolver says; the first part of every lease holder's name. */
+    static String hostPart() {
         String host = System.getenv("HOSTNAME");
         if (host == null || host.isBlank()) {
             try {

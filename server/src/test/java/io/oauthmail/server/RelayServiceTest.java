@@ -8,7 +8,6 @@ import io.oauthmail.account.Account;
 import io.oauthmail.config.RelaySettings;
 import io.oauthmail.error.OAuthMailException;
 import io.oauthmail.provider.Providers;
-import java.net.InetAddress;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -20,8 +19,7 @@ class RelayServiceTest {
 
     @Test
     void onlyAGoneProcessOfThisHostCountsAsDead() throws Exception {
-        String host = System.getenv("HOSTNAME") != null && !System.getenv("HOSTNAME").isBlank()
-                ? System.getenv("HOSTNAME") : InetAddress.getLocalHost().getHostName();
+        String host = RelayService.hostPart();
         Process gone = new ProcessBuilder("true").start();
         gone.waitFor();
         assertThat(RelayService.deadProcessOfThisHost(host + "-" + gone.pid())).isTrue();
