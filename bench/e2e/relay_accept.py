@@ -9,7 +9,9 @@ token, as send_speed.py does) and one per --relay (smtplib to a daemon's relay l
 ACCOUNT with its local password). Each daemon is started once (SERVE_COMMAND, its output to LOG) and kept running.
 Every variant sends the same N pre-composed ~5 KB messages over one connection; what is compared is messages/s
 acknowledged once the first 250 came, (N - 1) / (time of the last 250 - time of the first), so the connection and
-the login do not count. Rounds interleave the variants (who goes first rotates) after an uncounted warm-up round.
+the login do not count. Rounds interleave the variants (who goes first rotates) after an uncounted warm-up round
+of --warmup messages per variant (default 4,000: a daemon's JIT reaches its steady state after some 4,000 messages;
+a shorter warm-up measures a cold daemon, which takes the first thousands at about half its speed).
 After each run, outside the timing: wait until all N are in U's INBOX (the relay's queue is then empty: it has
 delivered them), until Postfix's queue is empty (send_speed.drained), and empty the INBOX.
 """
@@ -63,6 +65,7 @@ def main():
     p.add_argument("--user", required=True)
     p.add_argument("--rounds", type=int, default=5)
     p.add_argument("--messages", type=int, default=1000)
+    p.add_argument("--warmup", type=int, default=4000, help="messages per variant in the uncounted first round")
     p.add_argument("--relay", action="append", default=[], help="NAME=PORT:ACCOUNT:SERVE_COMMAND:LOG")
     o = p.parse_args()
     password = os.environ["RELAY_ACCEPT_PASSWORD"]  # not on the command line, where ps shows it
@@ -86,7 +89,8 @@ def main():
             tok = token(o.user)
             order = variants[r % len(variants):] + variants[:r % len(variants)] if r >= 0 else variants
             for name in order:
-                raws = messages(o.user, f"{r + 1} {name}", o.messages)
+                count = o.messages if r >= 0 else o.warmup
+                raws = messages(o.user, f"{r + 1} {name}", count)
                 if name == "direct":
                     smtp = login(o.user, tok)
                 else:
@@ -94,7 +98,7 @@ def main():
                     smtp = smtplib.SMTP("127.0.0.1", port, timeout=60)
                     smtp.login(account, password)
                 rate, whole = burst(smtp, o.user, raws)
-                arrived(o.user, o.messages)
+                arrived(o.user, count)
                 drained()
                 empty(o.user)
                 if r >= 0:

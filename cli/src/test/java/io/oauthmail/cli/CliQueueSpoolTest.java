@@ -87,7 +87,7 @@ class CliQueueSpoolTest {
 
         SandboxHome.Run deleted = SandboxHome.run(env, "queue", "delete", entries[0].id().value());
         assertThat(deleted.out()).startsWith("deleted " + entries[0].id() + "  office");
-        assertThat(spool.resolve(entries[0].id() + ".eml")).doesNotExist();
+        assertThat(spool.resolve(entries[0].id() + ".msg")).doesNotExist();
         assertThat(SandboxHome.run(env, "queue", "show", entries[0].id().value()).exit()).isEqualTo(ExitCodes.FAILED);
     }
 

@@ -18,6 +18,7 @@ import java.util.Set;
  * max_messages = 100000            # the most messages queued at once; 0 for no limit
  * max_queue_time = "5d"            # how long a message is retried before it bounces
  * workers = 4                      # delivery workers
+ * burst_wait = "5s"                # while clients send, delivery waits for them to pause, at most this long
  * via = { "work@contoso.com" = "graph", "me@gmail.com" = "gmail-api" }   # default: smtp
  * </pre>
  *
@@ -28,28 +29,41 @@ import java.util.Set;
  * @param workers      how many messages are delivered at once
  * @param via          how an account's mail goes out, by account name: {@code smtp} (everyone not listed),
  *                     {@code gmail-api} or {@code graph} (where SMTP AUTH is switched off)
+ * @param burstWait    how long delivery may give way to a burst of incoming mail (it claims nothing while clients
+ *                     are sending, until they pause); zero claims each message as soon as it is queued
  */
 public record RelaySettings(Optional<Path> spool, long reserveBytes, int maxMessages, Duration maxQueueTime, int workers,
-        java.util.Map<String, String> via) {
+        java.util.Map<String, String> via, Duration burstWait) {
+
+    /** The default {@code burst_wait}: a burst is taken at full speed, and delivered at most this much later. */
+    public static final Duration BURST_WAIT = Duration.ofSeconds(5);
 
     /** The values {@code via} takes. */
     public static final List<String> VIAS = List.of("smtp", "gmail-api", "graph");
 
     /** No {@code [relay]} table: the spool in the state folder, 100 MiB kept free, 100,000 messages, 5 days, 4 workers. */
     public static final RelaySettings DEFAULT = new RelaySettings(Optional.empty(), 100L * 1024 * 1024, 100_000,
-            Duration.ofDays(5), 4, java.util.Map.of());
+            Duration.ofDays(5), 4, java.util.Map.of(), BURST_WAIT);
 
     /** As before {@code via} existed: every account over SMTP. */
     public RelaySettings(Optional<Path> spool, long reserveBytes, int maxMessages, Duration maxQueueTime, int workers) {
         this(spool, reserveBytes, maxMessages, maxQueueTime, workers, java.util.Map.of());
     }
 
-    private static final Set<String> KEYS = Set.of("spool", "reserve", "max_messages", "max_queue_time", "workers", "via");
+    /** With the default {@code burst_wait}. */
+    public RelaySettings(Optional<Path> spool, long reserveBytes, int maxMessages, Duration maxQueueTime, int workers,
+            java.util.Map<String, String> via) {
+        this(spool, reserveBytes, maxMessages, maxQueueTime, workers, via, BURST_WAIT);
+    }
+
+    private static final Set<String> KEYS = Set.of("spool", "reserve", "max_messages", "max_queue_time", "workers", "via",
+            "burst_wait");
     private static final List<String> TABLE = List.of("relay");
 
     public RelaySettings {
         java.util.Objects.requireNonNull(spool, "spool");
         java.util.Objects.requireNonNull(maxQueueTime, "maxQueueTime");
+        java.util.Objects.requireNonNull(burstWait, "burstWait");
         via = java.util.Map.copyOf(via);
     }
 
@@ -89,6 +103,15 @@ public record RelaySettings(Optional<Path> spool, long reserveBytes, int maxMess
             }
         }
         int workers = whole(check, relay, "workers", DEFAULT.workers(), 1, "e.g. workers = 4 (the default)");
+        Duration burstWait = BURST_WAIT;
+        String burstText = check.string(relay, TABLE, "burst_wait");
+        if (burstText != null) {
+            burstWait = TokenSettingsScan.within(TokenSettingsScan.parseDuration(burstText), Duration.ZERO, Duration.ofMinutes(1));
+            if (burstWait == null) {
+                throw check.error(TABLE, "burst_wait", "'" + burstText + "' is not a time between 0s and 1m",
+                        "write it like \"5s\" (the default), or \"0s\" to deliver each message as soon as it is queued");
+            }
+        }
         java.util.Map<String, String> via = new java.util.LinkedHashMap<>();
         JsonNode viaNode = relay.get("via");
         if (viaNode != null) {
@@ -106,7 +129,8 @@ public record RelaySettings(Optional<Path> spool, long reserveBytes, int maxMess
                 via.put(entry.getKey(), value);
             }
         }
-        return new RelaySettings(Optional.ofNullable(spool).map(Path::of), reserve, maxMessages, maxQueueTime, workers, via);
+        return new RelaySettings(Optional.ofNullable(spool).map(Path::of), reserve, maxMessages, maxQueueTime, workers, via,
+                burstWait);
     }
 
     private static int whole(ConfigReader.Checker check, JsonNode relay, String key, int fallback, int min, String hint) {

@@ -27,6 +27,9 @@ class RelaySettingsTest {
                 "max_messages = 0", "max_queue_time = \"12h\"", "workers = 8", "")).relay();
         assertThat(set).isEqualTo(new RelaySettings(Optional.of(Path.of("/var/spool/oauthmail")), 2L << 30, 0,
                 Duration.ofHours(12), 8));
+        assertThat(parse("[relay]\nburst_wait = \"0s\"\n").relay().burstWait()).isZero();
+        assertThat(parse("[relay]\nburst_wait = \"30s\"\n").relay().burstWait()).isEqualTo(Duration.ofSeconds(30));
+        assertThat(RelaySettings.DEFAULT.burstWait()).isEqualTo(Duration.ofSeconds(5));
         assertThat(parse("[relay]\nmax_queue_time = \"5d\"\nreserve = \"500MB\"\n").relay())
                 .extracting(RelaySettings::maxQueueTime, RelaySettings::reserveBytes)
                 .containsExactly(Duration.ofDays(5), 500_000_000L);
@@ -54,6 +57,9 @@ class RelaySettingsTest {
                 .satisfies(e -> assertThat(((ConfigException) e).hint()).hasValueSatisfying(h -> assertThat(h).contains("\"5d\"")));
         assertThatThrownBy(() -> parse("[relay]\nmax_queue_time = \"100d\"\n")).hasMessageContaining("between 1m and 90d");
         assertThatThrownBy(() -> parse("[relay]\nworkers = 0\n")).hasMessageContaining("relay.workers: workers is at least 1");
+        assertThatThrownBy(() -> parse("[relay]\nburst_wait = \"2m\"\n")).hasMessageContaining("relay.burst_wait: '2m' is not a time"
+                + " between 0s and 1m");
+        assertThatThrownBy(() -> parse("[relay]\nburst_wait = \"soon\"\n")).hasMessageContaining("relay.burst_wait: 'soon'");
         assertThatThrownBy(() -> parse("[relay]\nmax_messages = \"many\"\n")).hasMessageContaining("relay.max_messages: expected a whole number");
         assertThatThrownBy(() -> parse("[relay]\nqueue = \"x\"\n")).hasMessageContaining("relay.queue: unknown key")
                 .satisfies(e -> assertThat(((ConfigException) e).hint()).hasValueSatisfying(h -> assertThat(h).contains("max_queue_time")));

@@ -86,7 +86,8 @@ final class RelayService implements AutoCloseable {
         RelayDelivery.Settings defaults = RelayDelivery.Settings.defaults(hostName());
         Backoff backoff = new Backoff(defaults.backoff().first(), defaults.backoff().cap(), relay.maxQueueTime());
         RelayService service = new RelayService(queue, where, runtime, tokens, accounts, daemon, new RelayDelivery.Settings(
-                defaults.host(), relay.workers(), lease(defaults.lease()), defaults.poll(), defaults.idleConnection(), backoff));
+                defaults.host(), relay.workers(), lease(defaults.lease()), defaults.poll(), defaults.idleConnection(), backoff,
+                relay.burstWait()));
         int released = queue.releaseLeases(RelayService::deadProcessOfThisHost);
         if (released > 0) {
             LOG.info("relay: {} message(s) leased by an earlier daemon on this host that is gone are claimable again", released);

@@ -4,12 +4,16 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.oauthmail.config.OAuthMailPaths;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.channels.FileChannel;
+import java.nio.file.FileStore;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -20,12 +24,14 @@ import java.util.TreeMap;
 import java.util.function.UnaryOperator;
 
 /**
- * The embedded relay queue: a folder ({@code <state>/relay/} by default) with two files per message,
- * {@code ID.eml} (the content, as accepted) and {@code ID.json} (envelope and delivery state, see
- * {@link SpoolRecord}). Each is written to a temp name, forced, renamed and the folder forced before
- * {@link #accept} returns; the metadata file is renamed last, so its presence is what makes a message queued.
- * Metadata updates replace the file the same way. Leases live in memory: one daemon owns a spool (a lock file
- * says so), and a lease ends with the process that held it.
+ * The embedded relay queue: a folder ({@code <state>/relay/} by default) with one file per message,
+ * {@code ID.msg} (envelope and content, as accepted; see {@link SpoolRecord}), written to a temp name, its data
+ * synced, renamed and the folder synced before {@link #accept} returns: two syncs per message, as few as a rename
+ * allows (Postfix's queue makes do with one by not syncing its folder, which a power cut can undo). A state file
+ * {@code ID.json} appears only when delivery is deferred or held, replaced atomically the same way. A delivered
+ * message's files are removed and the folder synced, outside the spool's lock so that accepts do not wait for
+ * it. Leases live in memory: one daemon owns a spool (a lock file says so), and a lease ends with the process
+ * that held it.
  *
  * <p>Content is stored as the client sent it, not encrypted: the folder is the owner's alone (0700, files 0600),
  * as a mail client's or Postfix's queue; use disk encryption where that is not enough.
@@ -49,17 +55,27 @@ public final class FileSpool implements RelayQueue {
     }
 
     private final Path dir;
+    private final FileStore store;
+    private final FileChannel folder;
     private final Limits limits;
     private final SpoolRecord records = new SpoolRecord(new ObjectMapper());
     private final SpoolLock lock;
     private final SpoolIds ids;
     private final TreeMap<String, Entry> entries = new TreeMap<>();
+    /** The same entries by account, for {@link #claim}. */
+    private final Map<String, TreeMap<String, Entry>> byAccount = new HashMap<>();
     private final Map<String, Lease> leases = new HashMap<>();
     private final Map<String, String> heldAccounts = new HashMap<>();
+    /** Where each message's content starts in its file, after the envelope. */
+    private final Map<String, Integer> contentStarts = new HashMap<>();
+    /** The messages with a state file beside them. */
+    private final Set<String> withState = new HashSet<>();
     private int accepting;
 
-    private FileSpool(Path dir, Limits limits, Clock clock, SpoolLock lock) {
+    private FileSpool(Path dir, Limits limits, Clock clock, SpoolLock lock) throws IOException {
         this.dir = dir;
+        this.store = Files.getFileStore(dir); // once: finding it reads the mount table
+        this.folder = SpoolFiles.openFolder(dir);
         this.limits = limits;
         this.lock = lock;
         this.ids = new SpoolIds(clock);
@@ -82,9 +98,16 @@ public final class FileSpool implements RelayQueue {
         try {
             FileSpool spool = new FileSpool(dir, limits, clock, lock);
             SpoolScan.Result scanned = new SpoolScan(dir, spool.records).run();
-            scanned.entries().forEach(entry -> spool.entries.put(entry.id().value(), entry));
-            scanned.entries().forEach(entry -> entry.heldBecause()
-                    .ifPresent(reason -> spool.heldAccounts.put(entry.envelope().account(), reason)));
+            for (SpoolRecord.Header header : scanned.messages()) {
+                Entry entry = header.entry();
+                String id = entry.id().value();
+                spool.put(entry);
+                spool.contentStarts.put(id, header.contentStart());
+                if (Files.exists(spool.stateFile(entry.id()))) {
+                    spool.withState.add(id);
+                }
+                entry.heldBecause().ifPresent(reason -> spool.heldAccounts.put(entry.envelope().account(), reason));
+            }
             if (!spool.entries.isEmpty()) {
                 spool.ids.after(spool.entries.lastKey());
             }
@@ -109,35 +132,39 @@ public final class FileSpool implements RelayQueue {
 
     private Entry write(Envelope envelope, InputStream content, long maxBytes) throws IOException {
         MessageId id = ids.next();
-        Path body = contentFile(id);
-        Path meta = metaFile(id);
+        Path message = messageFile(id);
+        byte[] header = records.header(id, envelope);
         try {
-            Path temp = SpoolFiles.temp(dir, body.getFileName().toString());
-            long size = SpoolFiles.writeForced(temp, content, maxBytes);
-            SpoolFiles.rename(temp, body);
+            Path temp = SpoolFiles.temp(dir, message.getFileName().toString());
+            long size = SpoolFiles.writeMessage(temp, header, SpoolRecord.SIZE_OFFSET, content, maxBytes);
+            SpoolFiles.rename(temp, message);
             Entry entry;
             synchronized (this) {
                 entry = new Entry(id, envelope, size, 0, envelope.received(), Optional.empty(),
                         Optional.ofNullable(heldAccounts.get(envelope.account())), Optional.empty());
             }
-            temp = SpoolFiles.temp(dir, meta.getFileName().toString());
-            SpoolFiles.writeForced(temp, records.write(entry));
-            SpoolFiles.rename(temp, meta);
-            SpoolFiles.forceFolder(dir);
+            if (entry.heldBecause().isPresent()) {
+                SpoolFiles.replace(dir, stateFile(id), records.state(entry)); // its account is held: say so on disk too
+            }
+            SpoolFiles.force(folder);
             synchronized (this) {
-                entries.put(id.value(), entry);
+                put(entry);
+                contentStarts.put(id.value(), header.length);
+                if (entry.heldBecause().isPresent()) {
+                    withState.add(id.value());
+                }
             }
             return entry;
         } catch (IOException | RuntimeException e) {
-            Files.deleteIfExists(meta);
-            Files.deleteIfExists(body);
+            Files.deleteIfExists(stateFile(id));
+            Files.deleteIfExists(message);
             throw e;
         }
     }
 
     /** Counts this accept against the limits before a byte is written, so concurrent clients cannot overshoot. */
     private void reserveRoom() throws IOException {
-        long free = Files.getFileStore(dir).getUsableSpace();
+        long free = store.getUsableSpace();
         if (free < limits.reserveBytes()) {
             throw new QueueFull("the relay spool " + dir + " is full: " + free / (1024 * 1024) + " MiB free, under its reserve of "
                     + limits.reserveBytes() / (1024 * 1024) + " MiB");
@@ -150,23 +177,29 @@ public final class FileSpool implements RelayQueue {
         }
     }
 
+    /**
+     * Walks each account's messages oldest first and stops at the first that waits (in order per account: nothing
+     * younger goes while it waits), so a claim costs the accounts and the messages it hands out, not the whole
+     * queue: the delivery side claims after every accept, and the lock it holds is the one accepts need.
+     */
     @Override
     public synchronized List<Entry> claim(String host, int max, Duration lease, Instant now) {
+        List<Entry> candidates = new ArrayList<>();
+        for (TreeMap<String, Entry> account : byAccount.values()) {
+            int taken = 0;
+            for (Entry entry : account.values()) {
+                Lease held = leases.get(entry.id().value());
+                if (taken >= max || entry.heldBecause().isPresent() || (held != null && held.until().isAfter(now))
+                        || entry.nextAttempt().isAfter(now)) {
+                    break;
+                }
+                candidates.add(entry);
+                taken++;
+            }
+        }
+        candidates.sort(Comparator.comparing(entry -> entry.id().value()));
         List<Entry> claimed = new ArrayList<>();
-        Set<String> blocked = new HashSet<>();
-        for (Entry entry : entries.values()) {
-            if (claimed.size() >= max) {
-                break;
-            }
-            String account = entry.envelope().account();
-            if (blocked.contains(account)) {
-                continue;
-            }
-            Lease held = leases.get(entry.id().value());
-            if (entry.heldBecause().isPresent() || (held != null && held.until().isAfter(now)) || entry.nextAttempt().isAfter(now)) {
-                blocked.add(account); // in order per account: nothing younger goes while this one waits
-                continue;
-            }
+        for (Entry entry : candidates.subList(0, Math.min(max, candidates.size()))) {
             leases.put(entry.id().value(), new Lease(host, now.plus(lease)));
             claimed.add(view(entry));
         }
@@ -175,12 +208,26 @@ public final class FileSpool implements RelayQueue {
 
     @Override
     public InputStream open(MessageId id) throws IOException {
-        return Files.newInputStream(contentFile(id));
+        Integer start;
+        synchronized (this) {
+            start = contentStarts.get(id.value());
+        }
+        if (start == null) {
+            throw new NoSuchFileException(id + " is not queued");
+        }
+        InputStream in = Files.newInputStream(messageFile(id));
+        try {
+            in.skipNBytes(start);
+            return in;
+        } catch (IOException | RuntimeException e) {
+            in.close();
+            throw e;
+        }
     }
 
     @Override
-    public synchronized boolean delivered(MessageId id, String host) throws IOException {
-        return holds(id, host) && remove(id);
+    public boolean delivered(MessageId id, String host) throws IOException {
+        return remove(id, host);
     }
 
     @Override
@@ -195,8 +242,8 @@ public final class FileSpool implements RelayQueue {
     }
 
     @Override
-    public synchronized boolean failed(MessageId id, String host, String reason) throws IOException {
-        return holds(id, host) && remove(id);
+    public boolean failed(MessageId id, String host, String reason) throws IOException {
+        return remove(id, host);
     }
 
     @Override
@@ -246,8 +293,8 @@ public final class FileSpool implements RelayQueue {
     }
 
     @Override
-    public synchronized boolean delete(MessageId id) throws IOException {
-        return entries.containsKey(id.value()) && remove(id);
+    public boolean delete(MessageId id) throws IOException {
+        return remove(id, null);
     }
 
     @Override
@@ -268,7 +315,13 @@ public final class FileSpool implements RelayQueue {
 
     @Override
     public void close() throws IOException {
-        lock.close();
+        try {
+            if (folder != null) {
+                folder.close();
+            }
+        } finally {
+            lock.close();
+        }
     }
 
     /** The spool's folder, for the daemon's status. */
@@ -280,6 +333,11 @@ public final class FileSpool implements RelayQueue {
         return e -> new Entry(e.id(), e.envelope(), e.size(), e.attempts(), now, e.lastError(), e.heldBecause(), Optional.empty());
     }
 
+    private void put(Entry entry) {
+        entries.put(entry.id().value(), entry);
+        byAccount.computeIfAbsent(entry.envelope().account(), account -> new TreeMap<>()).put(entry.id().value(), entry);
+    }
+
     private boolean holds(MessageId id, String host) {
         Lease lease = leases.get(id.value());
         return entries.containsKey(id.value()) && lease != null && lease.host().equals(host);
@@ -287,17 +345,37 @@ public final class FileSpool implements RelayQueue {
 
     private void update(MessageId id, UnaryOperator<Entry> change) throws IOException {
         Entry changed = change.apply(entries.get(id.value()));
-        SpoolFiles.replace(dir, metaFile(id), records.write(changed));
-        entries.put(id.value(), changed);
+        SpoolFiles.replace(dir, stateFile(id), records.state(changed));
+        put(changed);
+        withState.add(id.value());
     }
 
-    /** Metadata first: a crash between the two deletes leaves content without metadata, which the next scan drops. */
-    private boolean remove(MessageId id) throws IOException {
-        Files.deleteIfExists(metaFile(id));
-        Files.deleteIfExists(contentFile(id));
-        SpoolFiles.forceFolder(dir);
-        entries.remove(id.value());
-        leases.remove(id.value());
+    /**
+     * Takes a message out of the queue ({@code host} null: whoever holds it), then removes its files outside the
+     * lock. The message file goes first: a crash before the state file follows leaves a state file alone, which
+     * the next scan deletes.
+     */
+    private boolean remove(MessageId id, String host) throws IOException {
+        boolean hadState;
+        synchronized (this) {
+            if (host == null ? !entries.containsKey(id.value()) : !holds(id, host)) {
+                return false;
+            }
+            Entry removed = entries.remove(id.value());
+            TreeMap<String, Entry> account = byAccount.get(removed.envelope().account());
+            account.remove(id.value());
+            if (account.isEmpty()) {
+                byAccount.remove(removed.envelope().account());
+            }
+            leases.remove(id.value());
+            contentStarts.remove(id.value());
+            hadState = withState.remove(id.value());
+        }
+        Files.deleteIfExists(messageFile(id));
+        if (hadState) {
+            Files.deleteIfExists(stateFile(id));
+        }
+        SpoolFiles.force(folder);
         return true;
     }
 
@@ -307,11 +385,11 @@ public final class FileSpool implements RelayQueue {
                 entry.nextAttempt(), entry.lastError(), entry.heldBecause(), Optional.of(lease.host()));
     }
 
-    private Path contentFile(MessageId id) {
-        return dir.resolve(id.value() + SpoolScan.CONTENT);
+    private Path messageFile(MessageId id) {
+        return dir.resolve(id.value() + SpoolScan.MESSAGE);
     }
 
-    private Path metaFile(MessageId id) {
-        return dir.resolve(id.value() + SpoolScan.META);
+    private Path stateFile(MessageId id) {
+        return dir.resolve(id.value() + SpoolScan.STATE);
     }
 }

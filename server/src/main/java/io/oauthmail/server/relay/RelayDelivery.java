@@ -50,17 +50,23 @@ public final class RelayDelivery implements AutoCloseable {
      * @param poll           how often the queue is asked for due messages
      * @param idleConnection how long an account's SMTP connection stays open with nothing to send
      * @param backoff        retries and the max queue time
+     * @param burstWait      how long claims may give way to a burst of accepts ({@link IntakeGate}); zero for never
      */
-    public record Settings(String host, int workers, Duration lease, Duration poll, Duration idleConnection, Backoff backoff) {
+    public record Settings(String host, int workers, Duration lease, Duration poll, Duration idleConnection, Backoff backoff,
+            Duration burstWait) {
         public Settings {
-            if (workers < 1 || lease.isNegative() || lease.isZero() || poll.isNegative() || poll.isZero()) {
+            if (workers < 1 || lease.isNegative() || lease.isZero() || poll.isNegative() || poll.isZero() || burstWait.isNegative()) {
                 throw new IllegalArgumentException("the relay needs at least one worker, a lease and a poll interval");
             }
         }
 
-        /** Four workers, 10-minute leases, a poll every second, connections kept 30 s, {@link Backoff#DEFAULT}. */
+        /**
+         * Four workers, 10-minute leases, a poll every second, connections kept 30 s, {@link Backoff#DEFAULT},
+         * bursts given way to for up to 5 s.
+         */
         public static Settings defaults(String host) {
-            return new Settings(host, 4, Duration.ofMinutes(10), Duration.ofSeconds(1), Duration.ofSeconds(30), Backoff.DEFAULT);
+            return new Settings(host, 4, Duration.ofMinutes(10), Duration.ofSeconds(1), Duration.ofSeconds(30), Backoff.DEFAULT,
+                    Duration.ofSeconds(5));
         }
     }
 
@@ -77,6 +83,9 @@ public final class RelayDelivery implements AutoCloseable {
     private final Settings settings;
     private final Map<String, Lane> lanes = new ConcurrentHashMap<>();
     private final AtomicInteger inFlight = new AtomicInteger();
+    private final IntakeGate gate;
+    /** A poll is scheduled for when the gate opens: one is enough, however many accepts come meanwhile. */
+    private final AtomicBoolean gatedPoll = new AtomicBoolean();
     private final ScheduledExecutorService poller;
     private final ExecutorService workers;
     private volatile boolean closing;
@@ -95,6 +104,7 @@ public final class RelayDelivery implements AutoCloseable {
         this.routes = routes;
         this.clock = clock;
         this.settings = settings;
+        this.gate = new IntakeGate(settings.burstWait());
         this.senders = new DeliverySenders(sessions, restSenders, clock);
         this.holds = new RelayHolds(queue, accounts, sessions.tokens(), settings.backoff(), events);
         this.outcomes = new RelayOutcomes(queue, settings.host(), settings.backoff(), holds, events, metrics);
@@ -116,6 +126,7 @@ public final class RelayDelivery implements AutoCloseable {
 
     /** A message was just queued: look now rather than at the next poll (the listener's "accepted" hook). */
     public void wake() {
+        gate.accepted(clock.instant());
         pollSoon();
     }
 
@@ -133,6 +144,16 @@ public final class RelayDelivery implements AutoCloseable {
             Instant now = clock.instant();
             holds.check(now);
             senders.closeIdle(settings.idleConnection());
+            Instant opens = gate.opensAt(now);
+            if (opens.isAfter(now)) {
+                if (gatedPoll.compareAndSet(false, true)) {
+                    poller.schedule(() -> {
+                        gatedPoll.set(false);
+                        poll();
+                    }, Duration.between(now, opens).toMillis() + 1, TimeUnit.MILLISECONDS);
+                }
+                return;
+            }
             int room = settings.workers() * 2 - inFlight.get();
             if (room <= 0) {
                 return;

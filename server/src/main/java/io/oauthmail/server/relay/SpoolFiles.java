@@ -3,6 +3,7 @@ package io.oauthmail.server.relay;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.nio.ByteBuffer;
 import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.file.AtomicMoveNotSupportedException;
@@ -45,27 +46,44 @@ final class SpoolFiles {
     }
 
     /**
-     * Copies {@code in} into a new temp file, forcing it to disk; stops with {@link RelayQueue.TooLarge} past
-     * {@code maxBytes} (the temp file deleted). Returns the byte count.
+     * Writes a message file: {@code header}, then {@code in}, then the content's byte count into the header at
+     * {@code sizeOffset}, and syncs the data (the size included) to disk: one file, one sync. Stops with
+     * {@link RelayQueue.TooLarge} past {@code maxBytes} of content (the temp file deleted). Returns the byte count.
      */
-    static long writeForced(Path temp, InputStream in, long maxBytes) throws IOException {
+    static long writeMessage(Path temp, byte[] header, int sizeOffset, InputStream in, long maxBytes) throws IOException {
         try (FileChannel channel = FileChannel.open(temp, CREATE_NEW, fileMode())) {
-            OutputStream out = Channels.newOutputStream(channel);
-            byte[] buffer = new byte[64 * 1024];
+            ByteBuffer buffer = ByteBuffer.allocate(64 * 1024);
+            buffer.put(header);
             long total = 0;
-            for (int n; (n = in.read(buffer)) >= 0; ) {
+            for (int n; (n = in.read(buffer.array(), buffer.position(), buffer.remaining())) >= 0; ) {
                 total += n;
                 if (total > maxBytes) {
                     throw new RelayQueue.TooLarge(maxBytes);
                 }
-                out.write(buffer, 0, n);
+                buffer.position(buffer.position() + n);
+                if (!buffer.hasRemaining()) {
+                    drain(channel, buffer);
+                }
             }
-            channel.force(true);
+            drain(channel, buffer);
+            ByteBuffer size = ByteBuffer.wrap(SpoolRecord.size(total));
+            for (long at = sizeOffset; size.hasRemaining(); ) {
+                at += channel.write(size, at);
+            }
+            channel.force(false); // the data and the file's length; its name is made durable by the folder's sync
             return total;
         } catch (IOException | RuntimeException e) {
             Files.deleteIfExists(temp);
             throw e;
         }
+    }
+
+    private static void drain(FileChannel channel, ByteBuffer buffer) throws IOException {
+        buffer.flip();
+        while (buffer.hasRemaining()) {
+            channel.write(buffer);
+        }
+        buffer.clear();
     }
 
     static void writeForced(Path temp, byte[] bytes) throws IOException {
@@ -101,10 +119,38 @@ final class SpoolFiles {
      * file systems) the rename has happened in any case and nothing more can be done.
      */
     static void forceFolder(Path dir) {
-        try (FileChannel folder = FileChannel.open(dir, StandardOpenOption.READ)) {
+        FileChannel folder = openFolder(dir);
+        force(folder);
+        if (folder != null) {
+            try {
+                folder.close();
+            } catch (IOException e) {
+                // nothing was written through it
+            }
+        }
+    }
+
+    /**
+     * The folder opened once for {@link #force(FileChannel)}, so that each accept does not open it again; null
+     * where folders cannot be opened.
+     */
+    static FileChannel openFolder(Path dir) {
+        try {
+            return FileChannel.open(dir, StandardOpenOption.READ);
+        } catch (IOException | UnsupportedOperationException e) {
+            return null;
+        }
+    }
+
+    /** Forces the entries of a folder opened by {@link #openFolder}; as {@link #forceFolder}, where it cannot. */
+    static void force(FileChannel folder) {
+        if (folder == null) {
+            return;
+        }
+        try {
             folder.force(true);
         } catch (IOException | UnsupportedOperationException e) {
-            // see above
+            // see forceFolder
         }
     }
 

@@ -1,7 +1,9 @@
 package io.oauthmail.server.relay;
 
-import io.oauthmail.server.relay.RelayQueue.Entry;
+import io.oauthmail.server.relay.SpoolRecord.Header;
+import java.io.BufferedInputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -13,24 +15,26 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Rebuilds the index when a spool opens: metadata files make the queue; temp files and content without metadata
- * are accepts that never finished (their client never heard 250) and are deleted; a metadata file that cannot be
- * read, or whose content is missing or of another size, goes to {@code quarantine/} with its content, logged by id
- * only, and the rest is delivered.
+ * Rebuilds the index when a spool opens. Message files ({@code ID.msg}) make the queue, each with its state file
+ * ({@code ID.json}) when it has one. Temp files are accepts that never finished (their client never heard 250)
+ * and are deleted, as is a state file whose message is gone (a removal cut short). A message or state file that
+ * cannot be read, and any file the spool did not write, goes to {@code quarantine/} (with its partner), logged by
+ * id only; the rest is delivered.
  */
 final class SpoolScan {
 
-    static final String CONTENT = ".eml";
-    static final String META = ".json";
+    static final String MESSAGE = ".msg";
+    static final String STATE = ".json";
     static final String QUARANTINE = "quarantine";
 
     private static final Logger LOG = LoggerFactory.getLogger(SpoolScan.class);
 
-    record Result(List<Entry> entries, int quarantined) {
+    record Result(List<Header> messages, int quarantined) {
     }
 
     private final Path dir;
     private final SpoolRecord records;
+    private int quarantined;
 
     SpoolScan(Path dir, SpoolRecord records) {
         this.dir = dir;
@@ -38,76 +42,90 @@ final class SpoolScan {
     }
 
     Result run() throws IOException {
-        List<Entry> entries = new ArrayList<>();
-        Set<String> contents = new HashSet<>();
-        List<String> metas = new ArrayList<>();
+        Set<String> messages = new HashSet<>();
+        Set<String> states = new HashSet<>();
+        List<Path> strangers = new ArrayList<>();
         try (DirectoryStream<Path> files = Files.newDirectoryStream(dir)) {
             for (Path file : files) {
                 String name = file.getFileName().toString();
                 if (name.startsWith(SpoolFiles.TEMP_PREFIX)) {
                     Files.deleteIfExists(file); // we hold the lock: no one is about to rename it
-                } else if (name.endsWith(CONTENT) && Files.isRegularFile(file)) {
-                    contents.add(stem(name, CONTENT));
-                } else if (name.endsWith(META) && Files.isRegularFile(file)) {
-                    metas.add(stem(name, META));
+                } else if (name.equals(SpoolLock.FILE) || name.equals(QUARANTINE)) {
+                    continue;
+                } else if (name.endsWith(MESSAGE) && SpoolIds.isId(stem(name)) && Files.isRegularFile(file)) {
+                    messages.add(stem(name));
+                } else if (name.endsWith(STATE) && SpoolIds.isId(stem(name)) && Files.isRegularFile(file)) {
+                    states.add(stem(name));
+                } else {
+                    strangers.add(file);
                 }
             }
         }
-        int quarantined = 0;
-        for (String id : metas) {
-            String problem = check(id, contents, entries);
-            if (problem != null) {
-                quarantine(id, problem);
-                quarantined++;
+        List<Header> headers = new ArrayList<>();
+        for (String id : messages) {
+            boolean hasState = states.remove(id);
+            try {
+                headers.add(read(id, hasState));
+            } catch (IOException e) {
+                quarantine(id, e.getMessage());
             }
-            contents.remove(id);
         }
-        for (String unfinished : contents) {
-            LOG.info("relay spool: dropped the content of an accept that never finished ({}{})", unfinished, CONTENT);
-            Files.deleteIfExists(dir.resolve(unfinished + CONTENT));
+        for (String orphan : states) {
+            Path state = dir.resolve(orphan + STATE);
+            if (records.isState(Files.readAllBytes(state))) {
+                Files.deleteIfExists(state); // its message was delivered or deleted, and the removal was cut short
+            } else {
+                quarantine(orphan, "a state file without its message, not of this spool version");
+            }
         }
-        entries.sort((a, b) -> a.id().value().compareTo(b.id().value()));
-        return new Result(entries, quarantined);
+        for (Path stranger : strangers) {
+            String name = stranger.getFileName().toString();
+            move(stranger, name);
+            LOG.warn("relay spool: moved {} to {}: not a file of this spool version; the rest of the queue is delivered",
+                    name, dir.resolve(QUARANTINE));
+            quarantined++;
+        }
+        if (quarantined > 0) {
+            SpoolFiles.forceFolder(dir.resolve(QUARANTINE));
+            SpoolFiles.forceFolder(dir);
+        }
+        headers.sort((a, b) -> a.entry().id().value().compareTo(b.entry().id().value()));
+        return new Result(headers, quarantined);
     }
 
-    /** Reads one message's metadata into {@code entries}; returns what is wrong with it, or null. */
-    private String check(String id, Set<String> contents, List<Entry> entries) {
-        if (!SpoolIds.isId(id)) {
-            return "not a spool file name";
+    private Header read(String id, boolean hasState) throws IOException {
+        Path file = dir.resolve(id + MESSAGE);
+        Header header;
+        try (InputStream in = new BufferedInputStream(Files.newInputStream(file), 8192)) {
+            header = records.readHeader(in, Files.size(file));
         }
-        if (!contents.contains(id)) {
-            return "its content file is missing";
+        if (!header.entry().id().value().equals(id)) {
+            throw new IOException("its envelope names another id");
         }
-        try {
-            Entry entry = records.read(Files.readAllBytes(dir.resolve(id + META)));
-            if (!entry.id().value().equals(id)) {
-                return "its metadata names another id";
-            }
-            long size = Files.size(dir.resolve(id + CONTENT));
-            if (size != entry.size()) {
-                return "its content is " + size + " bytes, " + entry.size() + " were accepted";
-            }
-            entries.add(entry);
-            return null;
-        } catch (IOException e) {
-            return e.getMessage();
+        if (!hasState) {
+            return header;
         }
+        return new Header(records.withState(header.entry(), Files.readAllBytes(dir.resolve(id + STATE))), header.contentStart());
     }
 
     private void quarantine(String id, String problem) throws IOException {
-        Path quarantine = SpoolFiles.ownerOnlyFolder(dir.resolve(QUARANTINE));
-        for (String suffix : List.of(META, CONTENT)) {
+        for (String suffix : List.of(STATE, MESSAGE)) {
             Path file = dir.resolve(id + suffix);
             if (Files.exists(file)) {
-                SpoolFiles.rename(file, quarantine.resolve(id + suffix));
+                move(file, id + suffix);
             }
         }
-        SpoolFiles.forceFolder(quarantine);
-        SpoolFiles.forceFolder(dir);
-        LOG.warn("relay spool: message {} moved to {}: {}; the rest of the queue is delivered", id, quarantine, problem);
+        quarantined++;
+        LOG.warn("relay spool: message {} moved to {}: {}; the rest of the queue is delivered", id, dir.resolve(QUARANTINE), problem);
     }
 
-    private static String stem(String name, String suffix) {
-        return name.substring(0, name.length() - suffix.length());
+    private void move(Path file, String name) throws IOException {
+        Path quarantine = SpoolFiles.ownerOnlyFolder(dir.resolve(QUARANTINE));
+        SpoolFiles.rename(file, quarantine.resolve(name));
+    }
+
+    private static String stem(String name) {
+        int dot = name.lastIndexOf('.');
+        return dot < 0 ? name : name.substring(0, dot);
     }
 }

@@ -72,9 +72,12 @@ class FileSpoolTest extends RelayQueueContract {
             String id = entry.id().value();
 
             assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(folder))).isEqualTo("rwx------");
-            assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(folder.resolve(id + ".eml")))).isEqualTo("rw-------");
+            assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(folder.resolve(id + ".msg")))).isEqualTo("rw-------");
+            assertThat(names(folder)).containsExactly(id + ".msg", "spool.lock");
+
+            spool.hold("a", java.util.Optional.of("its grant was lost"));
             assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(folder.resolve(id + ".json")))).isEqualTo("rw-------");
-            assertThat(names(folder)).containsExactly(id + ".eml", id + ".json", "spool.lock");
+            assertThat(names(folder)).containsExactly(id + ".json", id + ".msg", "spool.lock");
         }
     }
 
@@ -82,41 +85,61 @@ class FileSpoolTest extends RelayQueueContract {
     void corruptedFilesAreQuarantinedAndTheRestStaysQueued() throws Exception {
         Path folder = newFolder();
         Entry good;
-        Entry garbled;
+        Entry deferred;
+        Entry garbledState;
+        Entry garbledHeader;
         Entry truncated;
-        Entry orphanedMeta;
+        Entry delivered;
         try (FileSpool spool = open(folder)) {
             good = accept(spool, "a", "good");
-            garbled = accept(spool, "a", "garbled metadata");
-            truncated = accept(spool, "b", "content cut short by a broken disk");
-            orphanedMeta = accept(spool, "c", "content lost");
+            deferred = accept(spool, "b", "deferred once");
+            garbledState = accept(spool, "c", "garbled state");
+            garbledHeader = accept(spool, "d", "garbled envelope");
+            truncated = accept(spool, "e", "content cut short by a broken disk");
+            delivered = accept(spool, "f", "delivered, but its state file stayed behind");
+            Instant now = Instant.now();
+            for (Entry entry : List.of(deferred, garbledState, delivered)) {
+                spool.claim("here", 10, java.time.Duration.ofMinutes(1), now);
+                assertThat(spool.deferred(entry.id(), "here", now.plusSeconds(60), "451 try later")).isTrue();
+            }
         }
-        Files.writeString(folder.resolve(garbled.id() + ".json"), "{\"version\":1,\"id\":\u0001garbage");
-        Files.writeString(folder.resolve(truncated.id() + ".eml"), "content cut");
-        Files.delete(folder.resolve(orphanedMeta.id() + ".eml"));
+        Files.writeString(folder.resolve(garbledState.id() + ".json"), "{\"version\":2,\"id\":\u0001garbage");
+        byte[] header = Files.readAllBytes(folder.resolve(garbledHeader.id() + ".msg"));
+        header[header.length / 3] = 0; // inside the envelope's JSON line
+        Files.write(folder.resolve(garbledHeader.id() + ".msg"), header);
+        byte[] whole = Files.readAllBytes(folder.resolve(truncated.id() + ".msg"));
+        Files.write(folder.resolve(truncated.id() + ".msg"), java.util.Arrays.copyOf(whole, whole.length - 10));
+        Files.delete(folder.resolve(delivered.id() + ".msg")); // a crash between a removal's two deletes
         Files.writeString(folder.resolve("README.json"), "not ours");
+        Files.writeString(folder.resolve("00063a1b2c3d4e5f.eml"), "an older spool's content");
 
         try (FileSpool spool = open(folder)) {
-            assertThat(spool.list()).extracting(Entry::id).containsExactly(good.id());
+            assertThat(spool.list()).extracting(Entry::id).containsExactly(good.id(), deferred.id());
             assertThat(read(spool, good.id())).isEqualTo("good");
+            assertThat(read(spool, deferred.id())).isEqualTo("deferred once");
+            assertThat(spool.find(deferred.id()).orElseThrow().attempts()).isEqualTo(1);
+            assertThat(spool.find(deferred.id()).orElseThrow().lastError()).contains("451 try later");
         }
-        assertThat(names(folder.resolve("quarantine"))).containsExactlyInAnyOrder(garbled.id() + ".eml", garbled.id() + ".json",
-                orphanedMeta.id() + ".json", "README.json", truncated.id() + ".eml", truncated.id() + ".json");
+        assertThat(names(folder.resolve("quarantine"))).containsExactlyInAnyOrder(garbledState.id() + ".msg",
+                garbledState.id() + ".json", garbledHeader.id() + ".msg", truncated.id() + ".msg", "README.json",
+                "00063a1b2c3d4e5f.eml");
+        assertThat(names(folder)).containsExactlyInAnyOrder(good.id() + ".msg", deferred.id() + ".msg",
+                deferred.id() + ".json", "quarantine", "spool.lock");
     }
 
     @Test
     void anAcceptCutShortBeforeItsRenamesLeavesNoMessage() throws Exception {
         Path folder = newFolder();
         Entry kept = acceptOne(folder, "kept");
-        // a kill -9 after the temp writes, and one between the content's rename and the metadata's
-        Files.writeString(folder.resolve(".tmp-00063a1b2c3d4e5f.eml"), "half a mess");
-        Files.writeString(folder.resolve(".tmp-00063a1b2c3d4e5f.json"), "{\"version\":1");
-        Files.writeString(folder.resolve("00063a1b2c3d4e60.eml"), "never acknowledged");
+        // a kill -9 before the rename, and one while a state file was being replaced
+        Files.writeString(folder.resolve(".tmp-00063a1b2c3d4e5f.msg"), "half a mess");
+        Files.writeString(folder.resolve(".tmp-" + kept.id() + ".json"), "{\"version\":2");
 
         try (FileSpool spool = open(folder)) {
             assertThat(spool.list()).extracting(Entry::id).containsExactly(kept.id());
+            assertThat(read(spool, kept.id())).isEqualTo("kept");
         }
-        assertThat(names(folder)).containsExactly(kept.id() + ".eml", kept.id() + ".json", "spool.lock");
+        assertThat(names(folder)).containsExactly(kept.id() + ".msg", "spool.lock");
     }
 
     @Test

@@ -76,7 +76,7 @@ class RelayDeliveryTest {
     void startRelay() throws Exception {
         queue = FileSpool.open(spool, FileSpool.Limits.defaults(), clock);
         RelayDelivery.Settings settings = new RelayDelivery.Settings("test-host", 2, Duration.ofMinutes(10),
-                Duration.ofMillis(100), Duration.ofSeconds(30), Backoff.DEFAULT);
+                Duration.ofMillis(100), Duration.ofSeconds(30), Backoff.DEFAULT, Duration.ZERO);
         relay = new RelayDelivery(queue, name -> Optional.ofNullable(accounts.get(name)), account -> RelayRoute.SMTP, sessions,
                 route -> {
                     throw new AssertionError("SMTP only here");
@@ -128,13 +128,46 @@ class RelayDeliveryTest {
         relay.close();
         relay = new RelayDelivery(queue, name -> Optional.ofNullable(accounts.get(name)), account -> RelayRoute.SMTP, sessions,
                 route -> null, events, metrics, clock, new RelayDelivery.Settings("test-host", 2, Duration.ofMinutes(10),
-                        Duration.ofHours(1), Duration.ofSeconds(30), Backoff.DEFAULT));
+                        Duration.ofHours(1), Duration.ofSeconds(30), Backoff.DEFAULT, Duration.ZERO));
         relay.start(); // its first poll runs at once and finds nothing; the next would be in an hour
         Thread.sleep(300);
         accept(ALICE, ALICE, List.of(BOB), message("woken-1"));
         relay.wake();
         awaitEmpty();
         assertThat(received("woken-1")).hasSize(1);
+    }
+
+    @Test
+    void aBurstOfAcceptsIsDeliveredOnceItPausesOrAtTheLatestAfterTheBurstWait() throws Exception {
+        relay.close();
+        relay = new RelayDelivery(queue, name -> Optional.ofNullable(accounts.get(name)), account -> RelayRoute.SMTP, sessions,
+                route -> null, events, metrics, clock, new RelayDelivery.Settings("test-host", 2, Duration.ofMinutes(10),
+                        Duration.ofMillis(100), Duration.ofSeconds(30), Backoff.DEFAULT, Duration.ofSeconds(2)));
+        relay.start();
+        // a client sending every 50 ms: nothing is claimed while it sends, however often the poll runs...
+        long start = System.nanoTime();
+        for (int i = 0; i < 15; i++) {
+            accept(ALICE, ALICE, List.of(BOB), message("burst-" + i));
+            relay.wake();
+            Thread.sleep(50);
+        }
+        assertThat(queue.list()).as("claimed during the burst").allMatch(entry -> entry.leasedBy().isEmpty()).hasSize(15);
+        // ...and all of it goes out once the client pauses
+        awaitEmpty();
+        assertThat(received("burst-")).hasSize(15);
+
+        // a client that never pauses is delivered alongside once the burst wait is over
+        long sent = 0;
+        start = System.nanoTime();
+        while (received("stream-").isEmpty()) {
+            accept(ALICE, ALICE, List.of(BOB), message("stream-" + sent++));
+            relay.wake();
+            Thread.sleep(50);
+            assertThat(Duration.ofNanos(System.nanoTime() - start)).as("delivery started within the burst wait")
+                    .isLessThan(Duration.ofSeconds(6));
+        }
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isGreaterThanOrEqualTo(Duration.ofMillis(1900));
+        awaitEmpty();
     }
 
     @Test
