@@ -114,7 +114,7 @@ def main():
           f"rounds after a warm-up, order rotated; medians of messages/s acknowledged after the first:")
     for name in variants:
         print(f"  {name:<12} {statistics.median(results[name]):7.1f} msg/s   [{min(results[name]):.1f}-{max(results[name]):.1f}]")
-    pairs = [(name, "direct") for name in relays] + ([("relay-spool", "relay-base")] if "relay-base" in relays else [])
+    pairs = [(name, "direct") for name in relays] + [("relay-spool", other) for other in ("relay-base", "relay-now") if other in relays]
     for a, b in pairs:
         paired = sorted(x / y for x, y in zip(results[a], results[b]))
         print(f"  {a} / {b}: {statistics.median(paired):.2f}x [{paired[0]:.2f}-{paired[-1]:.2f}]"

@@ -153,12 +153,20 @@ def one_run(args, run, daemon):
             smtp = connect(args)
     smtp.quit()
     # until everything acknowledged has arrived (or 5 minutes), then 5 s more for late duplicates
-    deadline = time.monotonic() + 300
+    sent_at = time.monotonic()
+    deadline = sent_at + 300
     while time.monotonic() < deadline:
         counts = subjects(args.user, prefix)
         if acked <= counts.keys():
             break
         time.sleep(2)
+    drain = time.monotonic() - sent_at
+    if drain > 60:  # everything arrived, but late: keep the log to see what held the queue
+        kept = f"/tmp/relay-crash-{args.tag}-run{run}-slow.log"
+        with open(args.log, "rb") as log, open(kept, "wb") as copy:
+            copy.write(log.read())
+        print(f"run {run}: the last acknowledged message arrived {drain:.0f} s after the burst; the daemon's log is kept"
+              f" in {kept}", flush=True)
     time.sleep(5)
     counts = subjects(args.user, prefix)
     lost = sorted(acked - counts.keys())
@@ -176,7 +184,7 @@ def one_run(args, run, daemon):
     allowed = sorted(s for s in twice if s in sent_twice)
     window = sorted(s for s in twice if s not in sent_twice and set(ids.get(s, [])) & flying)
     dup = sorted(s for s in twice if s not in sent_twice and s not in window)
-    return {"run": run, "kill_after": kill_at, "still_queued": queued, "acknowledged": len(acked), "resent": len(sent_twice),
+    return {"run": run, "kill_after": kill_at, "drain_seconds": round(drain, 1), "still_queued": queued, "acknowledged": len(acked), "resent": len(sent_twice),
             "arrived": len(counts), "lost": lost, "duplicated": dup, "resent_arrived_twice": allowed,
             "in_flight_arrived_twice": window}
 
@@ -209,7 +217,8 @@ def main():
                   f"{result['acknowledged']}, re-sent {result['resent']}, arrived {result['arrived']}, "
                   f"lost {len(result['lost'])}, duplicated {len(result['duplicated'])}, "
                   f"re-sent and arrived twice {len(result['resent_arrived_twice'])}, "
-                  f"in flight at the kill and arrived twice {len(result['in_flight_arrived_twice'])}"
+                  f"in flight at the kill and arrived twice {len(result['in_flight_arrived_twice'])}, "
+                  f"all arrived {result['drain_seconds']:.0f} s after the burst"
                   + (f"  LOST: {result['lost'][:5]}" if result['lost'] else "")
                   + (f"  DUPLICATED: {result['duplicated'][:5]}" if result['duplicated'] else ""), flush=True)
             for key in ("lost", "duplicated", "resent_arrived_twice", "in_flight_arrived_twice"):
