@@ -397,6 +397,24 @@ def cpu_seconds(pid):
     return total
 
 
+def wakeups(pid):
+    """Times the process's threads went to sleep and woke again so far (voluntary context switches, all threads)."""
+    total = 0
+    try:
+        tasks = os.listdir(f"/proc/{pid}/task")
+    except OSError:
+        return None
+    for task in tasks:
+        try:
+            with open(f"/proc/{pid}/task/{task}/status") as f:
+                for line in f:
+                    if line.startswith("voluntary_ctxt_switches:"):
+                        total += int(line.split()[1])
+        except (OSError, ValueError):
+            continue  # a thread that ended in between
+    return total
+
+
 class Variant:
     def __init__(self, spec, user):
         # NAME=KIND:IMAPPORT:SMTPPORT[:PID[:LOGIN:PASSWORD]]
@@ -422,6 +440,7 @@ def measure(test, variant, uids, bodies, pids):
         session.ok(f'EXAMINE "{FOLDER}"')
     sent0, received0 = session.sent, session.received
     cpu0 = {pid: cpu_seconds(pid) for pid in pids}
+    wakeups0 = wakeups(variant.pid) if variant.pid else None
     started = time.perf_counter()
     if test == "bulk":
         items, size, crc = session.bulk_fetch()
@@ -431,13 +450,15 @@ def measure(test, variant, uids, bodies, pids):
         items, size, crc = session.send_many(variant.email, bodies)
     wall = time.perf_counter() - started
     cpu1 = {pid: cpu_seconds(pid) for pid in pids}
+    wakeups1 = wakeups(variant.pid) if wakeups0 is not None else None
     moved = (session.sent - sent0) + (session.received - received0)
     if test == "smtp":
         session.quit()
     else:
         session.logout()
     return {"wall": wall, "bytes": moved, "items": items, "payload": size, "crc": crc,
-            "cpu": {pid: cpu1[pid] - cpu0[pid] for pid in pids}}
+            "cpu": {pid: cpu1[pid] - cpu0[pid] for pid in pids},
+            "wakeups": None if wakeups1 is None else wakeups1 - wakeups0}
 
 
 def fmt_ratio(values):
@@ -487,6 +508,7 @@ def run(args):
             results[test][variant.name].append(r)
         print(f"  {test:6} {variant.name:14} {r['wall'] * 1000:9.1f} ms  {r['bytes'] / 1e6:6.2f} MB"
               + "".join(f"  cpu[{v.name}] {r['cpu'][v.pid] * 1000:.0f} ms" for v in variants if v.pid)
+              + (f"  {r['wakeups'] / max(r['items'], 1):.1f} wake-ups per item" if r["wakeups"] is not None else "")
               + ("" if record else "  (warm-up)"), file=sys.stderr, flush=True)
 
     load = os.getloadavg()

@@ -108,7 +108,8 @@ final class ImapSessionKeeper implements ImapCapabilities.ResponseWatch, ImapCom
 
     @Override
     public boolean response(String line) {
-        if (EXPIRED.matcher(line).matches()) {
+        // Every tagged answer comes here: the pattern only for a BYE (no matcher per command)
+        if (line.regionMatches(true, 0, "* BYE ", 0, 6) && EXPIRED.matcher(line).matches()) {
             if (swapping) {
                 return true; // the old connection's end, while the new one is being set up
             }
@@ -123,7 +124,8 @@ final class ImapSessionKeeper implements ImapCapabilities.ResponseWatch, ImapCom
         if (line.startsWith("+")) {
             return false;
         }
-        String tag = line.split(" ", 2)[0];
+        int space = line.indexOf(' ');
+        String tag = space < 0 ? line : line.substring(0, space);
         inFlight.remove(tag);
         opaque = false;
         String select = selecting.remove(tag);

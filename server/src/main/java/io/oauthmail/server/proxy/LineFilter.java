@@ -1,11 +1,15 @@
 package io.oauthmail.server.proxy;
 
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufOutputStream;
+import io.netty.buffer.Unpooled;
 import java.io.IOException;
 import java.io.OutputStream;
 
 /**
- * A {@link StreamFilter} that hands its subclass complete lines (LF included), in place in the input chunk
- * whenever the line is whole there, so the hot path copies nothing. A line longer than {@link #INSPECTED}
+ * A {@link StreamFilter} that hands its subclass complete lines (LF included), each copied out of the chunk into
+ * an array of the filter's (lines are short; what a filter lets pass untouched, such as a message body, is
+ * copied buffer to buffer and never through the heap). A line longer than {@link #INSPECTED}
  * is not something any of the filters rewrites (capability lists are a few hundred bytes): it is passed on
  * unchanged as it arrives, so memory stays bounded whatever the server sends. A subclass can ask for the
  * next n bytes to pass untouched (an IMAP literal: a message body must never be altered).
@@ -41,40 +45,35 @@ abstract class LineFilter implements StreamFilter {
     abstract void closed(OutputStream out, boolean atBoundary) throws IOException;
 
     @Override
-    public final void write(byte[] bytes, int offset, int length, OutputStream out) throws IOException {
-        int at = offset;
-        int end = offset + length;
-        while (at < end) {
+    public final void write(ByteBuf in, ByteBuf out) throws IOException {
+        ByteBufOutputStream stream = new ByteBufOutputStream(out);
+        while (in.isReadable()) {
             if (raw > 0) {
-                int n = (int) Math.min(raw, end - at);
-                out.write(bytes, at, n);
+                int n = (int) Math.min(raw, in.readableBytes());
+                out.writeBytes(in, n);
                 raw -= n;
-                at += n;
                 continue;
             }
-            int lf = indexOfLf(bytes, at, end);
-            int stop = lf < 0 ? end : lf + 1;
-            int n = stop - at;
+            int lf = in.indexOf(in.readerIndex(), in.writerIndex(), (byte) '\n');
+            int n = (lf < 0 ? in.writerIndex() : lf + 1) - in.readerIndex();
             if (overLong) {
-                out.write(bytes, at, n);
-                keepTail(bytes, at, n);
-            } else if (lineLength == 0 && lf >= 0) {
-                raw = line(bytes, at, n, out);
+                keepTail(in, n);
+                out.writeBytes(in, n);
             } else if (lineLength + n <= INSPECTED) {
-                System.arraycopy(bytes, at, line, lineLength, n);
+                in.readBytes(line, lineLength, n);
                 lineLength += n;
                 if (lf >= 0) {
                     int whole = lineLength;
                     lineLength = 0;
-                    raw = line(line, 0, whole, out);
+                    raw = line(line, 0, whole, stream);
                 }
             } else {
-                overLongStarts(out);
-                out.write(line, 0, lineLength);
-                out.write(bytes, at, n);
+                overLongStarts(stream);
+                out.writeBytes(line, 0, lineLength);
                 tailLength = 0;
-                keepTail(line, 0, lineLength);
-                keepTail(bytes, at, n);
+                keepTail(Unpooled.wrappedBuffer(line, 0, lineLength), lineLength);
+                keepTail(in, n);
+                out.writeBytes(in, n);
                 lineLength = 0;
                 overLong = true;
             }
@@ -82,7 +81,6 @@ abstract class LineFilter implements StreamFilter {
                 overLong = false;
                 raw = passedOverLong(tail, tailLength);
             }
-            at = stop;
         }
     }
 
@@ -94,24 +92,16 @@ abstract class LineFilter implements StreamFilter {
         closed(out, atBoundary);
     }
 
-    private static int indexOfLf(byte[] bytes, int from, int end) {
-        for (int i = from; i < end; i++) {
-            if (bytes[i] == '\n') {
-                return i;
-            }
-        }
-        return -1;
-    }
-
-    private void keepTail(byte[] bytes, int offset, int n) {
+    /** Keeps the last bytes of the next {@code n} readable ones of {@code in}, which stay unread. */
+    private void keepTail(ByteBuf in, int n) {
         if (n >= TAIL) {
-            System.arraycopy(bytes, offset + n - TAIL, tail, 0, TAIL);
+            in.getBytes(in.readerIndex() + n - TAIL, tail, 0, TAIL);
             tailLength = TAIL;
             return;
         }
         int keep = Math.min(tailLength, TAIL - n);
         System.arraycopy(tail, tailLength - keep, tail, 0, keep);
-        System.arraycopy(bytes, offset, tail, keep, n);
+        in.getBytes(in.readerIndex(), tail, keep, n);
         tailLength = keep + n;
     }
 

@@ -112,14 +112,8 @@ final class Relay extends ChannelInboundHandlerAdapter {
             peer.write(in, peer.voidPromise());
         } else {
             ByteBuf out = ctx.alloc().buffer(in.readableBytes() + 256);
-            try (ByteBufOutputStream stream = new ByteBufOutputStream(out)) {
-                if (in.hasArray()) {
-                    filter.write(in.array(), in.arrayOffset() + in.readerIndex(), in.readableBytes(), stream);
-                } else {
-                    byte[] bytes = new byte[in.readableBytes()];
-                    in.getBytes(in.readerIndex(), bytes);
-                    filter.write(bytes, 0, bytes.length, stream);
-                }
+            try {
+                filter.write(in, out);
             } catch (IOException e) {
                 out.release();
                 ctx.close();

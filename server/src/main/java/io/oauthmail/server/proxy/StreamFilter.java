@@ -1,5 +1,7 @@
 package io.oauthmail.server.proxy;
 
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
 import java.io.IOException;
 import java.io.OutputStream;
 
@@ -13,8 +15,8 @@ interface StreamFilter {
     /** Passes every byte on unchanged. */
     StreamFilter NONE = new StreamFilter() {
         @Override
-        public void write(byte[] bytes, int offset, int length, OutputStream out) throws IOException {
-            out.write(bytes, offset, length);
+        public void write(ByteBuf in, ByteBuf out) {
+            out.writeBytes(in);
         }
 
         @Override
@@ -22,7 +24,23 @@ interface StreamFilter {
         }
     };
 
-    void write(byte[] bytes, int offset, int length, OutputStream out) throws IOException;
+    /**
+     * Takes all of {@code in}'s readable bytes and writes them on to {@code out}. Buffers, not arrays: the relay's
+     * chunks are native memory (epoll reads, TLS records), and a copy of each into a new array cost the proxy most
+     * of what it allocated per command.
+     */
+    void write(ByteBuf in, ByteBuf out) throws IOException;
+
+    /** The same for {@code length} bytes of an array. */
+    default void write(byte[] bytes, int offset, int length, OutputStream out) throws IOException {
+        ByteBuf written = Unpooled.buffer(length + 256);
+        try {
+            write(Unpooled.wrappedBuffer(bytes, offset, length), written);
+            written.readBytes(out, written.readableBytes());
+        } finally {
+            written.release();
+        }
+    }
 
     /** The source side closed: write out anything held back, and the protocol's goodbye if the peer owes one. */
     void ended(OutputStream out) throws IOException;

@@ -2,6 +2,8 @@ package io.oauthmail.server.proxy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -62,6 +64,28 @@ class CapabilityFiltersTest {
             filter.write(bytes, i, Math.min(1000, bytes.length - i), out);
         }
         assertThat(out.toString(StandardCharsets.ISO_8859_1)).isEqualTo(longLine + literal + "\r\n* CAPABILITY AUTH=PLAIN\r\n");
+    }
+
+    @Test
+    void nativeChunksAsTheRelayGetsThemComeOutAsFromAnArray() throws IOException {
+        String body = "Subject: x\r\n\r\n" + "* CAPABILITY AUTH=XOAUTH2 {12}\r\n".repeat(400);
+        String input = "* 1 FETCH (UID 7 BODY[] {" + body.length() + "}\r\n" + body + ")\r\n"
+                + "a1 OK [CAPABILITY IMAP4rev1 AUTH=XOAUTH2] FETCH completed\r\n";
+        byte[] bytes = input.getBytes(StandardCharsets.ISO_8859_1);
+        StreamFilter filter = new ImapCapabilities();
+        ByteBuf out = Unpooled.directBuffer();
+        try {
+            for (int at = 0, step = 1; at < bytes.length; at += step, step = step * 3 % 5000 + 1) {
+                ByteBuf chunk = Unpooled.directBuffer(step).writeBytes(bytes, at, Math.min(step, bytes.length - at));
+                filter.write(chunk, out);
+                assertThat(chunk.isReadable()).as("the filter takes every byte of a chunk").isFalse();
+                chunk.release();
+            }
+            assertThat(out.toString(StandardCharsets.ISO_8859_1)).isEqualTo(input.replace(
+                    "a1 OK [CAPABILITY IMAP4rev1 AUTH=XOAUTH2]", "a1 OK [CAPABILITY IMAP4rev1 AUTH=PLAIN]"));
+        } finally {
+            out.release();
+        }
     }
 
     @Test
