@@ -85,7 +85,7 @@ def main():
     try:
         empty(o.user)
         drained()
-        for r in range(-1, o.rounds):  # round -1 warms up (the daemons' JIT, Postfix's caches); not counted
+        for r in range(-1 if o.warmup > 0 else 0, o.rounds):  # round -1 warms up (the daemons' JIT, Postfix's caches)
             tok = token(o.user)
             order = variants[r % len(variants):] + variants[:r % len(variants)] if r >= 0 else variants
             for name in order:
