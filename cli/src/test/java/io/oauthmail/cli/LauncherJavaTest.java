@@ -156,6 +156,36 @@ class LauncherJavaTest {
         }
     }
 
+    @Tag("slow")
+    @Test
+    void whatTheLeanJarDoesNotAnswerTheFullCommandAnswersAsWithoutIt() throws Exception {
+        Path root = launcherCheckout();
+        Path lean = root.resolve("cli").resolve("target").resolve("oauthmail-lean.jar");
+        Map<String, String> env = Map.of("PATH", "/usr/bin:/bin"); // the newest JDK: the lean jar from 24 on
+        Run cached = launcher(root.resolve("oauthmail"), env, "token", "me");
+        assertThat(cached.exit()).as(cached.err()).isZero();
+        assertThat(cached.out()).isEqualTo("cached-token\n");
+        assertThat(cached.err()).isEmpty();
+
+        List<List<String>> handedOver = List.of(List.of("token", "nobody"), List.of("token", "me", "--format", "bogus"),
+                List.of("token", "me", "--config", home.resolve("config.toml").toString()));
+        List<Run> withLean = new ArrayList<>();
+        for (List<String> args : handedOver) {
+            withLean.add(launcher(root.resolve("oauthmail"), env, args.toArray(String[]::new)));
+        }
+        Files.delete(lean);
+        for (int i = 0; i < handedOver.size(); i++) {
+            Run without = launcher(root.resolve("oauthmail"), env, handedOver.get(i).toArray(String[]::new));
+            Run with = withLean.get(i);
+            assertThat(with.exit()).as(handedOver.get(i) + ": " + with.err()).isEqualTo(without.exit());
+            assertThat(with.err()).as(handedOver.get(i).toString()).isEqualTo(without.err());
+            assertThat(with.out()).as(handedOver.get(i).toString()).isEqualTo(without.out());
+        }
+        assertThat(withLean.get(0).exit()).isNotZero();
+        assertThat(withLean.get(0).err()).contains("nobody");
+        assertThat(withLean.get(2).out()).as("an option the lean path leaves to the full command").isEqualTo("cached-token\n");
+    }
+
     /**
      * A launcher beside a built jar, as in a checkout after {@code ./mvnw package}: the jar names this test's class
      * path in its manifest, its folders packed as jars (class archives take classes from jars only). No sources
@@ -181,6 +211,8 @@ class LauncherJavaTest {
         manifest.getMainAttributes().put(Attributes.Name.MANIFEST_VERSION, "1.0");
         manifest.getMainAttributes().put(Attributes.Name.CLASS_PATH, String.join(" ", classPath));
         pack(null, target.resolve("oauthmail.jar"), manifest);
+        // The lean jar the launcher runs `token` on first (JDK 24+); here with the same class path.
+        pack(null, target.resolve("oauthmail-lean.jar"), manifest);
         return root;
     }
 
