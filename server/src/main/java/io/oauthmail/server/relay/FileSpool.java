@@ -15,11 +15,9 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.TreeMap;
 import java.util.function.UnaryOperator;
 
@@ -68,8 +66,6 @@ public final class FileSpool implements RelayQueue {
     private final Map<String, String> heldAccounts = new HashMap<>();
     /** Where each message's content starts in its file, after the envelope. */
     private final Map<String, Integer> contentStarts = new HashMap<>();
-    /** The messages with a state file beside them. */
-    private final Set<String> withState = new HashSet<>();
     private int accepting;
 
     private FileSpool(Path dir, Limits limits, Clock clock, SpoolLock lock) throws IOException {
@@ -103,9 +99,6 @@ public final class FileSpool implements RelayQueue {
                 String id = entry.id().value();
                 spool.put(entry);
                 spool.contentStarts.put(id, header.contentStart());
-                if (Files.exists(spool.stateFile(entry.id()))) {
-                    spool.withState.add(id);
-                }
                 entry.heldBecause().ifPresent(reason -> spool.heldAccounts.put(entry.envelope().account(), reason));
             }
             if (!spool.entries.isEmpty()) {
@@ -150,9 +143,6 @@ public final class FileSpool implements RelayQueue {
             synchronized (this) {
                 put(entry);
                 contentStarts.put(id.value(), header.length);
-                if (entry.heldBecause().isPresent()) {
-                    withState.add(id.value());
-                }
             }
             return entry;
         } catch (IOException | RuntimeException e) {
@@ -347,16 +337,15 @@ public final class FileSpool implements RelayQueue {
         Entry changed = change.apply(entries.get(id.value()));
         SpoolFiles.replace(dir, stateFile(id), records.state(changed));
         put(changed);
-        withState.add(id.value());
     }
 
     /**
      * Takes a message out of the queue ({@code host} null: whoever holds it), then removes its files outside the
      * lock. The message file goes first: a crash before the state file follows leaves a state file alone, which
-     * the next scan deletes.
+     * the next scan deletes. Most messages never had a state file; deleting one that is not there is a single
+     * failed unlink, cheaper than keeping a set of those that have one.
      */
     private boolean remove(MessageId id, String host) throws IOException {
-        boolean hadState;
         synchronized (this) {
             if (host == null ? !entries.containsKey(id.value()) : !holds(id, host)) {
                 return false;
@@ -369,12 +358,9 @@ public final class FileSpool implements RelayQueue {
             }
             leases.remove(id.value());
             contentStarts.remove(id.value());
-            hadState = withState.remove(id.value());
         }
         Files.deleteIfExists(messageFile(id));
-        if (hadState) {
-            Files.deleteIfExists(stateFile(id));
-        }
+        Files.deleteIfExists(stateFile(id));
         SpoolFiles.force(folder);
         return true;
     }
