@@ -114,11 +114,13 @@ class ImapSession:
 
     @classmethod
     def open(cls, endpoint, email):
-        """endpoint: ('direct', port) = IMAPS + XOAUTH2 with a token; ('proxy', port, login, password) = plain + LOGIN."""
+        """endpoint: ('direct', port) = IMAPS + XOAUTH2 with a token; ('hop', port) = the same in plain TCP to a
+        forwarder that adds the TLS; ('proxy', port, login, password) = plain + LOGIN."""
         sock = socket.create_connection((HOST, endpoint[1]), timeout=120)
         sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-        if endpoint[0] == "direct":
-            sock = tls_context().wrap_socket(sock, server_hostname=HOST)
+        if endpoint[0] in ("direct", "hop"):
+            if endpoint[0] == "direct":
+                sock = tls_context().wrap_socket(sock, server_hostname=HOST)
             session = cls(sock)
             session.ok("AUTHENTICATE XOAUTH2 " + xoauth2(email, token(email.split("@")[0])))
         else:
@@ -233,7 +235,8 @@ class SmtpSession:
 
     @classmethod
     def open(cls, endpoint, email):
-        """endpoint: ('direct', port) = STARTTLS (or implicit TLS on 465-like ports) + XOAUTH2; ('proxy', port, login, pw)."""
+        """endpoint: ('direct', port) = STARTTLS (or implicit TLS on 465-like ports) + XOAUTH2; ('hop', port) = plain
+        TCP + XOAUTH2 to a forwarder that adds the TLS (to the implicit-TLS port); ('proxy', port, login, pw)."""
         sock = socket.create_connection((HOST, endpoint[1]), timeout=120)
         sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
         if endpoint[0] == "direct" and endpoint[1] == int(env("TB_SMTPS_PORT", "1465")):
@@ -241,8 +244,8 @@ class SmtpSession:
         session = cls(sock)
         session.reply(220)
         session.ok("EHLO bench.example.test", 250)
-        if endpoint[0] == "direct":
-            if not isinstance(sock, ssl.SSLSocket):
+        if endpoint[0] in ("direct", "hop"):
+            if endpoint[0] == "direct" and not isinstance(sock, ssl.SSLSocket):
                 session.ok("STARTTLS", 220)
                 session.file.close()
                 session.sock = tls_context().wrap_socket(sock, server_hostname=HOST)
@@ -428,7 +431,7 @@ class Variant:
         self.email = f"{user}@{env('TB_MAIL_DOMAIN', 'example.test')}"
 
     def endpoint(self, port):
-        return ("direct", port) if self.kind == "direct" else ("proxy", port, self.login, self.password)
+        return (self.kind, port) if self.kind in ("direct", "hop") else ("proxy", port, self.login, self.password)
 
 
 def measure(test, variant, uids, bodies, pids):
@@ -548,9 +551,10 @@ def run(args):
                   f"{'-' if variant is direct else fmt_ratio(ratios):>22} "
                   f"{(f'{statistics.median(cpu):.0f} [{min(cpu):.0f}-{max(cpu):.0f}]' if cpu else '-'):>16}")
         print()
-    proxies = [v for v in variants if v.kind != "direct"]
-    if len(proxies) >= 2:
-        a, b = proxies[0], proxies[1]
+    proxies = [v for v in variants if v.kind == "proxy"]
+    hops = [v for v in variants if v.kind == "hop"]
+    pairs = ([(proxies[0], proxies[1])] if len(proxies) >= 2 else []) + ([(proxies[0], hop) for hop in hops] if proxies else [])
+    for a, b in pairs:
         for test in tests:
             ratios = [rb["wall"] / ra["wall"] for ra, rb in zip(results[test][a.name], results[test][b.name])]
             print(f"{names[test]:28} {a.name} vs {b.name}: {fmt_ratio(ratios)} (>1: {a.name} faster)")
