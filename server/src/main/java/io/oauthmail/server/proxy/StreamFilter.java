@@ -1,7 +1,6 @@
 package io.oauthmail.server.proxy;
 
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.Unpooled;
 import java.io.IOException;
 import java.io.OutputStream;
 
@@ -30,17 +29,6 @@ interface StreamFilter {
      * of what it allocated per command.
      */
     void write(ByteBuf in, ByteBuf out) throws IOException;
-
-    /** The same for {@code length} bytes of an array. */
-    default void write(byte[] bytes, int offset, int length, OutputStream out) throws IOException {
-        ByteBuf written = Unpooled.buffer(length + 256);
-        try {
-            write(Unpooled.wrappedBuffer(bytes, offset, length), written);
-            written.readBytes(out, written.readableBytes());
-        } finally {
-            written.release();
-        }
-    }
 
     /** The source side closed: write out anything held back, and the protocol's goodbye if the peer owes one. */
     void ended(OutputStream out) throws IOException;

@@ -1,6 +1,7 @@
 package io.oauthmail.server.relay;
 
 import io.oauthmail.account.Account;
+import io.oauthmail.config.RelaySettings;
 import io.oauthmail.mail.MailSessions;
 import io.oauthmail.mail.Sender;
 import io.oauthmail.server.ops.DaemonMetrics;
@@ -66,7 +67,7 @@ public final class RelayDelivery implements AutoCloseable {
          */
         public static Settings defaults(String host) {
             return new Settings(host, 4, Duration.ofMinutes(10), Duration.ofSeconds(1), Duration.ofSeconds(30), Backoff.DEFAULT,
-                    Duration.ofSeconds(5));
+                    RelaySettings.BURST_WAIT);
         }
     }
 

@@ -14,6 +14,7 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 
@@ -78,7 +79,7 @@ final class SpoolRecord {
      */
     Header readHeader(InputStream in, long fileSize) throws IOException {
         byte[] first = line(in, MAGIC.length + SIZE_DIGITS + 1);
-        if (first.length != MAGIC.length + SIZE_DIGITS + 1 || !startsWith(first, MAGIC)) {
+        if (first.length != MAGIC.length + SIZE_DIGITS + 1 || !Arrays.equals(first, 0, MAGIC.length, MAGIC, 0, MAGIC.length)) {
             throw new IOException("not a spool message of version " + VERSION);
         }
         long size;
@@ -170,15 +171,6 @@ final class SpoolRecord {
             }
         }
         throw new IOException("its header is cut short or too long");
-    }
-
-    private static boolean startsWith(byte[] bytes, byte[] prefix) {
-        for (int i = 0; i < prefix.length; i++) {
-            if (bytes[i] != prefix[i]) {
-                return false;
-            }
-        }
-        return true;
     }
 
     private static String text(JsonNode node, String field) {

@@ -21,8 +21,8 @@ class CapabilityFiltersTest {
         for (int cut = 0; cut <= bytes.length; cut++) {
             StreamFilter filter = filters.get();
             ByteArrayOutputStream out = new ByteArrayOutputStream();
-            filter.write(bytes, 0, cut, out);
-            filter.write(bytes, cut, bytes.length - cut, out);
+            FilterFeed.write(filter, bytes, 0, cut, out);
+            FilterFeed.write(filter, bytes, cut, bytes.length - cut, out);
             String result = out.toString(StandardCharsets.ISO_8859_1);
             if (first == null) {
                 first = result;
@@ -61,7 +61,7 @@ class CapabilityFiltersTest {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         byte[] bytes = input.getBytes(StandardCharsets.ISO_8859_1);
         for (int i = 0; i < bytes.length; i += 1000) {
-            filter.write(bytes, i, Math.min(1000, bytes.length - i), out);
+            FilterFeed.write(filter, bytes, i, Math.min(1000, bytes.length - i), out);
         }
         assertThat(out.toString(StandardCharsets.ISO_8859_1)).isEqualTo(longLine + literal + "\r\n* CAPABILITY AUTH=PLAIN\r\n");
     }
@@ -92,7 +92,7 @@ class CapabilityFiltersTest {
     void aDroppedImapSessionEndsWithBye() throws IOException {
         StreamFilter filter = new ImapCapabilities();
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        filter.write("* 3 EXISTS\r\n".getBytes(StandardCharsets.US_ASCII), 0, 12, out);
+        FilterFeed.write(filter, "* 3 EXISTS\r\n".getBytes(StandardCharsets.US_ASCII), 0, 12, out);
         filter.ended(out);
         assertThat(out.toString(StandardCharsets.US_ASCII)).isEqualTo("* 3 EXISTS\r\n" + ImapCapabilities.BYE + "\r\n");
     }
@@ -115,7 +115,7 @@ class CapabilityFiltersTest {
         assertThat(out.toString(StandardCharsets.US_ASCII)).isEqualTo(SmtpCapabilities.CLOSING + "\r\n");
         StreamFilter polite = new SmtpCapabilities();
         ByteArrayOutputStream bye = new ByteArrayOutputStream();
-        polite.write("221 2.0.0 bye\r\n".getBytes(StandardCharsets.US_ASCII), 0, 15, bye);
+        FilterFeed.write(polite, "221 2.0.0 bye\r\n".getBytes(StandardCharsets.US_ASCII), 0, 15, bye);
         polite.ended(bye);
         assertThat(bye.toString(StandardCharsets.US_ASCII)).isEqualTo("221 2.0.0 bye\r\n");
     }
@@ -126,7 +126,7 @@ class CapabilityFiltersTest {
         StreamFilter commands = pop3.commands();
         ByteArrayOutputStream up = new ByteArrayOutputStream();
         byte[] pipelined = "RETR 1\r\nCAPA\r\nLIST 1\r\n".getBytes(StandardCharsets.US_ASCII);
-        commands.write(pipelined, 0, pipelined.length, up);
+        FilterFeed.write(commands, pipelined, 0, pipelined.length, up);
         assertThat(up.toByteArray()).isEqualTo(pipelined);
         String message = "+OK 30 octets\r\nSASL XOAUTH2\r\nSTLS\r\n..hidden\r\n.\r\n";
         String input = message + "+OK capabilities\r\nUSER\r\nSASL XOAUTH2 OAUTHBEARER\r\nSTLS\r\nUIDL\r\n.\r\n+OK 1 30\r\n";
@@ -134,7 +134,7 @@ class CapabilityFiltersTest {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         byte[] bytes = input.getBytes(StandardCharsets.US_ASCII);
         for (int i = 0; i < bytes.length; i += 7) {
-            replies.write(bytes, i, Math.min(7, bytes.length - i), out);
+            FilterFeed.write(replies, bytes, i, Math.min(7, bytes.length - i), out);
         }
         assertThat(out.toString(StandardCharsets.US_ASCII))
                 .isEqualTo(message + "+OK capabilities\r\nUSER\r\nSASL PLAIN\r\nUIDL\r\n.\r\n+OK 1 30\r\n");
