@@ -30,6 +30,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
@@ -96,12 +97,20 @@ class RelayHostsProcessTest {
             // Not during a refresh: a host killed between the provider's answer and its store write loses the rotated
             // refresh token, and the next use of the spent one ends the grant at a provider that detects reuse (as
             // the sandbox and Keycloak do). No store can prevent that; it is not what this test is about.
-            // And while it holds claims, so that their return after the lease is seen. A loop, not Awaitility: the
-            // kill must follow the refresh check at once (Awaitility hands the result over between threads).
+            // And while it holds claims, so that their return after the lease is seen. The victim is stopped
+            // (SIGSTOP) while that is looked at: a claim is delivered within milliseconds, and a running victim
+            // could finish its claims between the look and the kill. A loop, not Awaitility: the kill must follow
+            // the refresh check at once (Awaitility hands the result over between threads).
+            long pid = victim.process().pid();
             long deadline = System.nanoTime() + TOKEN_LIFE.toNanos();
-            while (leasedBy(url, victim.process().pid()).isEmpty() || lastRefreshActivity(sandbox) > System.nanoTime() - QUIET.toNanos()) {
+            while (true) {
                 assertThat(System.nanoTime()).as("a moment without a refresh while the victim holds claims").isLessThan(deadline);
-                Thread.sleep(2);
+                signal(pid, "STOP");
+                if (!leasedBy(url, pid).isEmpty() && lastRefreshActivity(sandbox) <= System.nanoTime() - QUIET.toNanos()) {
+                    break;
+                }
+                signal(pid, "CONT");
+                Thread.sleep(20);
             }
             long at = System.nanoTime();
             victim.process().destroyForcibly(); // the JVM itself: started without a shell (RelayHost.start)
@@ -151,9 +160,17 @@ class RelayHostsProcessTest {
 
         // Tokens: two refresh cycles at least, one refresh per account per cycle across three hosts (at most as many
         // as the shortest cycle allows in the time the hosts ran), none refused.
-        Awaits.polling("two refresh cycles", TOKEN_LIFE.multipliedBy(2)).pollInterval(Duration.ofMillis(250))
-                .until(() -> refreshes(sandbox).size() >= ACCOUNTS.size() * 2);
-        List<TokenEndpointPost> refreshes = refreshes(sandbox);
+        // Read at a moment with none in flight: the hosts go on refreshing while the test looks.
+        AtomicReference<List<TokenEndpointPost>> seen = new AtomicReference<>();
+        Awaits.polling("two refresh cycles", TOKEN_LIFE.multipliedBy(2)).pollInterval(Duration.ofMillis(250)).until(() -> {
+            List<TokenEndpointPost> now = refreshes(sandbox);
+            boolean settled = now.size() >= ACCOUNTS.size() * 2 && now.stream().allMatch(TokenEndpointPost::answered);
+            if (settled) {
+                seen.set(now);
+            }
+            return settled;
+        });
+        List<TokenEndpointPost> refreshes = seen.get();
         assertThat(refreshes).as("no refresh under way at the kill (answered under %s before it, or not yet)", QUIET)
                 .noneMatch(p -> p.receivedAtNanos() <= killedAt.get()
                         && (!p.answered() || p.answeredAtNanos() > killedAt.get() - QUIET.toNanos()));
@@ -175,7 +192,10 @@ class RelayHostsProcessTest {
     private List<RelayHost> startHosts(Sandbox sandbox, String url, int n) throws Exception {
         Path first = work.resolve("host1");
         Files.createDirectories(first);
-        Files.writeString(first.resolve("config.toml"), "[store]\nkind = \"jdbc\"\njdbc_url = \"" + url + "\"\n");
+        // burst_wait 0s: each host claims as soon as a message is queued, so the victim holds claims all through
+        // the burst, which is when this test kills it (the default 5 s would let it claim only now and then).
+        Files.writeString(first.resolve("config.toml"), "[store]\nkind = \"jdbc\"\njdbc_url = \"" + url + "\"\n"
+                + "\n[relay]\nburst_wait = \"0s\"\n");
         SandboxHome.createWithLocalPassword(sandbox, first, PASSWORD, ACCOUNTS.toArray(String[]::new));
         // What the hosts must share besides the config: the store key (the tokens in PostgreSQL are sealed with it; a
         // host with its own key cannot read them) and the local passwords' hashes (kept in the state folder).
@@ -255,6 +275,12 @@ class RelayHostsProcessTest {
     }
 
     /** The rows whose lease the process {@code pid} holds now: the queue names a host "HOSTNAME-PID". */
+    /** Sends {@code signal} (STOP, CONT) to the process {@code pid}; SIGKILL ends a stopped process as any other. */
+    private static void signal(long pid, String signal) throws Exception {
+        Process kill = new ProcessBuilder("kill", "-" + signal, Long.toString(pid)).redirectErrorStream(true).start();
+        assertThat(kill.waitFor(10, TimeUnit.SECONDS) && kill.exitValue() == 0).as("kill -%s %d", signal, pid).isTrue();
+    }
+
     private static List<QueueRow> leasedBy(String url, long pid) throws Exception {
         List<QueueRow> rows = new ArrayList<>();
         try (Connection c = DriverManager.getConnection(url); Statement s = c.createStatement();
